@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make serve` and `make test`. Every target sets up .venv
+# from the pinned requirements first, and again whenever they change.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+PORT ?= 8000
+N ?= 1000
+
+.PHONY: serve build check test test-fast lint bench audit clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+serve: $(STAMP)
+	$(BIN)/python build.py serve --port $(PORT)
+
+build: $(STAMP)
+	$(BIN)/python build.py build
+
+check: $(STAMP)
+	$(BIN)/python build.py check
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check sitegen tests bench build.py
+
+test: $(DEV_STAMP) lint
+	$(BIN)/python -m pytest
+
+test-fast: $(DEV_STAMP)
+	$(BIN)/python -m pytest -m "not browser"
+
+bench: $(DEV_STAMP)
+	$(BIN)/python bench/serve_latency.py
+
+audit: $(DEV_STAMP)
+	bash audit/run.sh
+
+clean:
+	rm -rf _site .cache .pytest_cache .ruff_cache

@@ -1,0 +1,196 @@
+"""Charts: a ChartSpec and its Dataset become an accessible figure at build time.
+
+Input: a validated `ChartSpec` and the `Dataset` it names. Output: HTML for a
+`<figure>` holding an inline SVG (rendered by Altair through vl-convert, so readers need
+no JavaScript), its caption, its source line and the data as a table in `<details>`.
+Altair and the renderer are imported only when a chart is actually rendered, because
+importing them costs more than building a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from dataclasses import asdict, dataclass
+
+CHART_KINDS = ("bar", "line", "area", "point")
+CHART_KEYS = (
+    "data", "kind", "x", "y", "color", "label", "title", "description", "source",
+    "x_title", "y_title",
+)
+REQUIRED_CHART_KEYS = ("data", "kind", "x", "y", "description")
+
+# Sized for a phone: the SVG scales with the column, so a narrow drawing keeps its
+# text legible at 390 px and merely grows on a desktop.
+CHART_WIDTH = 320
+CHART_HEIGHT = 200
+MARK_COLOR = "#3f78b5"  # 3:1 or better against both the light and the dark page
+AXIS_COLOR = "#888888"
+CHART_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What an editor wrote in a ```chart block, validated."""
+
+    data: str
+    kind: str
+    x: str
+    y: str
+    description: str
+    title: str | None = None
+    color: str | None = None
+    label: str | None = None
+    source: str | None = None
+    x_title: str | None = None
+    y_title: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A YAML data file: its rows, the columns they share, and where it came from."""
+
+    name: str
+    path: str
+    columns: tuple[str, ...]
+    rows: tuple[dict, ...]
+    description: str | None = None
+    source: str | None = None
+    digest: str = ""
+
+
+def chart_key(spec: ChartSpec, dataset: Dataset) -> str:
+    """Return a hash identifying the rendered chart: same spec and data, same figure."""
+    payload = json.dumps([asdict(spec), dataset.digest, CHART_WIDTH, CHART_HEIGHT], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def is_numeric_column(dataset: Dataset, column: str) -> bool:
+    """Tell whether every value in a column is a number (quantitative on an axis)."""
+    values = [row.get(column) for row in dataset.rows]
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def build_vegalite(spec: ChartSpec, dataset: Dataset) -> dict:
+    """Return the Vega-Lite spec for a chart, built with Altair."""
+    import altair as alt
+
+    def channel(cls, field: str, title: str | None):
+        if is_numeric_column(dataset, field):
+            return cls(field, type="quantitative", title=title or field)
+        # Categories keep the order of the data file: the editor decides the order.
+        return cls(field, type="ordinal", sort=None, title=title or field,
+                   axis=alt.Axis(labelLimit=140))
+
+    encoding = {
+        "x": channel(alt.X, spec.x, spec.x_title),
+        "y": channel(alt.Y, spec.y, spec.y_title),
+    }
+    if spec.color:
+        encoding["color"] = alt.Color(spec.color, type="nominal", sort=None,
+                                      legend=alt.Legend(orient="bottom"))
+    base = alt.Chart(alt.Data(values=list(dataset.rows))).encode(**encoding)
+    marks = {
+        "bar": base.mark_bar(color=MARK_COLOR),
+        "line": base.mark_line(color=MARK_COLOR, point=True),
+        "area": base.mark_area(color=MARK_COLOR, opacity=0.6, line=True),
+        "point": base.mark_point(color=MARK_COLOR, filled=True, size=90),
+    }
+    chart = marks[spec.kind]
+    if spec.label:
+        horizontal = is_numeric_column(dataset, spec.x) and not is_numeric_column(dataset, spec.y)
+        offset = {"dx": 4, "align": "left", "baseline": "middle"} if horizontal else {"dy": -8}
+        chart = chart + base.mark_text(fontSize=12, **offset).encode(
+            text=alt.Text(spec.label, type="quantitative" if is_numeric_column(dataset, spec.label) else "nominal"))
+    chart = chart.properties(width=CHART_WIDTH, height=CHART_HEIGHT).configure(
+        background="transparent",
+        font=CHART_FONT,
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, labelColor=AXIS_COLOR,
+                            titleColor=AXIS_COLOR, domainColor=AXIS_COLOR,
+                            tickColor=AXIS_COLOR, gridColor=AXIS_COLOR, gridOpacity=0.3),
+        legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12),
+    )
+    return chart.to_dict()
+
+
+def render_svg(vegalite: dict) -> str:
+    """Render a Vega-Lite spec to SVG text, offline."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(vegalite)
+
+
+_ROOT_SIZE = re.compile(r'^<svg([^>]*?) width="[\d.]+" height="[\d.]+"')
+_INNER_ARIA = re.compile(r' (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
+
+
+def make_accessible_svg(svg: str, label: str, chart_id: str) -> str:
+    """Make the SVG scale with its column and expose one accessible name.
+
+    Vega marks every group with ARIA roles; inside role="img" those are noise for
+    screen readers, so they are removed and the figure's description names the image.
+    """
+    svg = _INNER_ARIA.sub("", svg)
+    svg = _ROOT_SIZE.sub(r"<svg\1", svg, count=1)
+    return svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-labelledby="{chart_id}-alt" focusable="false" ',
+        1,
+    ).replace(">", f'><title id="{chart_id}-alt">{html.escape(label)}</title>', 1)
+
+
+def render_data_table(spec: ChartSpec, dataset: Dataset) -> str:
+    """Return the chart's data as an HTML table, the columns the chart uses first."""
+    used = [c for c in (spec.x, spec.y, spec.color, spec.label) if c]
+    columns = list(dict.fromkeys(used + list(dataset.columns)))
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(format_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+        for row in dataset.rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def format_cell(value) -> str:
+    """Return a table cell's text: empty for missing values, numbers as written."""
+    if value is None:
+        return ""
+    return str(value)
+
+
+def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: str) -> str:
+    """Return the full <figure>: title, SVG, source line and collapsible data table."""
+    title = spec.title or spec.description
+    source = spec.source or dataset.source
+    parts = [f'<figure class="chart" id="{chart_id}">']
+    parts.append(f'<figcaption class="chart-title">{html.escape(title)}</figcaption>')
+    parts.append(f'<div class="chart-image">{make_accessible_svg(svg, spec.description, chart_id)}</div>')
+    if source:
+        parts.append(f'<p class="chart-source">Source: {html.escape(source)}</p>')
+    parts.append(
+        '<details class="chart-data"><summary>Show the data table</summary>'
+        f"{render_data_table(spec, dataset)}</details>"
+    )
+    parts.append("</figure>")
+    return "".join(parts)
+
+
+class ChartRenderer:
+    """Render chart figures, each distinct chart once (cache keyed by spec and data)."""
+
+    def __init__(self) -> None:
+        self._svg_by_key: dict[str, str] = {}
+        self.rendered = 0
+
+    def figure(self, spec: ChartSpec, dataset: Dataset) -> str:
+        """Return the figure HTML for a chart, rendering its SVG only on a cache miss."""
+        key = chart_key(spec, dataset)
+        svg = self._svg_by_key.get(key)
+        if svg is None:
+            svg = render_svg(build_vegalite(spec, dataset))
+            self._svg_by_key[key] = svg
+            self.rendered += 1
+        return render_chart_figure(spec, dataset, svg, f"chart-{key[:8]}")

@@ -1,0 +1,145 @@
+"""The command line: build, check, serve and new.
+
+Each subcommand parses its options and calls one function. This is the one place that
+prints editors' errors (compiler style, all of them, then a count) and turns them into
+exit code 1; argparse gives 2 for a misused command line. Any other exception is a bug
+in sitegen and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+from .content import Project
+from .errors import BuildFailed, SiteError
+from .pipeline import BuildOptions, build_site, check_site
+
+DEFAULT_CONTENT = "content"
+DEFAULT_OUTPUT = "_site"
+
+
+def print_errors(errors: list[SiteError], root: Path) -> None:
+    """Print every error compiler style to stderr, then how many there were."""
+    for error in errors:
+        print(error.format(root), file=sys.stderr)
+    count = len(errors)
+    print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+
+
+def command_build(args: argparse.Namespace) -> int:
+    """Build the site into the output folder."""
+    project = Project.from_content_dir(Path(args.content))
+    started = time.perf_counter()
+    result = build_site(project, Path(args.output), BuildOptions(args.drafts, args.base_url))
+    if args.verbose:
+        for path in result.pages:
+            print(f"wrote {Path(args.output) / path}", file=sys.stderr)
+        elapsed = time.perf_counter() - started
+        print(f"built {len(result.pages)} pages in {elapsed:.2f} s", file=sys.stderr)
+    return 0
+
+
+def command_check(args: argparse.Namespace) -> int:
+    """Validate everything a build would, writing nothing."""
+    project = Project.from_content_dir(Path(args.content))
+    result = check_site(project, BuildOptions(include_drafts=True))
+    if args.verbose:
+        print(f"checked {len(result.pages)} pages: no errors", file=sys.stderr)
+    return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """Build, serve with live reload, and rebuild on every change."""
+    from .serve import serve_site  # livereload and tornado are only needed here
+
+    project = Project.from_content_dir(Path(args.content))
+    return serve_site(project, Path(args.output), args.host, args.port, BuildOptions(include_drafts=True))
+
+
+def slugify(title: str) -> str:
+    """Turn a title into a file name: 'Telegram, again!' -> 'telegram-again'."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+
+
+NEW_ARTICLE = """\
+---
+title: {title}
+summary: One or two sentences that say what this article tells the reader.
+date: {date}
+draft: true
+sources:
+  - title: News report on Binance and Russia after the 2023 exit announcement
+    date: "2024"
+---
+
+Write the article here, in Markdown. See EDITING.md for headings, links and charts.
+"""
+
+
+def command_new(args: argparse.Namespace) -> int:
+    """Create a draft article with valid front matter and print its path."""
+    slug = slugify(args.title)
+    articles = Path(args.content) / "articles"
+    path = articles / f"{slug}.md"
+    if not slug:
+        raise BuildFailed([SiteError(str(articles), None, f"cannot make a file name from the title '{args.title}'",
+                                     "use a title with letters or digits")])
+    if path.exists():
+        raise BuildFailed([SiteError(path.as_posix(), None, "an article with this file name already exists",
+                                     "choose another title, or edit the existing file")])
+    articles.mkdir(parents=True, exist_ok=True)
+    title = args.title.replace('"', '\\"')
+    path.write_text(NEW_ARTICLE.format(title=f'"{title}"', date=dt.date.today().isoformat()), encoding="utf-8")
+    print(path.as_posix())
+    return 0
+
+
+def create_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the Binance-in-Russia briefing site.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, function, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(function=function)
+        return sub
+
+    build = add("build", command_build, "Build the whole site into the output folder.")
+    build.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
+    build.add_argument("--output", default=DEFAULT_OUTPUT, help="output folder (default: _site)")
+    build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    build.add_argument("--base-url", help="the URL the site is served from, e.g. https://example.org/briefing/")
+    build.add_argument("-v", "--verbose", action="store_true", help="list each file written")
+
+    check = add("check", command_check, "Check content, data, charts and links; write nothing.")
+    check.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
+    check.add_argument("-v", "--verbose", action="store_true", help="say so when everything is fine")
+
+    serve = add("serve", command_serve, "Build, serve with live reload, rebuild on every change.")
+    serve.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
+    serve.add_argument("--output", default=DEFAULT_OUTPUT, help="output folder (default: _site)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+
+    new = add("new", command_new, "Create a draft article and print its path.")
+    new.add_argument("title", help="the article's title, in quotes")
+    new.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit code (0 ok, 1 site errors, 2 usage)."""
+    args = create_parser().parse_args(argv)
+    try:
+        return args.function(args)
+    except BuildFailed as failure:
+        root = Project.from_content_dir(Path(getattr(args, "content", DEFAULT_CONTENT))).root
+        print_errors(failure.errors, root)
+        return 1

@@ -1,0 +1,289 @@
+"""Find and read the editor's files: site config, pages, articles and YAML data.
+
+Input: a content folder on disk. Output: raw, unvalidated documents (`RawDocument`,
+`RawData`) whose YAML mappings and lists remember the source line of every key and
+item, so that validation can point an editor at the exact line. Reading problems
+(bad UTF-8, empty file, YAML syntax, front matter not closed) become `SiteError`s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import SiteError, relative_path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+FRONT_MATTER_FENCE = "---"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a site's parts live: content, templates and static files."""
+
+    root: Path
+    content: Path
+    templates: Path
+    static: Path
+
+    @classmethod
+    def from_content_dir(cls, content: Path) -> Project:
+        """Locate a project from its content folder; templates/ and static/ sit beside it.
+
+        A site without its own templates/ or static/ uses the ones shipped with sitegen.
+        """
+        content = content.resolve()
+        root = content.parent
+        templates = root / "templates"
+        static = root / "static"
+        return cls(
+            root=root,
+            content=content,
+            templates=templates if templates.is_dir() else PACKAGE_ROOT / "templates",
+            static=static if static.is_dir() else PACKAGE_ROOT / "static",
+        )
+
+    def display(self, path: Path) -> str:
+        """Return how messages name a file: relative to the project root."""
+        return relative_path(path, self.root)
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class LineList(list):
+    """A YAML sequence that remembers its own line and the line of each item."""
+
+    line: int = 0
+    item_lines: list
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe YAML loading that keeps lines and leaves dates as text.
+
+    Dates stay strings because PyYAML turns an impossible date such as 2024-02-30 into
+    an uncaught ValueError; validation parses them itself and reports the line.
+    """
+
+    line_offset = 0
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1 + loader.line_offset
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) or key is None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word", key_node.start_mark
+            )
+        key = str(key)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key '{key}' appears twice", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1 + loader.line_offset
+    return mapping
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1 + loader.line_offset
+    items.item_lines = [child.start_mark.line + 1 + loader.line_offset for child in node.value]
+    return items
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1):
+    """Parse YAML text safely, numbering lines from first_line; raise SiteError if broken."""
+    loader = _LineLoader(text)
+    loader.line_offset = first_line - 1
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + loader.line_offset if mark else first_line
+        raise SiteError(path, line, _describe_yaml_error(error)) from None
+    except yaml.YAMLError as error:
+        raise SiteError(path, first_line, f"YAML error: {error}") from None
+    finally:
+        loader.dispose()
+
+
+def _describe_yaml_error(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or "invalid YAML"
+    if "could not determine a constructor for the tag" in problem:
+        tag = problem.split("tag", 1)[1].strip(" '")
+        tag = tag.replace("tag:yaml.org,2002:", "!!")
+        return f"the YAML tag '{tag}' is not allowed here; write plain values only"
+    if error.context and "could not find expected ':'" in problem:
+        return "YAML syntax error: a line is missing ':' between a key and its value"
+    return f"YAML syntax error: {problem}"
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A Markdown file split into its front matter and body, not yet validated."""
+
+    path: Path
+    display_path: str
+    text: str
+    meta: LineDict
+    body: str
+    body_line: int
+
+    @property
+    def digest(self) -> str:
+        """Return a hash of the file's text, used to tell whether it changed."""
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RawData:
+    """A YAML data file, parsed, not yet validated."""
+
+    path: Path
+    display_path: str
+    name: str
+    text: str
+    value: object
+
+    @property
+    def digest(self) -> str:
+        """Return a hash of the file's text, used to tell whether it changed."""
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+def read_text(path: Path, display_path: str) -> str:
+    """Read a UTF-8 file; raise SiteError for undecodable or empty files."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SiteError(
+            display_path,
+            line,
+            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
+            hint="save the file with UTF-8 encoding in your editor",
+        ) from None
+    if not text.strip():
+        raise SiteError(display_path, 1, "the file is empty")
+    return text.replace("\r\n", "\n")
+
+
+def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int]:
+    """Split a Markdown file into (front matter, body, body's first line)."""
+    lines = text.split("\n")
+    if lines[0].strip() != FRONT_MATTER_FENCE:
+        raise SiteError(
+            display_path,
+            1,
+            "the file must start with front matter: a line '---', the fields, then '---'",
+        )
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == FRONT_MATTER_FENCE:
+            closing = index
+            break
+    else:
+        raise SiteError(
+            display_path,
+            1,
+            "the front matter is not closed",
+            hint="add a line '---' after the last front matter field",
+        )
+    meta_text = "\n".join(lines[1:closing])
+    meta = parse_yaml(meta_text, display_path, first_line=2) if meta_text.strip() else None
+    if not isinstance(meta, LineDict):
+        found = "nothing" if meta is None else f"a {type(meta).__name__}"
+        raise SiteError(
+            display_path,
+            2,
+            f"the front matter must be fields like 'title: ...', found {found}",
+        )
+    body = "\n".join(lines[closing + 1 :])
+    return meta, body, closing + 2
+
+
+def read_document(path: Path, project: Project) -> RawDocument:
+    """Read one Markdown file with front matter."""
+    display_path = project.display(path)
+    text = read_text(path, display_path)
+    meta, body, body_line = split_front_matter(text, display_path)
+    return RawDocument(path, display_path, text, meta, body, body_line)
+
+
+def read_data(path: Path, project: Project) -> RawData:
+    """Read one YAML data file."""
+    display_path = project.display(path)
+    text = read_text(path, display_path)
+    return RawData(path, display_path, path.stem, text, parse_yaml(text, display_path))
+
+
+@dataclass(frozen=True)
+class RawContent:
+    """Everything read from the content folder, plus the reading errors found."""
+
+    config: RawData | None
+    home: RawDocument | None
+    articles: tuple[RawDocument, ...]
+    data: tuple[RawData, ...]
+    errors: tuple[SiteError, ...]
+
+
+def load_content(project: Project) -> RawContent:
+    """Read every content file; collect reading errors rather than stopping at the first."""
+    errors: list[SiteError] = []
+
+    def attempt(reader, path):
+        try:
+            return reader(path, project)
+        except SiteError as error:
+            errors.append(error)
+            return None
+
+    content = project.content
+    if not content.is_dir():
+        error = SiteError(project.display(content), None, "the content folder does not exist")
+        return RawContent(None, None, (), (), (error,))
+
+    config_path = content / "site.yaml"
+    config = None
+    if config_path.is_file():
+        config = attempt(read_data, config_path)
+    else:
+        errors.append(
+            SiteError(project.display(config_path), None, "site.yaml is missing",
+                      hint="create it with at least 'title:' and 'description:'")
+        )
+    home_path = content / "index.md"
+    home = attempt(read_document, home_path) if home_path.is_file() else None
+    articles = [attempt(read_document, p) for p in sorted((content / "articles").glob("*.md"))]
+    data_files = sorted((content / "data").glob("*.yaml")) + sorted((content / "data").glob("*.yml"))
+    data = [attempt(read_data, p) for p in sorted(data_files)]
+    return RawContent(
+        config=config,
+        home=home,
+        articles=tuple(a for a in articles if a is not None),
+        data=tuple(d for d in data if d is not None),
+        errors=tuple(errors),
+    )

@@ -1,0 +1,76 @@
+"""User errors: what an editor got wrong, where, and what to do about it.
+
+Every mistake in content, data or templates becomes a `SiteError` carrying the path
+(relative to the project root), a 1-based line, a message and an optional hint. The CLI
+prints them compiler style, `path:line: message`, so editors and CI can jump to them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SiteError(Exception):
+    """One mistake an editor can fix, located in a file."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return self.format()
+
+    def format(self, root: Path | None = None) -> str:
+        """Return `path:line: message`, the source line echoed beneath, then the hint."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.message}"
+        echoed = self._source_line(root) if root is not None else None
+        if echoed:
+            text += f"\n    {self.line} | {echoed}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+    def _source_line(self, root: Path) -> str | None:
+        if not self.line:
+            return None
+        try:
+            lines = (root / self.path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if self.line > len(lines):
+            return None
+        return lines[self.line - 1].rstrip()[:160] or None
+
+
+class BuildFailed(Exception):
+    """Raised once validation or rendering has collected one or more SiteErrors."""
+
+    def __init__(self, errors: list[SiteError]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = sorted(errors, key=lambda e: (e.path, e.line or 0, e.message))
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """Return a 'did you mean' hint for a misspelt name, or list the valid ones."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if choices:
+        return "expected one of: " + ", ".join(sorted(choices))
+    return None
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """Return path relative to the project root (or else the working folder), for messages."""
+    for base in (root, Path.cwd()):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

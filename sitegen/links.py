@@ -1,0 +1,113 @@
+"""Internal link checking: every link between our pages must land on a page and anchor.
+
+Input: the rendered pages (output path -> HTML), the static files, and where each page
+came from. Output: `SiteError`s for dead links and anchors, each naming the source file
+and the line where the link was written.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .errors import SiteError
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """The ids a page defines and the links it makes."""
+
+    ids: frozenset[str]
+    hrefs: tuple[str, ...]
+
+
+LINKING_ATTRIBUTES = {("href", "a"), ("href", "link"), ("href", "area"), ("src", "img"), ("src", "source")}
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            elif value is not None and (name, tag) in LINKING_ATTRIBUTES:
+                self.hrefs.append(value)
+
+
+def extract_links(html: str) -> PageLinks:
+    """Return the ids and the link targets of one page."""
+    parser = _LinkParser()
+    parser.feed(html)
+    parser.close()
+    return PageLinks(frozenset(parser.ids), tuple(parser.hrefs))
+
+
+@dataclass(frozen=True)
+class LinkSource:
+    """Where a page's links were written, to point an editor at the right line."""
+
+    candidates: tuple[tuple[str, str, int], ...]  # (display path, text, its first line)
+
+    def locate(self, href: str) -> tuple[str, int | None]:
+        """Return the file and line where a link was most likely written."""
+        for path, text, first_line in self.candidates:
+            for number, line in enumerate(text.split("\n"), start=first_line):
+                if href in line:
+                    return path, number
+        return (self.candidates[0][0] if self.candidates else "content"), None
+
+
+def output_url(output_path: str) -> str:
+    """Return the URL path (without base) at which an output file is served."""
+    if output_path == "index.html":
+        return "/"
+    if output_path.endswith("/index.html"):
+        return "/" + output_path[: -len("index.html")]
+    return "/" + output_path
+
+
+def resolve_target(href_path: str, files: frozenset[str]) -> str | None:
+    """Return the output file a URL path (without base) is served from, if any."""
+    path = posixpath.normpath(unquote(href_path)).lstrip("/") if href_path not in ("", "/") else ""
+    for candidate in (path, posixpath.join(path, "index.html")):
+        candidate = candidate.lstrip("/") or "index.html"
+        if candidate in files:
+            return candidate
+    return None
+
+
+def check_links(
+    pages: dict[str, PageLinks],
+    static_files: frozenset[str],
+    sources: dict[str, LinkSource],
+    base_path: str,
+) -> list[SiteError]:
+    """Return an error for every internal link that leads nowhere."""
+    errors = []
+    files = frozenset(pages) | static_files
+    for output_path, links in sorted(pages.items()):
+        page_url = base_path + output_url(output_path)[1:]
+        for href in links.hrefs:
+            parts = urlsplit(urljoin(page_url, href))
+            if parts.scheme not in ("", "http", "https") or parts.netloc or href.startswith(("http:", "https:", "mailto:", "tel:")):
+                continue
+            problem = None
+            if not parts.path.startswith(base_path):
+                problem = f"the link '{href}' points outside the site"
+            else:
+                target = resolve_target("/" + parts.path[len(base_path):], files)
+                if target is None:
+                    problem = f"the link '{href}' leads to no page"
+                elif parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
+                    problem = f"the link '{href}' names an anchor '#{parts.fragment}' that does not exist on that page"
+            if problem:
+                written = href[len(base_path) - 1:] if href.startswith(base_path) and base_path != "/" else href
+                path, line = sources[output_path].locate(written)
+                errors.append(SiteError(path, line, problem, "check the address; article pages are /articles/<file name>/"))
+    return errors

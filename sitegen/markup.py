@@ -1,0 +1,179 @@
+"""Markdown: the configured converter and our two extensions.
+
+Input: an article body (Markdown) plus the HTML of its already-rendered charts.
+Output: HTML and the table of contents. `ChartBlockExtension` swaps each ```chart
+fence for its figure through Markdown's HTML stash, so the parser cannot alter the SVG;
+`SitePathExtension` prefixes root-relative links with the site's base path.
+This module also finds chart blocks and unsafe raw HTML in source text, with lines,
+for validation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+CHART_FENCE = re.compile(
+    r"""
+    ^```chart[ \t]*\n        # opening fence, alone on its line
+    (?P<spec>.*?)            # the YAML chart spec, as short as possible
+    ^```[ \t]*$              # closing fence, alone on its line
+    """,
+    re.MULTILINE | re.DOTALL | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A ```chart fence found in a body: its YAML and the line that YAML starts on."""
+
+    spec_text: str
+    spec_line: int
+    fence_line: int
+
+
+def find_chart_blocks(body: str, body_line: int) -> list[ChartBlock]:
+    """Return the chart fences in a body, with file line numbers."""
+    blocks = []
+    for match in CHART_FENCE.finditer(body):
+        fence_line = body_line + body.count("\n", 0, match.start())
+        blocks.append(ChartBlock(match.group("spec"), fence_line + 1, fence_line))
+    return blocks
+
+
+class ChartBlockPreprocessor(Preprocessor):
+    """Replace the n-th chart fence with the n-th rendered figure, stashed."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        figures = iter(self.md.chart_figures)
+        text = "\n".join(lines)
+
+        def stash(_match: re.Match) -> str:
+            placeholder = self.md.htmlStash.store(next(figures))
+            return f"\n\n{placeholder}\n\n"
+
+        return CHART_FENCE.sub(stash, text).split("\n")
+
+
+class ChartBlockExtension(Extension):
+    """Register the chart block preprocessor ahead of fenced code blocks."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.chart_figures = []
+        md.preprocessors.register(ChartBlockPreprocessor(md), "chart_block", 28)
+
+
+class SitePathTreeprocessor(Treeprocessor):
+    """Prefix root-relative href and src values with the site's base path."""
+
+    def run(self, root) -> None:
+        base = self.md.site_base_path
+        if base == "/":
+            return
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value and value.startswith("/") and not value.startswith("//"):
+                    element.set(attribute, base + value[1:])
+
+
+class SitePathExtension(Extension):
+    """Register the base-path rewriting for links written as /articles/..."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.site_base_path = "/"
+        md.treeprocessors.register(SitePathTreeprocessor(md), "site_path", 1)
+
+
+def create_markdown() -> markdown.Markdown:
+    """Return the Markdown converter every page uses."""
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "footnotes",
+            "fenced_code",
+            "smarty",
+            "toc",
+            ChartBlockExtension(),
+            SitePathExtension(),
+        ],
+        extension_configs={
+            "toc": {
+                "permalink": "#",
+                "permalink_class": "permalink",
+                "permalink_title": "Link to this section",
+                "toc_depth": "2-3",
+            },
+            "footnotes": {"BACKLINK_TITLE": "Back to the text of footnote %d"},
+        },
+        output_format="html",
+    )
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """A body converted to HTML, with its table of contents entries."""
+
+    html: str
+    toc: tuple[tuple[int, str, str], ...]  # (level, id, title)
+
+
+def render_markdown(md: markdown.Markdown, body: str, figures: list[str], base_path: str) -> RenderedMarkdown:
+    """Convert a body to HTML, placing chart figures where their fences stood."""
+    md.reset()
+    md.chart_figures = figures
+    md.site_base_path = base_path
+    html = md.convert(body)
+    toc = tuple(_flatten_toc(md.toc_tokens))
+    return RenderedMarkdown(html, toc)
+
+
+def _flatten_toc(tokens):
+    for token in tokens:
+        yield (token["level"], token["id"], token["name"])
+        yield from _flatten_toc(token["children"])
+
+
+@dataclass(frozen=True)
+class UnsafeHtml:
+    """Raw HTML in a body that could run script in a reader's browser."""
+
+    line: int
+    message: str
+
+
+_MARKDOWN_JS_LINK = re.compile(r"\]\(\s*<?\s*javascript:|<javascript:", re.IGNORECASE)
+
+
+class _UnsafeHtmlFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        line = self.getpos()[0]
+        if tag == "script":
+            self.found.append((line, "a <script> element is not allowed in content"))
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append((line, f"the event attribute '{name}=' is not allowed in content"))
+            elif value and re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith("javascript:"):
+                self.found.append((line, f"a 'javascript:' URL in '{name}=' is not allowed in content"))
+
+
+def find_unsafe_html(body: str, body_line: int) -> list[UnsafeHtml]:
+    """Return script elements, on*= attributes and javascript: URLs in a body."""
+    finder = _UnsafeHtmlFinder()
+    finder.feed(body)
+    finder.close()
+    found = [UnsafeHtml(body_line + line - 1, message) for line, message in finder.found]
+    for number, text in enumerate(body.split("\n")):
+        if _MARKDOWN_JS_LINK.search(text):
+            found.append(UnsafeHtml(body_line + number, "a 'javascript:' link is not allowed in content"))
+    return found

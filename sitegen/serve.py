@@ -1,0 +1,140 @@
+"""The dev server: serve the last good site, rebuild on every saved change, reload.
+
+Input: a project and an output folder. Watching is event based (watchfiles, inotify on
+Linux) rather than livereload's 800 ms polling, so a saved edit reaches the browser in
+the time a rebuild takes. Each rebuild goes through the same `SiteBuilder`, which
+re-renders only pages whose inputs changed, and `update_site` rewrites only changed
+files. A failed rebuild leaves the last good files in place; every HTML page served
+then carries the error list, and fixing the file recovers by itself.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import sys
+import threading
+import time
+from pathlib import Path
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
+
+from .content import Project
+from .errors import BuildFailed
+from .output import update_site, write_site
+from .pipeline import BuildOptions, SiteBuilder
+
+ERROR_PANEL = (
+    '<div role="alert" style="position:fixed;inset:0 0 auto 0;z-index:99;margin:0;padding:1rem;'
+    'background:#7a0000;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap;max-height:60vh;overflow:auto">'
+    "<strong>The last change did not build; this is the last good version.</strong>\n{errors}</div>"
+)
+
+
+class DevSite:
+    """The dev server's state: the builder, the last good pages and the current errors."""
+
+    def __init__(self, project: Project, output: Path, options: BuildOptions):
+        self.project = project
+        self.output = output
+        self.builder = SiteBuilder(project, options)
+        self.pages: dict[str, bytes] = {}
+        self.errors: str | None = None
+        self.lock = threading.Lock()
+
+    def first_build(self) -> None:
+        """Build everything once and write it fresh."""
+        with self.lock:
+            try:
+                result = self.builder.build()
+            except BuildFailed as failure:
+                self._fail(failure)
+                return
+            write_site(self.output, result.pages, self.project.static)
+            self.pages = result.pages
+            self.errors = None
+
+    def rebuild(self) -> list[str]:
+        """Rebuild after a change; return the output paths that changed."""
+        started = time.perf_counter()
+        with self.lock:
+            try:
+                result = self.builder.build()
+            except BuildFailed as failure:
+                self._fail(failure)
+                return ["(errors)"]
+            if not self.output.is_dir():
+                write_site(self.output, result.pages, self.project.static)
+                changed = list(result.pages)
+            else:
+                changed = update_site(self.output, result.pages, self.pages, self.project.static)
+            recovered = self.errors is not None
+            self.pages, self.errors = result.pages, None
+        elapsed = (time.perf_counter() - started) * 1000
+        print(f"rebuilt in {elapsed:.0f} ms: {len(result.rendered)} rendered, {len(changed)} changed", file=sys.stderr)
+        return changed + (["(recovered)"] if recovered else [])
+
+    def _fail(self, failure: BuildFailed) -> None:
+        text = "\n".join(error.format(self.project.root) for error in failure.errors)
+        print(text, file=sys.stderr)
+        self.errors = text
+
+    def respond(self, environ, start_response):
+        """A WSGI app serving the output folder, with the error panel while broken."""
+        path = environ.get("PATH_INFO", "/")
+        target = (self.output / path.lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        inside = target.is_relative_to(self.output.resolve())
+        status = "200 OK"
+        if not inside or not target.is_file():
+            status, target = "404 Not Found", self.output / "404.html"
+        body = target.read_bytes() if target.is_file() else b"Not found"
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        errors = self.errors
+        if errors and content_type == "text/html":
+            panel = ERROR_PANEL.format(errors=html.escape(errors)).encode()
+            body = body.replace(b"<body>", b"<body>" + panel, 1) if b"<body>" in body else panel + body
+        if content_type.startswith("text/"):
+            content_type += "; charset=utf-8"
+        start_response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")])
+        return [body]
+
+
+class EventWatcher(Watcher):
+    """A livereload watcher driven by filesystem events instead of polling."""
+
+    def __init__(self, dev_site: DevSite, folders: list[Path]):
+        super().__init__()
+        self.dev_site = dev_site
+        self.folders = [f for f in folders if f.is_dir()]
+
+    def start(self, callback) -> bool:
+        """Watch in a thread; tell livereload not to start its polling loop."""
+        loop = IOLoop.current()
+        threading.Thread(target=self._watch, args=(loop,), daemon=True).start()
+        return True
+
+    def _watch(self, loop: IOLoop) -> None:
+        from watchfiles import watch
+
+        for _changes in watch(*self.folders, debounce=20, step=10):
+            if self.dev_site.rebuild():
+                loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+
+def serve_site(project: Project, output: Path, host: str, port: int, options: BuildOptions) -> int:
+    """Build, then serve until interrupted; return the exit code."""
+    dev_site = DevSite(project, output.resolve(), options)
+    dev_site.first_build()
+    folders = [project.content, project.templates, project.static]
+    watcher = EventWatcher(dev_site, folders)
+    server = Server(app=dev_site.respond, watcher=watcher)
+    for folder in watcher.folders:
+        server.watch(str(folder))
+    print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+    server.serve(host=host, port=port, debug=False, restart_delay=0)
+    return 0

@@ -1,0 +1,429 @@
+"""Validation: raw documents and data become frozen, trusted objects, or errors.
+
+Input: `RawContent` from content.py. Output: a `Site` (config, home page, articles,
+datasets, chart specs), or `BuildFailed` carrying every error found in every file,
+each naming its file and line, so an editor fixes them all in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .charts import CHART_KEYS, CHART_KINDS, REQUIRED_CHART_KEYS, ChartSpec, Dataset
+from .content import LineDict, LineList, RawContent, RawData, RawDocument, parse_yaml
+from .errors import BuildFailed, SiteError, did_you_mean
+from .markup import find_chart_blocks, find_unsafe_html
+
+ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "sources", "layout")
+REQUIRED_ARTICLE_KEYS = ("title", "summary", "date")
+HOME_KEYS = ("title", "summary", "sources")
+REQUIRED_HOME_KEYS = ("title", "summary")
+SOURCE_KEYS = ("title", "publisher", "date", "url")
+SITE_KEYS = ("title", "description", "base_url", "language", "navigation")
+REQUIRED_SITE_KEYS = ("title", "description")
+NAV_KEYS = ("title", "url")
+DATA_KEYS = ("description", "source", "rows")
+LAYOUTS = ("article", "timeline")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a page's facts come from."""
+
+    title: str
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class PlacedChart:
+    """A chart block of a page: its validated spec and where it was written."""
+
+    spec: ChartSpec
+    line: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, validated."""
+
+    slug: str
+    path: str
+    title: str
+    summary: str
+    date: dt.date
+    body: str
+    body_line: int
+    digest: str
+    updated: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    order: int | None = None
+    sources: tuple[Source, ...] = ()
+    layout: str = "article"
+    charts: tuple[PlacedChart, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Return the article's root-relative URL."""
+        return f"/articles/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """The front page's own text (content/index.md)."""
+
+    path: str
+    title: str
+    summary: str
+    body: str
+    body_line: int
+    digest: str
+    sources: tuple[Source, ...] = ()
+    charts: tuple[PlacedChart, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link in the site navigation."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """content/site.yaml, validated."""
+
+    title: str
+    description: str
+    base_url: str = "/"
+    language: str = "en"
+    navigation: tuple[NavItem, ...] = ()
+    digest: str = ""
+
+    @property
+    def base_path(self) -> str:
+        """Return the URL path the site lives under, always ending in '/'."""
+        path = re.sub(r"^[a-z]+://[^/]+", "", self.base_url) or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build renders, validated and frozen."""
+
+    config: SiteConfig
+    home: HomePage | None
+    articles: tuple[Article, ...]
+    datasets: Mapping[str, Dataset] = field(default_factory=dict)
+
+
+class _Checker:
+    """Collects errors for one file while reading typed fields out of a mapping."""
+
+    def __init__(self, path: str, errors: list[SiteError]):
+        self.path = path
+        self.errors = errors
+
+    def error(self, line: int | None, message: str, hint: str | None = None) -> None:
+        self.errors.append(SiteError(self.path, line, message, hint))
+
+    def keys(self, mapping: LineDict, allowed, required, what: str) -> bool:
+        """Report unknown and missing keys; return True when all required keys exist."""
+        for key in mapping:
+            if key not in allowed:
+                self.error(mapping.key_lines.get(key, mapping.line), f"unknown {what} field '{key}'",
+                           did_you_mean(key, allowed))
+        missing = [key for key in required if key not in mapping]
+        for key in missing:
+            self.error(mapping.line, f"the {what} is missing the required field '{key}'")
+        return not missing
+
+    def line_of(self, mapping: LineDict, key: str) -> int:
+        return mapping.key_lines.get(key, mapping.line)
+
+    def text(self, mapping: LineDict, key: str, required: bool = False) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, (dict, list, bool)) or (required and not str(value).strip()):
+            self.error(self.line_of(mapping, key), f"'{key}' must be a line of text, found {_describe(value)}")
+            return None
+        return str(value)
+
+    def date(self, mapping: LineDict, key: str) -> dt.date | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(str(value)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) else _bad_date(value)
+        except ValueError:
+            self.error(self.line_of(mapping, key), f"'{key}' is not a real date: '{value}'",
+                       "write the date as YYYY-MM-DD, for example 2024-04-30")
+            return None
+
+    def boolean(self, mapping: LineDict, key: str) -> bool:
+        value = mapping.get(key, False)
+        if not isinstance(value, bool):
+            self.error(self.line_of(mapping, key), f"'{key}' must be true or false, found '{value}'")
+            return False
+        return value
+
+    def integer(self, mapping: LineDict, key: str) -> int | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.error(self.line_of(mapping, key), f"'{key}' must be a whole number, found '{value}'")
+            return None
+        return value
+
+    def text_list(self, mapping: LineDict, key: str) -> tuple[str, ...]:
+        value = mapping.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
+            self.error(self.line_of(mapping, key), f"'{key}' must be a list of words, like [crypto, russia]")
+            return ()
+        return tuple(str(v) for v in value)
+
+    def records(self, mapping: LineDict, key: str) -> list[tuple[LineDict, int]]:
+        value = mapping.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, LineList):
+            self.error(self.line_of(mapping, key), f"'{key}' must be a list of entries, each starting with '- '")
+            return []
+        good = []
+        for item, line in zip(value, value.item_lines, strict=False):
+            if isinstance(item, LineDict):
+                good.append((item, line))
+            else:
+                self.error(line, f"each entry of '{key}' must be fields like 'title: ...', found {_describe(item)}")
+        return good
+
+
+def _bad_date(value) -> dt.date:
+    raise ValueError(value)
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        return "a set of fields"
+    if isinstance(value, list):
+        return "a list"
+    if value is None or value == "":
+        return "nothing"
+    return f"'{value}'"
+
+
+def validate_sources(check: _Checker, mapping: LineDict) -> tuple[Source, ...]:
+    """Return the validated `sources` list of a page."""
+    sources = []
+    for item, _line in check.records(mapping, "sources"):
+        if not check.keys(item, SOURCE_KEYS, ("title",), "source"):
+            continue
+        date = check.text(item, "date")
+        if date is not None and not SOURCE_DATE.match(date):
+            check.error(check.line_of(item, "date"), f"a source's 'date' must be YYYY, YYYY-MM or YYYY-MM-DD, found '{date}'")
+        url = check.text(item, "url")
+        if url is not None and not re.match(r"^(https?://|/)", url):
+            check.error(check.line_of(item, "url"), f"a source's 'url' must start with https:// or /, found '{url}'")
+        sources.append(Source(check.text(item, "title", required=True) or "", check.text(item, "publisher"), date, url))
+    return tuple(sources)
+
+
+def validate_charts(check: _Checker, body: str, body_line: int, datasets: Mapping[str, Dataset]) -> tuple[PlacedChart, ...]:
+    """Parse and check every chart block of a body against the datasets."""
+    charts = []
+    for block in find_chart_blocks(body, body_line):
+        try:
+            spec = parse_yaml(block.spec_text, check.path, first_line=block.spec_line)
+        except SiteError as error:
+            check.errors.append(error)
+            continue
+        if not isinstance(spec, LineDict):
+            check.error(block.fence_line, "a chart block must hold fields like 'data: ...' and 'kind: bar'")
+            continue
+        if not check.keys(spec, CHART_KEYS, REQUIRED_CHART_KEYS, "chart"):
+            continue
+        values = {key: check.text(spec, key, required=True) for key in CHART_KEYS}
+        if any(values[key] is None for key in REQUIRED_CHART_KEYS):
+            continue
+        if values["kind"] not in CHART_KINDS:
+            check.error(check.line_of(spec, "kind"), f"unknown chart kind '{values['kind']}'",
+                        did_you_mean(values["kind"], CHART_KINDS))
+            continue
+        dataset = datasets.get(values["data"])
+        if dataset is None:
+            check.error(check.line_of(spec, "data"), f"there is no dataset '{values['data']}'",
+                        _choices_hint(values["data"], tuple(datasets), "datasets in content/data/"))
+            continue
+        columns_ok = True
+        for key in ("x", "y", "color", "label"):
+            column = values[key]
+            if column is not None and column not in dataset.columns:
+                columns_ok = False
+                check.error(check.line_of(spec, key), f"the dataset '{dataset.name}' has no column '{column}'",
+                            _choices_hint(column, dataset.columns, "columns"))
+        if columns_ok:
+            charts.append(PlacedChart(ChartSpec(**{k: v for k, v in values.items()}), block.fence_line))
+    return tuple(charts)
+
+
+def _choices_hint(word: str, choices: tuple[str, ...], what: str) -> str:
+    close = did_you_mean(word, choices)
+    listed = ", ".join(choices) if choices else "none"
+    if close and close.startswith("did you mean"):
+        return f"{close} ({what}: {listed})"
+    return f"{what}: {listed}"
+
+
+def check_unsafe_html(check: _Checker, body: str, body_line: int) -> None:
+    """Report raw HTML that could run script in a reader's browser."""
+    for found in find_unsafe_html(body, body_line):
+        check.error(found.line, found.message, "remove it: the site publishes no script from content")
+
+
+def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
+    """Return the validated site configuration (a placeholder one if it is broken)."""
+    fallback = SiteConfig(title="", description="")
+    if raw is None:
+        return fallback
+    check = _Checker(raw.display_path, errors)
+    value = raw.value
+    if not isinstance(value, LineDict):
+        check.error(1, "site.yaml must be fields like 'title: ...'")
+        return fallback
+    if not check.keys(value, SITE_KEYS, REQUIRED_SITE_KEYS, "site"):
+        return fallback
+    navigation = []
+    for item, _line in check.records(value, "navigation"):
+        if check.keys(item, NAV_KEYS, NAV_KEYS, "navigation"):
+            navigation.append(NavItem(check.text(item, "title", True) or "", check.text(item, "url", True) or "/"))
+    return SiteConfig(
+        title=check.text(value, "title", True) or "",
+        description=check.text(value, "description", True) or "",
+        base_url=check.text(value, "base_url") or "/",
+        language=check.text(value, "language") or "en",
+        navigation=tuple(navigation),
+        digest=raw.digest,
+    )
+
+
+def validate_dataset(raw: RawData, errors: list[SiteError]) -> Dataset | None:
+    """Return a dataset: a list of flat records, or {description, source, rows}."""
+    check = _Checker(raw.display_path, errors)
+    value = raw.value
+    description = source = None
+    if isinstance(value, LineDict):
+        if not check.keys(value, DATA_KEYS, ("rows",), "data file"):
+            return None
+        description, source = check.text(value, "description"), check.text(value, "source")
+        value = value["rows"]
+    if not isinstance(value, LineList) or not value:
+        check.error(getattr(value, "line", 1),
+                    "a data file must be a list of rows ('- column: value'), or have 'rows:' holding one")
+        return None
+    columns: dict[str, None] = {}
+    rows = []
+    count = len(errors)
+    for item, line in zip(value, value.item_lines, strict=False):
+        if not isinstance(item, LineDict):
+            check.error(line, f"each row must be fields like 'year: 2024', found {_describe(item)}")
+            continue
+        for key, cell in item.items():
+            if isinstance(cell, (dict, list)):
+                check.error(item.key_lines[key], f"the value of '{key}' must be a single number or text")
+        columns.update(dict.fromkeys(item))
+        rows.append(dict(item))
+    if len(errors) > count:
+        return None
+    return Dataset(raw.name, raw.display_path, tuple(columns), tuple(rows), description, source, raw.digest)
+
+
+def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError]) -> Article | None:
+    """Return a validated article, or None after recording its errors."""
+    check = _Checker(raw.display_path, errors)
+    count = len(errors)
+    slug = raw.path.stem
+    if not SLUG.match(slug):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
+        check.error(None, f"the file name '{raw.path.name}' cannot become a clean URL",
+                    f"use lowercase letters, digits and hyphens, e.g. '{suggestion}.md'")
+    meta = raw.meta
+    check.keys(meta, ARTICLE_KEYS, REQUIRED_ARTICLE_KEYS, "front matter")
+    layout = check.text(meta, "layout") or "article"
+    if layout not in LAYOUTS:
+        check.error(check.line_of(meta, "layout"), f"unknown layout '{layout}'", did_you_mean(layout, LAYOUTS))
+    article = Article(
+        slug=slug,
+        path=raw.display_path,
+        title=check.text(meta, "title", True) or "",
+        summary=check.text(meta, "summary", True) or "",
+        date=check.date(meta, "date") or dt.date.min,
+        updated=check.date(meta, "updated"),
+        tags=check.text_list(meta, "tags"),
+        draft=check.boolean(meta, "draft"),
+        order=check.integer(meta, "order"),
+        sources=validate_sources(check, meta),
+        layout=layout,
+        charts=validate_charts(check, raw.body, raw.body_line, datasets),
+        body=raw.body,
+        body_line=raw.body_line,
+        digest=raw.digest,
+    )
+    check_unsafe_html(check, raw.body, raw.body_line)
+    return article if len(errors) == count else None
+
+
+def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError]) -> HomePage | None:
+    """Return the validated home page text."""
+    check = _Checker(raw.display_path, errors)
+    count = len(errors)
+    check.keys(raw.meta, HOME_KEYS, REQUIRED_HOME_KEYS, "front matter")
+    home = HomePage(
+        path=raw.display_path,
+        title=check.text(raw.meta, "title", True) or "",
+        summary=check.text(raw.meta, "summary", True) or "",
+        sources=validate_sources(check, raw.meta),
+        charts=validate_charts(check, raw.body, raw.body_line, datasets),
+        body=raw.body,
+        body_line=raw.body_line,
+        digest=raw.digest,
+    )
+    check_unsafe_html(check, raw.body, raw.body_line)
+    return home if len(errors) == count else None
+
+
+def article_sort_key(article: Article) -> tuple:
+    """Order articles by 'order' first, then newest first, then by slug."""
+    return (article.order is None, article.order or 0, -article.date.toordinal(), article.slug)
+
+
+def validate_site(raw: RawContent, include_drafts: bool) -> Site:
+    """Validate everything read; raise BuildFailed with every error found."""
+    errors: list[SiteError] = list(raw.errors)
+    config = validate_config(raw.config, errors)
+    datasets = {}
+    for data in raw.data:
+        if data.name in datasets:
+            errors.append(SiteError(data.display_path, None, f"a dataset named '{data.name}' already exists in {datasets[data.name].path}"))
+            continue
+        dataset = validate_dataset(data, errors)
+        if dataset is not None:
+            datasets[data.name] = dataset
+    home = validate_home(raw.home, datasets, errors) if raw.home else None
+    articles = [validate_article(doc, datasets, errors) for doc in raw.articles]
+    if errors:
+        raise BuildFailed(errors)
+    published = [a for a in articles if a is not None and (include_drafts or not a.draft)]
+    return Site(config, home, tuple(sorted(published, key=article_sort_key)), MappingProxyType(datasets))
