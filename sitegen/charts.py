@@ -73,6 +73,13 @@ def is_numeric_column(dataset: Dataset, column: str) -> bool:
     return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
+def x_label_angle(dataset: Dataset, column: str) -> int:
+    """Return 0 when category labels fit side by side on a phone-width chart, else a slant."""
+    labels = list(dict.fromkeys(str(row.get(column)) for row in dataset.rows))
+    needed = sum(len(label) * 7 + 12 for label in labels)  # ~7 px a character at 12 px
+    return 0 if needed <= CHART_WIDTH else -35
+
+
 def build_vegalite(spec: ChartSpec, dataset: Dataset) -> dict:
     """Return the Vega-Lite spec for a chart, built with Altair."""
     import altair as alt
@@ -81,8 +88,8 @@ def build_vegalite(spec: ChartSpec, dataset: Dataset) -> dict:
         if is_numeric_column(dataset, field):
             return cls(field, type="quantitative", title=title or field)
         # Categories keep the order of the data file: the editor decides the order.
-        return cls(field, type="ordinal", sort=None, title=title or field,
-                   axis=alt.Axis(labelLimit=140))
+        axis = alt.Axis(labelAngle=x_label_angle(dataset, field), labelLimit=140) if cls is alt.X else alt.Axis(labelLimit=140)
+        return cls(field, type="ordinal", sort=None, title=title or field, axis=axis)
 
     encoding = {
         "x": channel(alt.X, spec.x, spec.x_title),
