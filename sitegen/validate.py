@@ -145,7 +145,12 @@ class _Checker:
         missing = [key for key in required if key not in mapping]
         for key in missing:
             self.error(mapping.line, f"the {what} is missing the required field '{key}'")
-        return not missing
+        # `title:` with nothing after it parses as None: as good as missing, not a default.
+        empty = [key for key in required if key in mapping and mapping[key] is None]
+        for key in empty:
+            self.error(self.line_of(mapping, key), f"the required {what} field '{key}' is empty",
+                       f"write its value after '{key}:' on the same line")
+        return not missing and not empty
 
     def line_of(self, mapping: LineDict, key: str) -> int:
         return mapping.key_lines.get(key, mapping.line)
