@@ -248,6 +248,7 @@ class RawContent:
     articles: tuple[RawDocument, ...]
     data: tuple[RawData, ...]
     errors: tuple[SiteError, ...]
+    unreadable_data: tuple[str, ...] = ()  # names of data files that could not be read
 
 
 def load_content(project: Project) -> RawContent:
@@ -279,11 +280,13 @@ def load_content(project: Project) -> RawContent:
     home = attempt(read_document, home_path) if home_path.is_file() else None
     articles = [attempt(read_document, p) for p in sorted((content / "articles").glob("*.md"))]
     data_files = sorted((content / "data").glob("*.yaml")) + sorted((content / "data").glob("*.yml"))
-    data = [attempt(read_data, p) for p in sorted(data_files)]
+    data_files = sorted(data_files)
+    data = [attempt(read_data, p) for p in data_files]
     return RawContent(
         config=config,
         home=home,
         articles=tuple(a for a in articles if a is not None),
         data=tuple(d for d in data if d is not None),
         errors=tuple(errors),
+        unreadable_data=tuple(p.stem for p, d in zip(data_files, data, strict=True) if d is None),
     )

@@ -246,8 +246,13 @@ def validate_sources(check: _Checker, mapping: LineDict) -> tuple[Source, ...]:
     return tuple(sources)
 
 
-def validate_charts(check: _Checker, body: str, body_line: int, datasets: Mapping[str, Dataset]) -> tuple[PlacedChart, ...]:
-    """Parse and check every chart block of a body against the datasets."""
+def validate_charts(check: _Checker, body: str, body_line: int, datasets: Mapping[str, Dataset],
+                    broken: frozenset[str] = frozenset()) -> tuple[PlacedChart, ...]:
+    """Parse and check every chart block of a body against the datasets.
+
+    A chart naming a dataset in `broken` (its file exists but has errors of its own) is
+    skipped: the data file's errors say what to fix, "there is no dataset" would mislead.
+    """
     charts = []
     for block in find_chart_blocks(body, body_line):
         try:
@@ -267,10 +272,12 @@ def validate_charts(check: _Checker, body: str, body_line: int, datasets: Mappin
             check.error(check.line_of(spec, "kind"), f"unknown chart kind '{values['kind']}'",
                         did_you_mean(values["kind"], CHART_KINDS))
             continue
+        if values["data"] in broken:
+            continue
         dataset = datasets.get(values["data"])
         if dataset is None:
             check.error(check.line_of(spec, "data"), f"there is no dataset '{values['data']}'",
-                        _choices_hint(values["data"], tuple(datasets), "datasets in content/data/"))
+                        _choices_hint(values["data"], (*datasets, *sorted(broken)), "datasets in content/data/"))
             continue
         columns_ok = True
         for key in ("x", "y", "color", "label"):
@@ -355,7 +362,8 @@ def validate_dataset(raw: RawData, errors: list[SiteError]) -> Dataset | None:
     return Dataset(raw.name, raw.display_path, tuple(columns), tuple(rows), description, source, raw.digest)
 
 
-def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError]) -> Article | None:
+def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError],
+                     broken: frozenset[str] = frozenset()) -> Article | None:
     """Return a validated article, or None after recording its errors."""
     check = _Checker(raw.display_path, errors)
     count = len(errors)
@@ -381,7 +389,7 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
         order=check.integer(meta, "order"),
         sources=validate_sources(check, meta),
         layout=layout,
-        charts=validate_charts(check, raw.body, raw.body_line, datasets),
+        charts=validate_charts(check, raw.body, raw.body_line, datasets, broken),
         body=raw.body,
         body_line=raw.body_line,
         digest=raw.digest,
@@ -390,7 +398,8 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
     return article if len(errors) == count else None
 
 
-def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError]) -> HomePage | None:
+def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError],
+                  broken: frozenset[str] = frozenset()) -> HomePage | None:
     """Return the validated home page text."""
     check = _Checker(raw.display_path, errors)
     count = len(errors)
@@ -400,7 +409,7 @@ def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: lis
         title=check.text(raw.meta, "title", True) or "",
         summary=check.text(raw.meta, "summary", True) or "",
         sources=validate_sources(check, raw.meta),
-        charts=validate_charts(check, raw.body, raw.body_line, datasets),
+        charts=validate_charts(check, raw.body, raw.body_line, datasets, broken),
         body=raw.body,
         body_line=raw.body_line,
         digest=raw.digest,
@@ -419,15 +428,19 @@ def validate_site(raw: RawContent, include_drafts: bool) -> Site:
     errors: list[SiteError] = list(raw.errors)
     config = validate_config(raw.config, errors)
     datasets = {}
+    broken = set(raw.unreadable_data)
     for data in raw.data:
         if data.name in datasets:
             errors.append(SiteError(data.display_path, None, f"a dataset named '{data.name}' already exists in {datasets[data.name].path}"))
             continue
         dataset = validate_dataset(data, errors)
-        if dataset is not None:
+        if dataset is None:
+            broken.add(data.name)
+        else:
             datasets[data.name] = dataset
-    home = validate_home(raw.home, datasets, errors) if raw.home else None
-    articles = [validate_article(doc, datasets, errors) for doc in raw.articles]
+    broken = frozenset(broken - datasets.keys())
+    home = validate_home(raw.home, datasets, errors, broken) if raw.home else None
+    articles = [validate_article(doc, datasets, errors, broken) for doc in raw.articles]
     if errors:
         raise BuildFailed(errors)
     published = [a for a in articles if a is not None and (include_drafts or not a.draft)]
