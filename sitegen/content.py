@@ -214,7 +214,7 @@ def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int
     meta_text = "\n".join(lines[1:closing])
     meta = parse_yaml(meta_text, display_path, first_line=2) if meta_text.strip() else None
     if not isinstance(meta, LineDict):
-        found = "nothing" if meta is None else f"a {type(meta).__name__}"
+        found = "nothing" if meta is None else "a list" if isinstance(meta, list) else f"'{meta}'"
         raise SiteError(
             display_path,
             2,
