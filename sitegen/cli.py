@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import sys
 import time
@@ -95,8 +96,9 @@ def command_new(args: argparse.Namespace) -> int:
         raise BuildFailed([SiteError(path.as_posix(), None, "an article with this file name already exists",
                                      "choose another title, or edit the existing file")])
     articles.mkdir(parents=True, exist_ok=True)
-    title = args.title.replace('"', '\\"')
-    path.write_text(NEW_ARTICLE.format(title=f'"{title}"', date=dt.date.today().isoformat()), encoding="utf-8")
+    # A JSON string is a valid YAML double-quoted scalar: quotes and backslashes escaped.
+    title = json.dumps(args.title, ensure_ascii=False)
+    path.write_text(NEW_ARTICLE.format(title=title, date=dt.date.today().isoformat()), encoding="utf-8")
     print(path.as_posix())
     return 0
 
