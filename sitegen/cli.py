@@ -86,14 +86,15 @@ Write the article here, in Markdown. See EDITING.md for headings, links and char
 
 def command_new(args: argparse.Namespace) -> int:
     """Create a draft article with valid front matter and print its path."""
+    project = Project.from_content_dir(Path(args.content))
     slug = slugify(args.title)
     articles = Path(args.content) / "articles"
     path = articles / f"{slug}.md"
     if not slug:
-        raise BuildFailed([SiteError(str(articles), None, f"cannot make a file name from the title '{args.title}'",
+        raise BuildFailed([SiteError(project.display(articles), None, f"cannot make a file name from the title '{args.title}'",
                                      "use a title with letters or digits")])
     if path.exists():
-        raise BuildFailed([SiteError(path.as_posix(), None, "an article with this file name already exists",
+        raise BuildFailed([SiteError(project.display(path), None, "an article with this file name already exists",
                                      "choose another title, or edit the existing file")])
     articles.mkdir(parents=True, exist_ok=True)
     # A JSON string is a valid YAML double-quoted scalar: quotes and backslashes escaped.
