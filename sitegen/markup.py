@@ -10,6 +10,7 @@ for validation.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -148,7 +149,16 @@ class UnsafeHtml:
     message: str
 
 
-_MARKDOWN_JS_LINK = re.compile(r"\]\(\s*<?\s*javascript:|<javascript:", re.IGNORECASE)
+_MARKDOWN_JS_LINK = re.compile(
+    r"""
+    (?: \]\(\s*<?                    # an inline link or image: [text](javascript:...)
+      | ^[ ]{0,3}\[[^\]]+\]:\s*<?    # a reference definition: [id]: javascript:...
+      | <                            # an autolink: <javascript:...>
+    )
+    \s*javascript:
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 class _UnsafeHtmlFinder(HTMLParser):
@@ -174,6 +184,7 @@ def find_unsafe_html(body: str, body_line: int) -> list[UnsafeHtml]:
     finder.close()
     found = [UnsafeHtml(body_line + line - 1, message) for line, message in finder.found]
     for number, text in enumerate(body.split("\n")):
-        if _MARKDOWN_JS_LINK.search(text):
+        # Browsers decode character references in URLs: &#106;avascript: runs as javascript:.
+        if _MARKDOWN_JS_LINK.search(html.unescape(text)):
             found.append(UnsafeHtml(body_line + number, "a 'javascript:' link is not allowed in content"))
     return found
