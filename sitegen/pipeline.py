@@ -1,30 +1,54 @@
 """The build, in order: load -> validate -> render -> check links -> write.
 
-Input: a project and build options. Output: the rendered site (output path -> bytes),
-and on `build` the site on disk. `SiteBuilder` keeps, for each page, the inputs it read
-(its source file, the datasets it used, the templates in its chain, the site-wide
-digest) with their content hashes, so a later run re-renders only the pages whose
-inputs changed. The dev server keeps one builder alive; a one-off build uses a fresh one.
+Input: a project and build options. Output: every file of the site (output path ->
+bytes), and on `build` the site on disk. `SiteBuilder` keeps, for each page, the inputs
+it read (its source file, the datasets it used, the templates in its chain, the
+site-wide digest) with their content hashes, so a later run re-renders only the pages
+whose inputs changed. The dev server keeps one builder alive; a one-off build uses a
+fresh one. Files derived from the whole site (feed, sitemap, social cards, search
+index) are put together after the pages, from the pages' records.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
+from .assets import Assets, load_assets
+from .cards import CardRenderer, CardText
 from .charts import ChartRenderer
 from .content import Project, load_content
 from .errors import BuildFailed, SiteError
+from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
+from .history import History, load_history
 from .links import LinkSource, PageLinks, check_links, extract_links
 from .markup import create_markdown, render_markdown
-from .output import list_static_files, write_site
-from .render import PAGE_TEMPLATES, DataAccess, Renderer, render_article, render_home, render_not_found
+from .output import write_site
+from .render import (
+    PAGE_TEMPLATES,
+    BuildContext,
+    DataAccess,
+    Renderer,
+    card_path,
+    render_article,
+    render_home,
+    render_listing,
+)
+from .search import build_search_bundle
 from .validate import Article, HomePage, Site, validate_site
 
 SITE_DIGEST = "site"
+LISTING_PAGES = {
+    # kind: (output path, URL, title, description)
+    "not_found": ("404.html", "/404.html", "Page not found", "There is no page at this address."),
+    "search": ("search/index.html", "/search/", "Search", "Search every article of the briefing."),
+    "changes": ("changes/index.html", "/changes/", "What changed",
+                "Recent changes to the briefing's articles and data, newest first."),
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +57,7 @@ class BuildOptions:
 
     include_drafts: bool = False
     base_url: str | None = None
+    search_index: bool = True
 
 
 @dataclass(frozen=True)
@@ -43,26 +68,36 @@ class PageRecord:
     html: bytes
     links: PageLinks
     link_source: LinkSource
+    body_html: str = ""
 
 
 @dataclass
 class BuildResult:
-    """What one run produced: every page, and which pages had to be rendered again."""
+    """What one run produced: every output file, and which pages had to be rendered again."""
 
     site: Site
     pages: dict[str, bytes]
     rendered: list[str] = field(default_factory=list)
 
 
-def site_digest(site: Site, options: BuildOptions) -> str:
+def _digest(payload) -> str:
+    return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def site_digest(context: BuildContext, options: BuildOptions) -> str:
     """Hash what every page may show of the whole site: config and the article list."""
+    site = context.site
     listing = [
-        [a.slug, a.title, a.summary, str(a.date), str(a.updated), a.order, a.draft, list(a.tags), a.layout]
+        [a.slug, a.title, a.summary, a.date, context.last_updated(a), a.order, a.draft, a.tags, a.layout]
         for a in site.articles
     ]
     home = [site.home.title, site.home.summary] if site.home else None
-    payload = [__version__, site.config.digest, site.config.base_url, options.include_drafts, listing, home]
-    return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+    return _digest([__version__, site.config, options.include_drafts, listing, home])
+
+
+def updated_dates(site: Site, history: History) -> dict[str, dt.date]:
+    """Return each article's last update: front matter 'updated', else its last commit, else 'date'."""
+    return {a.slug: a.updated or history.last_changed.get(a.path) or a.date for a in site.articles}
 
 
 class SiteBuilder:
@@ -72,10 +107,12 @@ class SiteBuilder:
         self.project = project
         self.options = options
         self.charts = ChartRenderer()
+        self.cards = CardRenderer()
         self.markdown = create_markdown()
         self.records: dict[str, PageRecord] = {}
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
+        self._search: tuple[str, tuple[str, dict[str, bytes]]] | None = None
 
     def load_and_validate(self) -> Site:
         """Read and check every input; raise BuildFailed listing every mistake."""
@@ -84,37 +121,38 @@ class SiteBuilder:
             site = replace(site, config=replace(site.config, base_url=self.options.base_url))
         return site
 
+    def build(self) -> BuildResult:
+        """Run load, validate and render; raise BuildFailed on any editor mistake."""
+        return self.render_site(self.load_and_validate())
+
     def render_site(self, site: Site) -> BuildResult:
-        """Render every page (reusing unchanged ones) and check the links between them."""
-        renderer = self._current_renderer(site)
-        current = {SITE_DIGEST: site_digest(site, self.options)}
+        """Render every file of the site (reusing unchanged pages) and check the links between them."""
+        history = load_history(self.project.root, self.project.content)
+        assets = load_assets(self.project.static)
+        context = BuildContext(site, updated_dates(site, history), history)
+        renderer = self._current_renderer(site, assets)
+        current = {SITE_DIGEST: site_digest(context, self.options), "assets": assets.digest,
+                   "history": _digest(history.changes)}
         current.update({f"template:{n}": d for n, d in self._template_digests.items()})
         current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
-        errors: list[SiteError] = []
         result = BuildResult(site, {})
-        records: dict[str, PageRecord] = {}
-        owners: dict[str, str] = {}
-        for kind, output_path, page in self._pages(site):
-            owner = page.path if page is not None else kind
-            if output_path in owners:
-                errors.append(SiteError(owner, None, f"this page and {owners[output_path]} would both be written to {output_path}"))
-                continue
-            owners[output_path] = owner
-            if page is not None:
-                current[f"doc:{page.path}"] = page.digest
-            record = self.records.get(output_path)
-            if record is None or any(current.get(k) != v for k, v in record.inputs.items()):
-                try:
-                    record = self._render_page(renderer, site, kind, page, current)
-                except SiteError as error:
-                    errors.append(error)
-                    continue
-                result.rendered.append(output_path)
-            records[output_path] = record
+        records, errors = self._render_pages(renderer, context, current, result, kinds=("home", "article",
+                                                                                          "not_found", "changes"))
+        files = dict(assets.files)
+        if not errors:
+            files.update(self._derived_files(context, records))
+            bundle = None
+            if self.options.search_index:
+                bundle, search_files = self._search_bundle(records, site)
+                files.update(search_files)
+            context = replace(context, search_bundle=bundle)
+            current["search"] = bundle or ""
+            more, errors = self._render_pages(renderer, context, current, result, kinds=("search",))
+            records.update(more)
         if not errors:
             errors = check_links(
                 {path: r.links for path, r in records.items()},
-                list_static_files(self.project.static),
+                frozenset(files),
                 {path: r.link_source for path, r in records.items()},
                 site.config.base_path,
             )
@@ -123,67 +161,128 @@ class SiteBuilder:
             raise BuildFailed(errors)
         for stale in self.records.keys() - records.keys():
             del self.records[stale]
-        result.pages = {path: records[path].html for path in sorted(records)}
+        files.update({path: record.html for path, record in records.items()})
+        result.pages = {path: files[path] for path in sorted(files)}
         return result
 
-    def build(self) -> BuildResult:
-        """Run load, validate and render; raise BuildFailed on any editor mistake."""
-        return self.render_site(self.load_and_validate())
+    def _render_pages(self, renderer: Renderer, context: BuildContext, current: dict[str, str],
+                      result: BuildResult, kinds: tuple[str, ...]) -> tuple[dict[str, PageRecord], list[SiteError]]:
+        errors: list[SiteError] = []
+        records: dict[str, PageRecord] = {}
+        owners: dict[str, str] = {}
+        for kind, output_path, page in self._pages(context.site, kinds):
+            owner = page.path if page is not None else f"the {kind} page"
+            if output_path in owners:
+                errors.append(SiteError(owner, None, f"this page and {owners[output_path]} would both be written to {output_path}"))
+                continue
+            owners[output_path] = owner
+            if page is not None:
+                updated = context.last_updated(page) if isinstance(page, Article) else ""
+                current[f"doc:{page.path}"] = f"{page.digest}:{updated}"
+            record = self.records.get(output_path)
+            if record is None or any(current.get(k) != v for k, v in record.inputs.items()):
+                try:
+                    record = self._render_page(renderer, context, kind, page, current)
+                except SiteError as error:
+                    errors.append(error)
+                    continue
+                result.rendered.append(output_path)
+            records[output_path] = record
+        return records, errors
 
-    def _current_renderer(self, site: Site) -> Renderer:
+    def _current_renderer(self, site: Site, assets: Assets) -> Renderer:
         digests = Renderer(self.project.templates).template_digests()
         if self._renderer is None or digests != self._template_digests:
             self._renderer = Renderer(self.project.templates, self.project.display)
             self._template_digests = digests
         self._renderer.base_path = site.config.base_path
+        self._renderer.assets = assets
         return self._renderer
 
-    def _pages(self, site: Site):
-        """Yield (kind, output path, source page) for every page of the site."""
-        yield "home", "index.html", site.home
-        for article in site.articles:
-            yield "article", f"articles/{article.slug}/index.html", article
-        yield "not_found", "404.html", None
+    def _pages(self, site: Site, kinds: tuple[str, ...]):
+        """Yield (kind, output path, source page) for every page of the given kinds."""
+        if "home" in kinds:
+            yield "home", "index.html", site.home
+        if "article" in kinds:
+            for article in site.articles:
+                yield "article", f"articles/{article.slug}/index.html", article
+        for kind in kinds:
+            if kind in LISTING_PAGES:
+                yield kind, LISTING_PAGES[kind][0], None
 
-    def _render_page(self, renderer: Renderer, site: Site, kind: str,
+    def _render_page(self, renderer: Renderer, context: BuildContext, kind: str,
                      page: Article | HomePage | None, current: dict[str, str]) -> PageRecord:
+        site = context.site
         data = DataAccess(site.datasets)
-        inputs = {SITE_DIGEST: current[SITE_DIGEST]}
+        inputs = {key: current[key] for key in (SITE_DIGEST, "assets")}
         candidates = []
         body = None
         if page is not None:
-            inputs[f"doc:{page.path}"] = page.digest
+            inputs[f"doc:{page.path}"] = current[f"doc:{page.path}"]
             figures = [self.charts.figure(c.spec, data[c.spec.data]) for c in page.charts]
             body = render_markdown(self.markdown, page.body, figures, site.config.base_path)
             candidates.append((page.path, page.body, page.body_line))
         if kind == "article":
-            html = render_article(renderer, site, page, body.html, body.toc, data)
+            html = render_article(renderer, context, page, body.html, body.toc, data)
             template = PAGE_TEMPLATES[page.layout]
         elif kind == "home":
-            html = render_home(renderer, site, page, body.html if body else "", data)
+            html = render_home(renderer, context, page, body.html if body else "", data)
             template = PAGE_TEMPLATES["home"]
         else:
-            html = render_not_found(renderer, site, data)
-            template = PAGE_TEMPLATES["not_found"]
+            _path, url, title, description = LISTING_PAGES[kind]
+            html = render_listing(renderer, context, kind, url, title, description, data)
+            template = PAGE_TEMPLATES[kind]
+            inputs.update({"history": current["history"]} if kind == "changes" else {})
+            inputs.update({"search": current["search"]} if kind == "search" else {})
         for name in sorted(data.read):
             inputs[f"data:{name}"] = current.get(f"data:{name}", "")
         for name in sorted(renderer.template_closure(template)):
             inputs[f"template:{name}"] = current.get(f"template:{name}", "")
-            candidates.append((self.project.display(self.project.templates / name),
-                               (self.project.templates / name).read_text(encoding="utf-8"), 1))
+            template_path = self.project.templates / name
+            candidates.append((self.project.display(template_path), template_path.read_text(encoding="utf-8"), 1))
         config_path = self.project.content / "site.yaml"
         if config_path.is_file():
             candidates.append((self.project.display(config_path), config_path.read_text(encoding="utf-8"), 1))
-        return PageRecord(inputs, html.encode("utf-8"), extract_links(html), LinkSource(tuple(candidates)))
+        return PageRecord(inputs, html.encode("utf-8"), extract_links(html), LinkSource(tuple(candidates)),
+                          body.html if body and kind == "article" else "")
+
+    def _derived_files(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, bytes]:
+        """Return the feed, sitemap, robots.txt, redirects and social cards."""
+        site = context.site
+        bodies = {a.slug: records[f"articles/{a.slug}/index.html"].body_html for a in site.articles}
+        newest = max(context.updated.values(), default=None)
+        page_dates = {"/": newest, "/changes/": newest, "/search/": None}
+        page_dates.update({a.url: context.last_updated(a) for a in site.articles})
+        files = {
+            "feed.xml": render_atom_feed(site, bodies, context.updated),
+            "sitemap.xml": render_sitemap(site, page_dates),
+            "robots.txt": render_robots(site),
+            "_redirects": render_redirects(site),
+        }
+        figures = site.datasets.get("key_figures")
+        rows = figures.rows if figures else ()
+        for url, title in [("/", site.home.title if site.home else site.config.title)] + [(a.url, a.title) for a in site.articles]:
+            figure = next((r for r in rows if r.get("link") == url), rows[0] if rows and url == "/" else None)
+            card = CardText(site.config.title, title, figure and str(figure.get("value")), figure and str(figure.get("label")))
+            files[card_path(url).lstrip("/")] = self.cards.png(card)
+        return files
+
+    def _search_bundle(self, records: dict[str, PageRecord], site: Site) -> tuple[str, dict[str, bytes]]:
+        """Index the article pages, reusing the last index while they are unchanged."""
+        pages = {path: r.html for path, r in records.items() if path.startswith("articles/")}
+        key = _digest([site.config.base_path, site.config.language, {p: hashlib.sha256(h).hexdigest() for p, h in pages.items()}])
+        if self._search is None or self._search[0] != key:
+            self._search = (key, build_search_bundle(pages, site.config.base_path, site.config.language))
+        return self._search[1]
 
 
 def build_site(project: Project, output: Path, options: BuildOptions) -> BuildResult:
     """Build the whole site and swap it into the output folder; raise BuildFailed on errors."""
     result = SiteBuilder(project, options).build()
-    write_site(output, result.pages, project.static)
+    write_site(output, result.pages)
     return result
 
 
 def check_site(project: Project, options: BuildOptions) -> BuildResult:
     """Run every stage a build runs except writing; raise BuildFailed on errors."""
-    return SiteBuilder(project, options).build()
+    return SiteBuilder(project, replace(options, search_index=False)).build()

@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import traceback
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from jinja2 import meta
 
+from .assets import Assets
 from .errors import SiteError
+from .feeds import absolute_url
+from .history import History
 from .validate import Article, HomePage, Site
 
 PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "timeline.html",
-                  "not_found": "404.html"}
+                  "not_found": "404.html", "search": "search.html", "changes": "changes.html"}
 
 
 def format_long_date(value: dt.date) -> str:
@@ -65,7 +70,9 @@ class Renderer:
         self.env.filters["long_date"] = format_long_date
         self.env.filters["iso_date"] = lambda value: value.isoformat()
         self.base_path = "/"
+        self.assets = Assets({}, {})
         self.env.filters["url"] = self.site_url
+        self.env.filters["asset"] = lambda path: self.site_url(self.assets.url(path))
 
     def site_url(self, path: str) -> str:
         """Prefix a root-relative path with the site's base path."""
@@ -118,39 +125,120 @@ class Renderer:
         return f"templates/{template_name}", None
 
 
-def base_context(site: Site, page_url: str, data: DataAccess) -> dict:
+@dataclass(frozen=True)
+class BuildContext:
+    """Site-wide facts every page may show, worked out once per build."""
+
+    site: Site
+    updated: Mapping[str, dt.date]  # article slug -> last updated
+    history: History
+    search_bundle: str | None = None
+
+    def last_updated(self, article: Article) -> dt.date:
+        """Return when an article last changed: front matter, else git, else its date."""
+        return self.updated.get(article.slug, article.date)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What a page tells search engines and link previews about itself."""
+
+    canonical: str
+    title: str
+    description: str
+    image: str
+    kind: str
+    json_ld: str
+
+
+def card_path(page_url: str) -> str:
+    """Return where a page's social card image is written: /articles/x/ -> /articles/x/card.png."""
+    return page_url + "card.png"
+
+
+def page_meta(context: BuildContext, page_url: str, title: str, description: str,
+              article: Article | None = None) -> PageMeta:
+    """Return the canonical URL, preview image and JSON-LD for one page."""
+    config = context.site.config
+    canonical = absolute_url(config.base_url, page_url)
+    image = absolute_url(config.base_url, card_path(page_url if page_url.endswith("/") else "/"))
+    publisher = {"@type": "Organization", "name": config.title}
+    if article is not None:
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "description": description,
+            "datePublished": article.date.isoformat(),
+            "dateModified": context.last_updated(article).isoformat(),
+            "inLanguage": config.language,
+            "mainEntityOfPage": canonical,
+            "url": canonical,
+            "image": [image],
+            "author": publisher,
+            "publisher": publisher,
+        }
+    else:
+        data = {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": config.title,
+            "description": config.description,
+            "inLanguage": config.language,
+            "url": absolute_url(config.base_url, "/"),
+            "publisher": publisher,
+        }
+    # "<" is escaped so that no text can close the <script> element early.
+    json_ld = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+    return PageMeta(canonical, title, description, image, "article" if article else "website", json_ld)
+
+
+def base_context(context: BuildContext, page_url: str, data: DataAccess, meta: PageMeta) -> dict:
     """Return the names every template may use."""
+    site = context.site
     return {
         "site": site.config,
         "articles": site.articles,
         "data": data,
         "page_url": page_url,
-        "build_year": max((a.date.year for a in site.articles), default=dt.date.today().year),
+        "meta": meta,
+        "last_updated": context.last_updated,
+        "search_bundle": context.search_bundle,
     }
 
 
-def render_home(renderer: Renderer, site: Site, home: HomePage | None, body_html: str, data: DataAccess) -> str:
+def render_home(renderer: Renderer, context: BuildContext, home: HomePage | None, body_html: str,
+                data: DataAccess) -> str:
     """Render the front page: headline, summary, key figures, the way into articles."""
-    context = base_context(site, "/", data)
-    context.update(page=home, body_html=body_html)
-    return renderer.render(PAGE_TEMPLATES["home"], context)
+    config = context.site.config
+    title = home.title if home else config.title
+    summary = home.summary if home else config.description
+    names = base_context(context, "/", data, page_meta(context, "/", title, summary))
+    names.update(page=home, body_html=body_html)
+    return renderer.render(PAGE_TEMPLATES["home"], names)
 
 
-def render_article(renderer: Renderer, site: Site, article: Article, body_html: str,
+def render_article(renderer: Renderer, context: BuildContext, article: Article, body_html: str,
                    toc: tuple, data: DataAccess) -> str:
     """Render one article page (or a page with a special layout, e.g. timeline)."""
-    position = site.articles.index(article) if article in site.articles else -1
-    context = base_context(site, article.url, data)
-    context.update(
+    articles = context.site.articles
+    position = articles.index(article) if article in articles else -1
+    meta = page_meta(context, article.url, article.title, article.summary, article)
+    names = base_context(context, article.url, data, meta)
+    names.update(
         page=article,
         body_html=body_html,
         toc=toc,
-        previous_article=site.articles[position - 1] if position > 0 else None,
-        next_article=site.articles[position + 1] if 0 <= position < len(site.articles) - 1 else None,
+        previous_article=articles[position - 1] if position > 0 else None,
+        next_article=articles[position + 1] if 0 <= position < len(articles) - 1 else None,
     )
-    return renderer.render(PAGE_TEMPLATES[article.layout], context)
+    return renderer.render(PAGE_TEMPLATES[article.layout], names)
 
 
-def render_not_found(renderer: Renderer, site: Site, data: DataAccess) -> str:
-    """Render the 404 page."""
-    return renderer.render(PAGE_TEMPLATES["not_found"], base_context(site, "/404.html", data))
+def render_listing(renderer: Renderer, context: BuildContext, kind: str, page_url: str, title: str,
+                   description: str, data: DataAccess) -> str:
+    """Render a page made only from the site's lists: 404, search, what changed."""
+    names = base_context(context, page_url, data, page_meta(context, page_url, title, description))
+    names.update(title=title, description=description, changes=context.history.changes,
+                 article_by_path={a.path: a for a in context.site.articles})
+    return renderer.render(PAGE_TEMPLATES[kind], names)

@@ -15,6 +15,7 @@ import mimetypes
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from livereload import Server
@@ -40,7 +41,9 @@ class DevSite:
     def __init__(self, project: Project, output: Path, options: BuildOptions):
         self.project = project
         self.output = output
-        self.builder = SiteBuilder(project, options)
+        # The search index takes about a second to build; the preview's search page
+        # falls back to listing every article instead (see templates/search.html).
+        self.builder = SiteBuilder(project, replace(options, search_index=False))
         self.pages: dict[str, bytes] = {}
         self.errors: str | None = None
         self.lock = threading.Lock()
@@ -53,7 +56,7 @@ class DevSite:
             except BuildFailed as failure:
                 self._fail(failure)
                 return
-            write_site(self.output, result.pages, self.project.static)
+            write_site(self.output, result.pages)
             self.pages = result.pages
             self.errors = None
 
@@ -67,10 +70,10 @@ class DevSite:
                 self._fail(failure)
                 return ["(errors)"]
             if not self.output.is_dir():
-                write_site(self.output, result.pages, self.project.static)
+                write_site(self.output, result.pages)
                 changed = list(result.pages)
             else:
-                changed = update_site(self.output, result.pages, self.pages, self.project.static)
+                changed = update_site(self.output, result.pages, self.pages)
             recovered = self.errors is not None
             self.pages, self.errors = result.pages, None
         elapsed = (time.perf_counter() - started) * 1000

@@ -18,7 +18,7 @@ from .content import LineDict, LineList, RawContent, RawData, RawDocument, parse
 from .errors import BuildFailed, SiteError, did_you_mean
 from .markup import find_chart_blocks, find_unsafe_html
 
-ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "sources", "layout")
+ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "sources", "layout", "aliases")
 REQUIRED_ARTICLE_KEYS = ("title", "summary", "date")
 HOME_KEYS = ("title", "summary", "sources")
 REQUIRED_HOME_KEYS = ("title", "summary")
@@ -68,6 +68,7 @@ class Article:
     order: int | None = None
     sources: tuple[Source, ...] = ()
     layout: str = "article"
+    aliases: tuple[str, ...] = ()
     charts: tuple[PlacedChart, ...] = ()
 
     @property
@@ -389,6 +390,7 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
         order=check.integer(meta, "order"),
         sources=validate_sources(check, meta),
         layout=layout,
+        aliases=validate_aliases(check, meta),
         charts=validate_charts(check, raw.body, raw.body_line, datasets, broken),
         body=raw.body,
         body_line=raw.body_line,
@@ -396,6 +398,29 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
     )
     check_unsafe_html(check, raw.body, raw.body_line)
     return article if len(errors) == count else None
+
+
+def validate_aliases(check: _Checker, meta: LineDict) -> tuple[str, ...]:
+    """Return the old addresses that should redirect to this article."""
+    aliases = check.text_list(meta, "aliases")
+    for alias in aliases:
+        if not alias.startswith("/") or alias.startswith("//") or any(c.isspace() for c in alias):
+            check.error(check.line_of(meta, "aliases"), f"an alias must be an address on this site starting with '/', found '{alias}'",
+                        "for example: aliases: [/articles/old-name/]")
+    return aliases
+
+
+def check_alias_clashes(articles: list[Article], errors: list[SiteError]) -> None:
+    """Report an old address claimed by two articles, or by an article that still exists."""
+    claimed: dict[str, Article] = {}
+    urls = {a.url: a for a in articles}
+    for article in articles:
+        for alias in article.aliases:
+            owner = claimed.get(alias) or urls.get(alias)
+            if owner is not None:
+                errors.append(SiteError(article.path, None, f"the alias '{alias}' is already the address of {owner.path}",
+                                        "an alias must be an address that no longer has a page"))
+            claimed[alias] = article
 
 
 def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError],
@@ -441,6 +466,7 @@ def validate_site(raw: RawContent, include_drafts: bool) -> Site:
     broken = frozenset(broken - datasets.keys())
     home = validate_home(raw.home, datasets, errors, broken) if raw.home else None
     articles = [validate_article(doc, datasets, errors, broken) for doc in raw.articles]
+    check_alias_clashes([a for a in articles if a is not None], errors)
     if errors:
         raise BuildFailed(errors)
     published = [a for a in articles if a is not None and (include_drafts or not a.draft)]

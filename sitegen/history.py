@@ -1,0 +1,70 @@
+"""Content history from git: when each file last changed, and what changed recently.
+
+Input: the project root. Output: a `History` with each content file's last commit date
+and the recent commits that touched content/, so readers see "Last updated" and a
+"What changed" page. Outside a git checkout (or without git) the history is empty and
+pages fall back to their front matter dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RECENT_CHANGES = 30
+FIELD = "\x1f"  # separates fields of one commit in git's output
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit that changed content: when, what it said, and which files."""
+
+    date: dt.date
+    subject: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class History:
+    """Last commit date per content file (paths relative to the project root)."""
+
+    last_changed: dict[str, dt.date] = field(default_factory=dict)
+    changes: tuple[Change, ...] = ()
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def load_history(root: Path, content: Path) -> History:
+    """Read the commits that touched the content folder, newest first."""
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top is None:
+        return History()
+    top_path = Path(top.strip()).resolve()
+    log = _git(root, "log", "--no-merges", f"--format=%x1e%cs{FIELD}%s", "--name-only", "--", str(content))
+    if not log:
+        return History()
+    last_changed: dict[str, dt.date] = {}
+    changes = []
+    for entry in log.split("\x1e")[1:]:
+        header, _, names = entry.partition("\n")
+        day, _, subject = header.partition(FIELD)
+        date = dt.date.fromisoformat(day)
+        files = []
+        for name in filter(None, names.split("\n")):
+            try:
+                relative = (top_path / name).relative_to(root.resolve()).as_posix()
+            except ValueError:
+                continue
+            last_changed.setdefault(relative, date)
+            files.append(relative)
+        if len(changes) < RECENT_CHANGES:
+            changes.append(Change(date, subject.strip(), tuple(files)))
+    return History(last_changed, tuple(changes))

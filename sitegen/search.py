@@ -1,0 +1,49 @@
+"""Full-text search for a static host: a Pagefind index built from the rendered pages.
+
+Input: the rendered HTML pages. Output: the files of a Pagefind bundle, placed under a
+folder named by a hash of the bundle (`pagefind.<hash>/`), so hosts may cache it for a
+year and every rebuilt index gets a new address. Only the part of a page marked
+`data-pagefind-body` is indexed, so navigation and footers do not pollute results.
+Pagefind runs as a bundled binary (package pagefind-bin); it needs no network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import tempfile
+from pathlib import Path
+
+from .links import output_url
+
+BUNDLE_PREFIX = "pagefind"
+# Pagefind also ships ready-made UIs; our page has its own small script, so they are left out.
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+def build_search_bundle(pages: dict[str, bytes], base_path: str, language: str) -> tuple[str, dict[str, bytes]]:
+    """Index the HTML pages; return (bundle folder, {output path: bytes})."""
+    html_pages = {path: html for path, html in pages.items() if path.endswith(".html") and b"data-pagefind-body" in html}
+    files = asyncio.run(_index(html_pages, base_path, language))
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name])
+    folder = f"{BUNDLE_PREFIX}.{digest.hexdigest()[:10]}"
+    return folder, {f"{folder}/{name}": content for name, content in sorted(files.items())}
+
+
+async def _index(pages: dict[str, bytes], base_path: str, language: str) -> dict[str, bytes]:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
+        config = IndexConfig(output_path=folder, force_language=language)
+        async with PagefindIndex(config=config) as index:
+            for path, html in sorted(pages.items()):
+                await index.add_html_file(content=html.decode("utf-8"), url=base_path + output_url(path)[1:])
+        root = Path(folder)
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name not in UNUSED_FILES
+        }

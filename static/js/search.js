@@ -1,0 +1,49 @@
+// Search, as a progressive enhancement: without JavaScript the page lists every article.
+// Loads the Pagefind bundle named in the form's data-bundle attribute (fingerprinted),
+// runs the query from the box or from ?q=, and lists results with their excerpts.
+const form = document.querySelector(".search-form");
+const box = document.getElementById("search-query");
+const results = document.getElementById("search-results");
+let pagefind;
+
+async function search(query) {
+  pagefind ??= await import(form.dataset.bundle + "pagefind.js");
+  const found = await pagefind.search(query);
+  const pages = await Promise.all(found.results.slice(0, 20).map((result) => result.data()));
+  results.replaceChildren();
+  const heading = document.createElement("h2");
+  heading.textContent = pages.length
+    ? `${found.results.length} article${found.results.length === 1 ? "" : "s"} mention “${query}”`
+    : `No article mentions “${query}”`;
+  results.append(heading);
+  const list = document.createElement("ol");
+  for (const page of pages) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = page.url;
+    link.textContent = page.meta.title;
+    const excerpt = document.createElement("p");
+    // Pagefind's excerpt is our own page text with <mark> around the matches.
+    excerpt.innerHTML = page.excerpt;
+    item.append(link, excerpt);
+    list.append(item);
+  }
+  results.append(list);
+}
+
+if (form) {
+  form.hidden = false;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const query = box.value.trim();
+    if (query) {
+      history.replaceState(null, "", `?q=${encodeURIComponent(query)}`);
+      search(query);
+    }
+  });
+  const initial = new URLSearchParams(location.search).get("q");
+  if (initial) {
+    box.value = initial;
+    search(initial);
+  }
+}
