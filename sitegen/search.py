@@ -1,8 +1,8 @@
 """Full-text search for a static host: a Pagefind index built from the rendered pages.
 
 Input: the rendered HTML pages. Output: the files of a Pagefind bundle, placed under a
-folder named by a hash of the bundle (`pagefind.<hash>/`), so hosts may cache it for a
-year and every rebuilt index gets a new address. Only the part of a page marked
+folder named by a hash of the bundle (`static/pagefind.<hash>/`), so hosts cache it for a
+year like every other fingerprinted asset, and every rebuilt index gets a new address. Only the part of a page marked
 `data-pagefind-body` is indexed, so navigation and footers do not pollute results.
 Pagefind runs as a bundled binary (package pagefind-bin); it needs no network.
 """
@@ -29,7 +29,7 @@ def build_search_bundle(pages: dict[str, bytes], base_path: str, language: str) 
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name])
-    folder = f"{BUNDLE_PREFIX}.{digest.hexdigest()[:10]}"
+    folder = f"static/{BUNDLE_PREFIX}.{digest.hexdigest()[:10]}"
     return folder, {f"{folder}/{name}": content for name, content in sorted(files.items())}
 
 
