@@ -121,6 +121,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1):
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and "could not find expected ':'" in (error.problem or ""):
+            # The scanner gives up on the line after a key without ':'; the key is the mistake.
+            mark = error.context_mark
         line = mark.line + 1 + loader.line_offset if mark else first_line
         raise SiteError(path, line, _describe_yaml_error(error)) from None
     except yaml.YAMLError as error:
