@@ -47,9 +47,12 @@ def command_build(args: argparse.Namespace) -> int:
 
 
 def command_check(args: argparse.Namespace) -> int:
-    """Validate everything a build would, writing nothing."""
+    """Validate everything a build would, writing nothing: with drafts, then without."""
     project = Project.from_content_dir(Path(args.content))
     result = check_site(project, BuildOptions(include_drafts=True))
+    if any(article.draft for article in result.site.articles):
+        # A link to a draft works with --drafts but is a dead link in the published build.
+        check_site(project, BuildOptions(include_drafts=False))
     if args.verbose:
         print(f"checked {len(result.pages)} pages: no errors", file=sys.stderr)
     return 0
