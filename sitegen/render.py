@@ -71,6 +71,8 @@ class Renderer:
         self.env.filters["iso_date"] = lambda value: value.isoformat()
         self.base_path = "/"
         self.assets = Assets({}, {})
+        # A Renderer lives as long as its templates are unchanged, so this cache can too.
+        self._closures: dict[str, frozenset[str]] = {}
         self.env.filters["url"] = self.site_url
         self.env.filters["asset"] = lambda path: self.site_url(self.assets.url(path))
 
@@ -89,6 +91,11 @@ class Renderer:
 
     def template_closure(self, name: str) -> frozenset[str]:
         """Return a template's name and every template it extends, includes or imports."""
+        if name not in self._closures:
+            self._closures[name] = self._find_closure(name)
+        return self._closures[name]
+
+    def _find_closure(self, name: str) -> frozenset[str]:
         seen: set[str] = set()
         pending = [name]
         while pending:

@@ -114,27 +114,35 @@ class EventWatcher(Watcher):
         super().__init__()
         self.dev_site = dev_site
         self.folders = [f for f in folders if f.is_dir()]
+        self.loop: IOLoop | None = None
+        self._ready = threading.Event()
+
+    def watch_in_background(self) -> None:
+        """Start watching now, so that edits saved during the first build are not missed."""
+        threading.Thread(target=self._watch, daemon=True).start()
+        self._ready.wait(timeout=5)
 
     def start(self, callback) -> bool:
-        """Watch in a thread; tell livereload not to start its polling loop."""
-        loop = IOLoop.current()
-        threading.Thread(target=self._watch, args=(loop,), daemon=True).start()
+        """Remember livereload's loop; return True so livereload starts no polling loop."""
+        self.loop = IOLoop.current()
         return True
 
-    def _watch(self, loop: IOLoop) -> None:
+    def _watch(self) -> None:
         from watchfiles import watch
 
-        for _changes in watch(*self.folders, debounce=20, step=10):
-            if self.dev_site.rebuild():
-                loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+        changes = watch(*self.folders, debounce=20, step=10, yield_on_timeout=True, rust_timeout=50)
+        for _changed in changes:
+            self._ready.set()
+            if _changed and self.dev_site.rebuild() and self.loop is not None:
+                self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
 
 def serve_site(project: Project, output: Path, host: str, port: int, options: BuildOptions) -> int:
     """Build, then serve until interrupted; return the exit code."""
     dev_site = DevSite(project, output.resolve(), options)
+    watcher = EventWatcher(dev_site, [project.content, project.templates, project.static])
+    watcher.watch_in_background()
     dev_site.first_build()
-    folders = [project.content, project.templates, project.static]
-    watcher = EventWatcher(dev_site, folders)
     server = Server(app=dev_site.respond, watcher=watcher)
     for folder in watcher.folders:
         server.watch(str(folder))
