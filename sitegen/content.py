@@ -131,8 +131,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1):
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        if error.context_mark and "could not find expected ':'" in (error.problem or ""):
-            # The scanner gives up on the line after a key without ':'; the key is the mistake.
+        if error.context_mark and _mistake_is_at_context(error):
             mark = error.context_mark
         line = mark.line + 1 + loader.line_offset if mark else first_line
         raise SiteError(path, line, _describe_yaml_error(error)) from None
@@ -140,6 +139,17 @@ def parse_yaml(text: str, path: str, first_line: int = 1):
         raise SiteError(path, first_line, f"YAML error: {error}") from None
     finally:
         loader.dispose()
+
+
+def _mistake_is_at_context(error: yaml.MarkedYAMLError) -> bool:
+    """Tell whether the mistake is where YAML's context began, not where it gave up.
+
+    A key without ':', an unclosed quote and an unclosed '[' or '{' are noticed lines
+    later (often at the end of the text); the line that opened them is the one to fix.
+    """
+    context = error.context or ""
+    return ("could not find expected ':'" in (error.problem or "")
+            or context.startswith(("while scanning a quoted scalar", "while parsing a flow")))
 
 
 def _describe_yaml_error(error: yaml.MarkedYAMLError) -> str:
