@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 N ?= 1000
 
@@ -19,6 +20,12 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# axe-core, the Nu HTML Checker and Lighthouse, pinned in package-lock.json. Scripts stay off:
+# vnu-jar's postinstall would download a Java runtime, and we use the system's Java 17.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 serve: $(STAMP)
 	$(BIN)/python build.py serve --port $(PORT)
 
@@ -31,7 +38,7 @@ check: $(STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check sitegen tests bench build.py
 
-test: $(DEV_STAMP) lint
+test: $(DEV_STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
 
 test-fast: $(DEV_STAMP)
@@ -40,7 +47,7 @@ test-fast: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/serve_latency.py
 
-audit: $(DEV_STAMP)
+audit: $(DEV_STAMP) $(NODE_STAMP)
 	bash audit/run.sh
 
 clean:

@@ -1,0 +1,35 @@
+"""The search page as a reader uses it: with JavaScript a query lists matching articles;
+without it the page still lists every article."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_site_has_a_search_page(page_paths):
+    assert "/search/" in page_paths, page_paths
+
+
+def test_search_lists_the_articles_that_mention_a_word(visit):
+    page, log = visit("/search/")
+    box = page.get_by_role("searchbox", name="Words to look for")
+    expect(box).to_be_visible()
+    box.fill("Telegram")
+    box.press("Enter")
+    results = page.locator("#search-results")
+    expect(results.get_by_role("heading")).to_contain_text("Telegram")
+    expect(results.get_by_role("link").first).to_be_visible()
+    expect(results.get_by_role("link", name=re.compile("Telegram", re.IGNORECASE))).not_to_have_count(0)
+    assert log.console_errors == [], log.console_errors
+    assert log.failed_requests == [], log.failed_requests
+
+
+def test_search_page_lists_every_article_without_javascript(visit):
+    page, _ = visit("/search/", java_script_enabled=False)
+    expect(page.get_by_role("search")).to_be_hidden()
+    expect(page.locator(".search-fallback .article-list li").first).to_be_visible()
