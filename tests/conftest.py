@@ -1,0 +1,146 @@
+"""Fixtures: a small valid site written into tmp_path, and the CLI called as users call it.
+
+`make_site` writes a mapping {relative path: text or bytes} over `BASE_SITE` and returns
+the project root. Text is dedented, so a test's files read as they would on disk. The
+sites have no templates/ or static/ of their own, so sitegen uses the repository's.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+
+# The smallest site that uses every kind of content file: config, home page, two
+# articles that link to each other (one to a heading's anchor), one data file.
+BASE_SITE: dict[str, str | bytes] = {
+    "content/site.yaml": """\
+        title: Test briefing
+        description: A small site for the tests.
+        """,
+    "content/index.md": """\
+        ---
+        title: Test briefing
+        summary: The front page of the test site.
+        ---
+        Start with [the first article](/articles/first/).
+        """,
+    "content/articles/first.md": """\
+        ---
+        title: First article
+        summary: The first article.
+        date: 2024-01-02
+        ---
+        ## Background
+
+        Read [the details](/articles/second/#details).
+        """,
+    "content/articles/second.md": """\
+        ---
+        title: Second article
+        summary: The second article.
+        date: 2024-01-03
+        ---
+        ## Details
+
+        Back to [the first article](/articles/first/).
+        """,
+    "content/data/numbers.yaml": """\
+        description: Two numbers for the test charts.
+        source: Test source
+        rows:
+          - year: "2023"
+            value: 1
+          - year: "2024"
+            value: 2
+        """,
+}
+
+# One tiny chart over content/data/numbers.yaml; tests reuse it so that vl-convert
+# renders as few distinct charts as possible.
+CHART_BLOCK = """\
+```chart
+data: numbers
+kind: bar
+x: year
+y: value
+description: Bar chart of value by year, 1 in 2023 and 2 in 2024.
+```
+"""
+
+
+def write_files(root: Path, files: dict[str, str | bytes | None]) -> None:
+    """Write each file under root; text is dedented, None deletes the file."""
+    for relative, content in files.items():
+        path = root / relative
+        if content is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Return a function writing BASE_SITE plus the given files into tmp_path; it returns the root.
+
+    make_site({"content/articles/b.md": "..."}) adds or replaces files; a value of None
+    removes a base file; base=False writes only the given files (to break a built site).
+    """
+
+    def make(files: dict[str, str | bytes | None] | None = None, *, base: bool = True) -> Path:
+        write_files(tmp_path, {**(BASE_SITE if base else {}), **(files or {})})
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def chart_block() -> str:
+    """Return the Markdown of the one test chart."""
+    return CHART_BLOCK
+
+
+@pytest.fixture
+def build():
+    """Return a function running `build.py build` on a project root, as a user would."""
+
+    def run(root: Path, *options: str, output: str = "_site") -> int:
+        return main(["build", "--content", str(root / "content"), "--output", str(root / output), *options])
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def good_output(tmp_path_factory) -> Path:
+    """Return the _site folder of BASE_SITE built once, for tests that need a previous output."""
+    root = tmp_path_factory.mktemp("good")
+    write_files(root, BASE_SITE)
+    assert main(["build", "--content", str(root / "content"), "--output", str(root / "_site")]) == 0
+    return root / "_site"
+
+
+@pytest.fixture
+def built_site(make_site, good_output):
+    """Return the root of BASE_SITE with a good build already in _site."""
+    root = make_site()
+    shutil.copytree(good_output, root / "_site")
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under folder, by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def read_tree():
+    """Return `snapshot`: every file under a folder by relative path, with its bytes."""
+    return snapshot

@@ -1,0 +1,112 @@
+"""The command line itself: help and README for every subcommand, usage errors, and `new`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SUBCOMMANDS = ["build", "check", "serve", "new"]
+
+
+def test_the_main_help_lists_exactly_these_subcommands(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0, out
+    listed = re.findall(r"^    (\w+) +\S", out, re.MULTILINE)
+    assert sorted(listed) == sorted(SUBCOMMANDS), out
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0, out
+    assert out.startswith(f"usage: build.py {command}"), out
+    assert len(out.splitlines()) > 3, out
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_is_in_the_readme(command):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+
+    assert f"build.py {command}" in readme
+
+
+@pytest.mark.parametrize("argv", [[], ["publish"], ["build", "--no-such-option"], ["serve", "--port", "eighty"]],
+                         ids=["no-command", "unknown-command", "unknown-option", "bad-port"])
+def test_misused_command_line_exits_2(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2, err
+    assert err.startswith("usage: build.py"), err
+
+
+def test_new_creates_a_draft_that_builds_and_prints_its_path(make_site, build, capsys):
+    root = make_site()
+    content = root / "content"
+
+    code = main(["new", "Some Title", "--content", str(content)])
+
+    out, err = capsys.readouterr()
+    created = content / "articles" / "some-title.md"
+    assert code == 0, err
+    assert out == f"{created.as_posix()}\n"
+    text = created.read_text(encoding="utf-8")
+    assert text.startswith('---\ntitle: "Some Title"\n'), text
+    assert f"date: {dt.date.today().isoformat()}\n" in text
+    assert "draft: true\n" in text
+    assert build(root, "--drafts") == 0, capsys.readouterr().err
+    assert "<h1>Some Title</h1>" in (root / "_site/articles/some-title/index.html").read_text(encoding="utf-8")
+
+
+def test_new_keeps_quotes_and_backslashes_in_the_title(make_site, capsys):
+    root = make_site()
+    title = 'The "exit" in C:\\Reports, café'
+
+    assert main(["new", title, "--content", str(root / "content")]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    code = main(["check", "--content", str(root / "content")])
+
+    assert code == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (root / "content/articles").iterdir()) == [
+        "first.md", "second.md", "the-exit-in-c-reports-cafe.md"]
+
+
+def test_new_refuses_to_overwrite_an_existing_article(make_site, capsys):
+    root = make_site()
+    existing = root / "content/articles/second.md"
+    before = existing.read_bytes()
+
+    code = main(["new", "Second!", "--content", str(root / "content")])
+
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert out == ""
+    assert err == (
+        "content/articles/second.md: an article with this file name already exists\n"
+        "    hint: choose another title, or edit the existing file\n"
+        "1 error; nothing was written.\n"
+    )
+    assert existing.read_bytes() == before
+
+
+def test_new_refuses_a_title_without_letters_or_digits(make_site, capsys):
+    root = make_site()
+
+    code = main(["new", "!!!", "--content", str(root / "content")])
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.startswith("content/articles: cannot make a file name from the title '!!!'\n"), err

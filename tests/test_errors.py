@@ -1,0 +1,323 @@
+"""Editors' mistakes: each one is reported as `path:line: message`, and a failed build
+leaves the previous site exactly as it was (issue #3)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sitegen.cli import main
+from sitegen.content import PACKAGE_ROOT
+
+ARTICLE = "---\ntitle: Bad article\nsummary: An article with one mistake.\ndate: 2024-01-04\n---\n"
+
+
+def article(body: str) -> dict[str, str]:
+    """Return files adding content/articles/bad.md: valid front matter, then body from line 6."""
+    return {"content/articles/bad.md": ARTICLE + body}
+
+
+def chart(spec: str) -> dict[str, str]:
+    """Return files adding an article whose chart block's fence is on line 6, its YAML from line 7."""
+    return article("```chart\n" + spec + "```\n")
+
+
+BAD_INPUT = [
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle: [unclosed\nsummary: s\ndate: 2024-01-04\n---\n"},
+        "content/articles/bad.md:2: YAML syntax error: ",  # the rest is PyYAML's (or libyaml's) wording
+        id="front-matter-yaml-syntax",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": '---\ntitle: "unclosed\nsummary: s\ndate: 2024-01-04\n---\n'},
+        "content/articles/bad.md:2: YAML syntax error: ",
+        id="front-matter-unclosed-quote",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle: t\nsummary s\ndate: 2024-01-04\n---\n"},
+        "content/articles/bad.md:3: YAML syntax error: a line is missing ':' between a key and its value",
+        id="front-matter-missing-colon",
+    ),
+    pytest.param(
+        {"content/data/numbers.yaml": 'rows:\n  - year: "2023"\n   value: 1\n'},
+        "content/data/numbers.yaml:3: YAML syntax error: ",
+        id="data-yaml-syntax",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle: t\nsummary: s\ndate: 2024-01-04\n\nNo closing line.\n"},
+        "content/articles/bad.md:1: the front matter is not closed",
+        id="front-matter-not-closed",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "# A heading first\n\n---\ntitle: t\n---\n"},
+        "content/articles/bad.md:1: the file must start with front matter: a line '---', the fields, then '---'",
+        id="no-front-matter",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\n- title\n- summary\n---\n"},
+        "content/articles/bad.md:2: the front matter must be fields like 'title: ...', found a list",
+        id="front-matter-is-a-list",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\nsummary: s\ndate: 2024-01-04\n---\n"},
+        "content/articles/bad.md:2: the front matter is missing the required field 'title'",
+        id="missing-title",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle: t\ndate: 2024-01-04\n---\n"},
+        "content/articles/bad.md:2: the front matter is missing the required field 'summary'",
+        id="missing-summary",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle: t\nsummary: s\n---\n"},
+        "content/articles/bad.md:2: the front matter is missing the required field 'date'",
+        id="missing-date",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle:\nsummary: s\ndate: 2024-01-04\n---\n"},
+        "content/articles/bad.md:2: the required front matter field 'title' is empty",
+        id="empty-title",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle: t\ntitel: t\nsummary: s\ndate: 2024-01-04\n---\n"},
+        "content/articles/bad.md:3: unknown front matter field 'titel'\n"
+        "    3 | titel: t\n"
+        "    hint: did you mean 'title'?",
+        id="unknown-key-did-you-mean",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle: t\nsummary: s\ndate: 2024-02-30\n---\n"},
+        "content/articles/bad.md:4: 'date' is not a real date: '2024-02-30'",
+        id="impossible-date",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": b"---\ntitle: t\nsummary: Caf\xe9 in Latin-1\ndate: 2024-01-04\n---\n"},
+        "content/articles/bad.md:3: the file is not valid UTF-8 (byte 0xe9)",
+        id="not-utf-8",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": ""},
+        "content/articles/bad.md:1: the file is empty",
+        id="empty-file",
+    ),
+    pytest.param(
+        {"content/data/numbers.yaml": "\n  \n"},
+        "content/data/numbers.yaml:1: the file is empty",
+        id="empty-data-file",
+    ),
+    pytest.param(
+        chart("data: numbers\nkind bar\nx: year\ny: value\ndescription: d\n"),
+        "content/articles/bad.md:8: YAML syntax error: a line is missing ':' between a key and its value",
+        id="chart-yaml-syntax",
+    ),
+    pytest.param(
+        chart("data: numbrs\nkind: bar\nx: year\ny: value\ndescription: d\n"),
+        "content/articles/bad.md:7: there is no dataset 'numbrs'\n"
+        "    7 | data: numbrs\n"
+        "    hint: did you mean 'numbers'? (datasets in content/data/: numbers)",
+        id="chart-unknown-dataset",
+    ),
+    pytest.param(
+        chart("data: nothing-like-it\nkind: bar\nx: year\ny: value\ndescription: d\n"),
+        "content/articles/bad.md:7: there is no dataset 'nothing-like-it'\n"
+        "    7 | data: nothing-like-it\n"
+        "    hint: datasets in content/data/: numbers",
+        id="chart-unknown-dataset-lists-datasets",
+    ),
+    pytest.param(
+        chart("data: numbers\nkind: bar\nx: year\ny: amount\ndescription: d\n"),
+        "content/articles/bad.md:10: the dataset 'numbers' has no column 'amount'\n"
+        "    10 | y: amount\n"
+        "    hint: columns: year, value",
+        id="chart-unknown-column",
+    ),
+    pytest.param(
+        chart("data: numbers\nkind: bar\nx: year\ny: value\n"),
+        "content/articles/bad.md:7: the chart is missing the required field 'description'",
+        id="chart-missing-description",
+    ),
+    pytest.param(
+        chart("data: numbers\nkind: bar\nx: year\ny: value\ndescription:\n"),
+        "content/articles/bad.md:11: the required chart field 'description' is empty",
+        id="chart-empty-description",
+    ),
+    pytest.param(
+        chart("data: numbers\nkind: pie\nx: year\ny: value\ndescription: d\n"),
+        "content/articles/bad.md:8: unknown chart kind 'pie'\n"
+        "    8 | kind: pie\n"
+        "    hint: expected one of: area, bar, line, point",
+        id="chart-unknown-kind",
+    ),
+    pytest.param(
+        article("See [the missing page](/articles/missing/).\n"),
+        "content/articles/bad.md:6: the link '/articles/missing/' leads to no page",
+        id="dead-link",
+    ),
+    pytest.param(
+        article("Intro.\n\nSee [the background](/articles/first/#backgrund).\n"),
+        "content/articles/bad.md:8: the link '/articles/first/#backgrund' names an anchor '#backgrund' that does not exist on that page",
+        id="dead-anchor",
+    ),
+    pytest.param(
+        article("Jump to [a heading](#no-such-heading).\n"),
+        "content/articles/bad.md:6: the link '#no-such-heading' names an anchor '#no-such-heading' that does not exist on that page",
+        id="dead-anchor-same-page",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle: !!python/object/apply:os.system ['echo unsafe']\nsummary: s\ndate: 2024-01-04\n---\n"},
+        "content/articles/bad.md:2: the YAML tag '!!python/object/apply:os.system' is not allowed here; write plain values only",
+        id="python-tag-in-front-matter",
+    ),
+    pytest.param(
+        {"content/data/numbers.yaml": "rows:\n  - year: !!python/object/apply:os.system ['echo unsafe']\n"},
+        "content/data/numbers.yaml:2: the YAML tag '!!python/object/apply:os.system' is not allowed here; write plain values only",
+        id="python-tag-in-data",
+    ),
+    pytest.param(
+        article("Text.\n\n<script>alert(1)</script>\n"),
+        "content/articles/bad.md:8: a <script> element is not allowed in content",
+        id="script-element",
+    ),
+    pytest.param(
+        article('<p onclick="steal()">Click</p>\n'),
+        "content/articles/bad.md:6: the event attribute 'onclick=' is not allowed in content",
+        id="onclick-attribute",
+    ),
+    pytest.param(
+        article("[Click](javascript:alert(1))\n"),
+        "content/articles/bad.md:6: a 'javascript:' link is not allowed in content",
+        id="javascript-markdown-link",
+    ),
+    pytest.param(
+        article('<a href=" JavaScript:alert(1)">Click</a>\n'),
+        "content/articles/bad.md:6: a 'javascript:' URL in 'href=' is not allowed in content",
+        id="javascript-html-link",
+    ),
+    pytest.param(
+        article("[Click][x]\n\n[x]: javascript:alert(1)\n"),
+        "content/articles/bad.md:8: a 'javascript:' link is not allowed in content",
+        id="javascript-reference-link",
+    ),
+    pytest.param(
+        article("[Click](&#106;avascript:alert(1))\n"),
+        "content/articles/bad.md:6: a 'javascript:' link is not allowed in content",
+        id="javascript-behind-character-reference",
+    ),
+    pytest.param(
+        {"content/site.yaml": "title: Test briefing\ndescription: A small site.\nlangauge: en\n"},
+        "content/site.yaml:3: unknown site field 'langauge'\n"
+        "    3 | langauge: en\n"
+        "    hint: did you mean 'language'?",
+        id="site-config-unknown-key",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": "---\ntitle: t\ntitle: u\nsummary: s\ndate: 2024-01-04\n---\n"},
+        "content/articles/bad.md:3: YAML syntax error: the key 'title' appears twice",
+        id="duplicate-key",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), BAD_INPUT)
+def test_bad_input_is_reported_and_previous_site_survives(built_site, make_site, build, capsys, read_tree, good_output, files, expected):
+    make_site(files, base=False)
+
+    code = build(built_site)
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert expected in err, err
+    assert err.endswith("\n1 error; nothing was written.\n"), err
+    assert "Traceback" not in err, err
+    assert read_tree(built_site / "_site") == read_tree(good_output), "the failed build changed the previous output"
+    assert sorted(p.name for p in built_site.iterdir()) == ["_site", "content"], "a temporary folder was left behind"
+
+
+def test_error_output_is_exactly_path_line_message_source_hint_and_count(built_site, make_site, build, capsys):
+    make_site({"content/articles/bad.md": "---\ntitel: Bad article\ntitle: Bad article\nsummary: s\ndate: 2024-01-04\n---\n"}, base=False)
+
+    code = build(built_site)
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err == (
+        "content/articles/bad.md:2: unknown front matter field 'titel'\n"
+        "    2 | titel: Bad article\n"
+        "    hint: did you mean 'title'?\n"
+        "1 error; nothing was written.\n"
+    )
+
+
+def test_all_errors_of_a_build_are_reported_together_with_a_count(built_site, make_site, build, capsys):
+    make_site(
+        {
+            "content/articles/first.md": "---\ntitle: First article\nsummary: The first article.\ndate: 2024-13-01\n---\n",
+            "content/articles/second.md": "No front matter here.\n",
+        },
+        base=False,
+    )
+
+    code = build(built_site)
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err == (
+        "content/articles/first.md:4: 'date' is not a real date: '2024-13-01'\n"
+        "    4 | date: 2024-13-01\n"
+        "    hint: write the date as YYYY-MM-DD, for example 2024-04-30\n"
+        "content/articles/second.md:1: the file must start with front matter: a line '---', the fields, then '---'\n"
+        "    1 | No front matter here.\n"
+        "2 errors; nothing was written.\n"
+    )
+
+
+def test_broken_data_file_is_the_only_error_not_every_chart_using_it(make_site, build, capsys, chart_block):
+    root = make_site({
+        "content/articles/second.md": ARTICLE + chart_block,
+        "content/data/numbers.yaml": "rows:\n  - year: 2023\n    value: [1\n",
+    })
+
+    code = build(root)
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    lines = err.splitlines()
+    assert lines[0].startswith("content/data/numbers.yaml:3: YAML syntax error: "), err
+    assert lines[1:] == ["    3 |     value: [1", "1 error; nothing was written."], err
+
+
+def test_yaml_tags_are_never_executed(make_site, tmp_path, capsys):
+    marker = tmp_path / "executed"
+    tag = f"!!python/object/apply:os.system ['touch {marker}']"
+    root = make_site({
+        "content/articles/second.md": f"---\ntitle: {tag}\nsummary: s\ndate: 2024-01-03\n---\n",
+        "content/data/numbers.yaml": f"rows:\n  - year: {tag}\n",
+    })
+
+    code = main(["check", "--content", str(root / "content")])
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "content/articles/second.md:2: the YAML tag '!!python/object/apply:os.system' is not allowed here" in err
+    assert "content/data/numbers.yaml:2: the YAML tag '!!python/object/apply:os.system' is not allowed here" in err
+    assert not marker.exists(), "loading YAML ran a shell command"
+
+
+def test_template_mistake_names_the_template_and_line(make_site, build, capsys):
+    root = make_site()
+    shutil.copytree(PACKAGE_ROOT / "templates", root / "templates")
+    article_html = root / "templates" / "article.html"
+    lines = article_html.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines, start=1) if "{{ page.title }}</h1>" in line)
+    lines[number - 1] = lines[number - 1].replace("page.title", "page.titel")
+    article_html.write_text("\n".join(lines), encoding="utf-8")
+
+    code = build(root)
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert f"templates/article.html:{number}: template error: " in err, err
+    assert "titel" in err, err
+    assert "Traceback" not in err, err
+    assert not (root / "_site").exists()

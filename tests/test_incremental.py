@@ -1,0 +1,152 @@
+"""Incremental rebuilds: one SiteBuilder re-renders only the pages whose inputs changed,
+and what it produces equals a clean build byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sitegen.content import PACKAGE_ROOT, Project
+from sitegen.errors import BuildFailed
+from sitegen.pipeline import BuildOptions, SiteBuilder
+
+# The search page embeds the address of the search index, which is built from the text
+# of every article: it depends on every article body, and on nothing else that changes here.
+SEARCH_PAGE = "search/index.html"
+
+
+@pytest.fixture
+def project(make_site, chart_block):
+    """Return a project with its own templates/, a chart in the first article and key figures on the home page."""
+    root = make_site({
+        "content/articles/first.md": "---\ntitle: First article\nsummary: The first article.\ndate: 2024-01-02\n---\n"
+                                     "## Background\n\nRead [the details](/articles/second/#details).\n\n" + chart_block,
+        "content/data/key_figures.yaml": "rows:\n  - value: '2'\n    label: articles\n    link: /articles/first/\n",
+    })
+    shutil.copytree(PACKAGE_ROOT / "templates", root / "templates")
+    return Project.from_content_dir(root / "content")
+
+
+def clean_build(project: Project) -> dict[str, bytes]:
+    """Return every output file of a fresh build."""
+    return SiteBuilder(project, BuildOptions()).build().pages
+
+
+def edit(path, old: str, new: str) -> None:
+    """Replace text in a file, checking the text was there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_first_build_renders_every_page_and_an_unchanged_rebuild_none(project):
+    builder = SiteBuilder(project, BuildOptions())
+
+    first = builder.build()
+    again = builder.build()
+
+    assert {"index.html", "404.html", "articles/first/index.html", "articles/second/index.html"} <= set(first.rendered)
+    assert again.rendered == []
+    assert again.pages == first.pages
+
+
+def test_editing_an_article_body_rerenders_only_that_article(project):
+    builder = SiteBuilder(project, BuildOptions())
+    builder.build()
+    edit(project.content / "articles/second.md", "Back to", "Go back to")
+
+    result = builder.build()
+
+    assert sorted(result.rendered) == ["articles/second/index.html", SEARCH_PAGE]
+    assert b"Go back to" in result.pages["articles/second/index.html"]
+    assert result.pages == clean_build(project)
+
+
+def test_editing_an_article_title_rerenders_every_page_that_lists_it(project):
+    builder = SiteBuilder(project, BuildOptions())
+    first = builder.build()
+    edit(project.content / "articles/second.md", "title: Second article", "title: Second article, renamed")
+
+    result = builder.build()
+
+    assert set(first.rendered) <= set(result.rendered)
+    assert b"Second article, renamed" in result.pages["index.html"]
+    assert result.pages == clean_build(project)
+
+
+def test_editing_a_data_file_rerenders_only_pages_that_use_it(project):
+    builder = SiteBuilder(project, BuildOptions())
+    builder.build()
+    edit(project.content / "data/numbers.yaml", "value: 2", "value: 5")
+
+    result = builder.build()
+
+    assert sorted(result.rendered) == ["articles/first/index.html", SEARCH_PAGE]
+    assert b"<td>5</td>" in result.pages["articles/first/index.html"]
+    assert result.pages == clean_build(project)
+
+
+def test_editing_home_page_data_rerenders_only_the_home_page(project):
+    builder = SiteBuilder(project, BuildOptions())
+    builder.build()
+    edit(project.content / "data/key_figures.yaml", "label: articles", "label: articles so far")
+
+    result = builder.build()
+
+    assert sorted(result.rendered) == ["index.html"]
+    assert b"articles so far" in result.pages["index.html"]
+    assert result.pages == clean_build(project)
+
+
+def test_editing_a_template_rerenders_only_pages_built_from_it(project):
+    builder = SiteBuilder(project, BuildOptions())
+    builder.build()
+    edit(project.root / "templates/article.html", '<p class="lede">', '<p class="lede standfirst">')
+
+    result = builder.build()
+
+    assert sorted(result.rendered) == ["articles/first/index.html", "articles/second/index.html"]
+    assert b'<p class="lede standfirst">' in result.pages["articles/second/index.html"]
+    assert result.pages == clean_build(project)
+
+
+def test_editing_a_shared_template_rerenders_every_page(project):
+    builder = SiteBuilder(project, BuildOptions())
+    first = builder.build()
+    edit(project.root / "templates/base.html", '<main id="main"', '<main class="page" id="main"')
+
+    result = builder.build()
+
+    assert sorted(result.rendered) == sorted(first.rendered)
+    assert result.pages == clean_build(project)
+
+
+def test_a_failed_rebuild_then_a_fix_equals_a_clean_build(project):
+    builder = SiteBuilder(project, BuildOptions())
+    builder.build()
+    second = project.content / "articles/second.md"
+    good = second.read_text(encoding="utf-8")
+    second.write_text(good.replace("## Details", "## Detail"), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        builder.build()
+    second.write_text(good.replace("Back to", "Return to"), encoding="utf-8")
+
+    result = builder.build()
+
+    assert result.pages == clean_build(project)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "pipeline.py records a dataset a template looked for but did not find as '' "
+    "(current.get(f'data:{name}', '')) but compares it with current.get(k), which is None, "
+    "so without content/data/key_figures.yaml the home page is re-rendered on every rebuild"
+))
+def test_unchanged_rebuild_renders_nothing_when_the_home_page_has_no_key_figures(make_site):
+    root = make_site()
+    builder = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions())
+    builder.build()
+
+    result = builder.build()
+
+    assert result.rendered == []

@@ -1,0 +1,139 @@
+"""Markdown as configured for the site: source beside the HTML it must become, one case
+per syntax; then the source scanners validation relies on (chart blocks, unsafe HTML)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.markup import create_markdown, find_chart_blocks, find_unsafe_html, render_markdown
+
+FIGURE = '<figure class="chart"><svg role="img"><title>T</title><text x="1">a &lt; b</text></svg></figure>'
+
+CASES = [
+    pytest.param(
+        "Before.\n\n```chart\ndata: numbers\nkind: bar\n```\n\nAfter.\n",
+        [FIGURE],
+        f"<p>Before.</p>\n{FIGURE}\n<p>After.</p>",
+        id="chart-fence-becomes-its-figure-untouched",
+    ),
+    pytest.param(
+        "```chart\ndata: a\n```\n\n```chart\ndata: b\n```\n",
+        ["<figure>one</figure>", "<figure>two</figure>"],
+        "<figure>one</figure>\n<figure>two</figure>",
+        id="chart-fences-in-order",
+    ),
+    pytest.param(
+        "```yaml\ndata: a\n```\n",
+        [],
+        '<pre><code class="language-yaml">data: a\n</code></pre>',
+        id="other-fences-stay-code",
+    ),
+    pytest.param(
+        "## What remains open\n",
+        [],
+        '<h2 id="what-remains-open">What remains open'
+        '<a class="permalink" href="#what-remains-open" title="Link to this section">#</a></h2>',
+        id="heading-id-and-permalink",
+    ),
+    pytest.param(
+        "## Notes\n\n## Notes\n",
+        [],
+        '<h2 id="notes">Notes<a class="permalink" href="#notes" title="Link to this section">#</a></h2>\n'
+        '<h2 id="notes_1">Notes<a class="permalink" href="#notes_1" title="Link to this section">#</a></h2>',
+        id="repeated-headings-get-distinct-ids",
+    ),
+    pytest.param(
+        "| Year | Value |\n|---|--:|\n| 2023 | 1 |\n",
+        [],
+        "<table>\n<thead>\n<tr>\n<th>Year</th>\n<th style=\"text-align: right;\">Value</th>\n</tr>\n</thead>\n"
+        "<tbody>\n<tr>\n<td>2023</td>\n<td style=\"text-align: right;\">1</td>\n</tr>\n</tbody>\n</table>",
+        id="table",
+    ),
+    pytest.param(
+        "A claim.[^source]\n\n[^source]: The 2024 report.\n",
+        [],
+        '<p>A claim.<sup id="fnref:source"><a class="footnote-ref" href="#fn:source">1</a></sup></p>\n'
+        '<div class="footnote">\n<hr>\n<ol>\n<li id="fn:source">\n'
+        '<p>The 2024 report.&#160;<a class="footnote-backref" href="#fnref:source" '
+        'title="Back to the text of footnote 1">&#8617;</a></p>\n</li>\n</ol>\n</div>',
+        id="footnote",
+    ),
+    pytest.param(
+        "\"Exit\" -- it's 'partial'...\n",
+        [],
+        "<p>&ldquo;Exit&rdquo; &ndash; it&rsquo;s &lsquo;partial&rsquo;&hellip;</p>",
+        id="smart-quotes-and-dashes",
+    ),
+    pytest.param(
+        "Literally {{ 7*7 }} and {% if x %}.\n",
+        [],
+        "<p>Literally {{ 7*7 }} and {% if x %}.</p>",
+        id="template-syntax-is-text",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "figures", "expected"), CASES)
+def test_markdown_source_becomes_expected_html(source, figures, expected):
+    rendered = render_markdown(create_markdown(), source, figures, "/")
+
+    assert rendered.html == expected
+
+
+def test_root_relative_links_get_the_base_path_and_others_do_not():
+    source = "[a](/articles/a/#x) [b](https://example.org/) [c](#here) ![d](/static/d.png) [e](//cdn.example/)\n"
+
+    rendered = render_markdown(create_markdown(), source, [], "/sub/")
+
+    assert rendered.html == (
+        '<p><a href="/sub/articles/a/#x">a</a> <a href="https://example.org/">b</a> <a href="#here">c</a> '
+        '<img alt="d" src="/sub/static/d.png"> <a href="//cdn.example/">e</a></p>'
+    )
+
+
+def test_table_of_contents_lists_second_and_third_level_headings():
+    rendered = render_markdown(create_markdown(), "# Top\n\n## Two\n\n### Three\n\n#### Four\n", [], "/")
+
+    assert rendered.toc == ((2, "two", "Two"), (3, "three", "Three"))
+
+
+def test_one_converter_renders_pages_independently():
+    md = create_markdown()
+    render_markdown(md, "## Notes\n\nA[^1].\n\n[^1]: One.\n", [], "/sub/")
+
+    rendered = render_markdown(md, "## Notes\n\nB.\n", [], "/")
+
+    assert rendered.html == '<h2 id="notes">Notes<a class="permalink" href="#notes" title="Link to this section">#</a></h2>\n<p>B.</p>'
+
+
+def test_chart_blocks_are_found_with_their_file_lines():
+    body = "Intro.\n\n```chart\ndata: a\n```\n\ntext\n```chart\ndata: b\nkind: bar\n```\n"
+
+    blocks = find_chart_blocks(body, body_line=6)
+
+    assert [(b.fence_line, b.spec_line, b.spec_text) for b in blocks] == [
+        (8, 9, "data: a\n"),
+        (13, 14, "data: b\nkind: bar\n"),
+    ]
+
+
+UNSAFE = [
+    pytest.param("<script>alert(1)</script>", [(1, "a <script> element is not allowed in content")], id="script"),
+    pytest.param("<SCRIPT src=x></SCRIPT>", [(1, "a <script> element is not allowed in content")], id="script-uppercase"),
+    pytest.param("<img src=x onerror=alert(1)>", [(1, "the event attribute 'onerror=' is not allowed in content")], id="onerror"),
+    pytest.param('<a href="jav\tascript:x">', [(1, "a 'javascript:' URL in 'href=' is not allowed in content")], id="href-with-tab"),
+    pytest.param("[x](javascript:alert(1))", [(1, "a 'javascript:' link is not allowed in content")], id="inline-link"),
+    pytest.param("![x]( JavaScript:alert(1))", [(1, "a 'javascript:' link is not allowed in content")], id="image"),
+    pytest.param("<javascript:alert(1)>", [(1, "a 'javascript:' link is not allowed in content")], id="autolink"),
+    pytest.param("text\n\n[x]: <javascript:alert(1)>", [(3, "a 'javascript:' link is not allowed in content")], id="reference"),
+    pytest.param("[x](&#x6A;avascript:alert(1))", [(1, "a 'javascript:' link is not allowed in content")], id="char-reference"),
+    pytest.param("JavaScript: the language, and [a link](/articles/js/ \"javascript: notes\").", [], id="prose-is-fine"),
+    pytest.param('<p class="note">Plain <em>HTML</em> is fine.</p>', [], id="safe-html"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), UNSAFE)
+def test_unsafe_html_is_found_with_its_line(source, expected):
+    found = find_unsafe_html(source, body_line=1)
+
+    assert [(f.line, f.message) for f in found] == expected
