@@ -109,5 +109,7 @@ def check_links(
             if problem:
                 written = href[len(base_path) - 1:] if href.startswith(base_path) and base_path != "/" else href
                 path, line = sources[output_path].locate(written)
-                errors.append(SiteError(path, line, problem, "check the address; article pages are /articles/<file name>/"))
+                error = SiteError(path, line, problem, "check the address; article pages are /articles/<file name>/")
+                if error not in errors:  # a link in site.yaml or a template is on every page: report it once
+                    errors.append(error)
     return errors
