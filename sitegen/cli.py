@@ -140,9 +140,26 @@ def create_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def unsafe_output(output: Path, project: Project) -> str | None:
+    """Say why writing the site to output would delete the project's own files, if it would."""
+    output = output.resolve()
+    for name, folder in (("project", project.root), ("content", project.content),
+                         ("templates", project.templates), ("static", project.static)):
+        if output == folder or output in folder.parents:
+            return (f"--output '{output}' is or contains the {name} folder '{folder}'; a build replaces "
+                    f"the output folder as a whole, so give the site a folder of its own, e.g. --output {DEFAULT_OUTPUT}")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code (0 ok, 1 site errors, 2 usage)."""
-    args = create_parser().parse_args(argv)
+    parser = create_parser()
+    args = parser.parse_args(argv)
+    if hasattr(args, "output"):
+        # The output folder is replaced as a whole: '--output .' would delete the project.
+        problem = unsafe_output(Path(args.output), Project.from_content_dir(Path(args.content)))
+        if problem:
+            parser.error(problem)
     try:
         return args.function(args)
     except BuildFailed as failure:
