@@ -3,6 +3,8 @@ drafts, base URL, and `check`."""
 
 from __future__ import annotations
 
+import pytest
+
 from sitegen.cli import main
 
 
@@ -181,3 +183,17 @@ def test_missing_content_folder_is_an_error_not_a_traceback(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1, err
     assert err.startswith("content: the content folder does not exist\n"), err
+
+
+@pytest.mark.parametrize("output", [".", "content", "content/articles/.."], ids=["project", "content", "content-again"])
+def test_build_refuses_an_output_folder_that_would_replace_the_project(make_site, capsys, read_tree, output):
+    root = make_site()
+    before = read_tree(root)
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--content", str(root / "content"), "--output", str(root / output)])
+
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2, err
+    assert f"--output '{(root / output).resolve()}' is or contains the " in err, err
+    assert read_tree(root) == before

@@ -160,6 +160,11 @@ BAD_INPUT = [
         id="dead-anchor",
     ),
     pytest.param(
+        {"content/site.yaml": "title: Test briefing\ndescription: d\nnavigation:\n  - title: Gone\n    url: /articles/gone/\n"},
+        "content/site.yaml:5: the link '/articles/gone/' leads to no page",  # once, though every page has it
+        id="dead-link-in-navigation",
+    ),
+    pytest.param(
         article("Jump to [a heading](#no-such-heading).\n"),
         "content/articles/bad.md:6: the link '#no-such-heading' names an anchor '#no-such-heading' that does not exist on that page",
         id="dead-anchor-same-page",

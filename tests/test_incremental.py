@@ -14,6 +14,9 @@ from sitegen.pipeline import BuildOptions, SiteBuilder
 # The search page embeds the address of the search index, which is built from the text
 # of every article: it depends on every article body, and on nothing else that changes here.
 SEARCH_PAGE = "search/index.html"
+# Pagefind takes about half a second per index, so most tests build without it; the
+# first test below keeps it to hold the search page's dependency on article text.
+FAST = BuildOptions(search_index=False)
 
 
 @pytest.fixture
@@ -28,9 +31,9 @@ def project(make_site, chart_block):
     return Project.from_content_dir(root / "content")
 
 
-def clean_build(project: Project) -> dict[str, bytes]:
+def clean_build(project: Project, options: BuildOptions = FAST) -> dict[str, bytes]:
     """Return every output file of a fresh build."""
-    return SiteBuilder(project, BuildOptions()).build().pages
+    return SiteBuilder(project, options).build().pages
 
 
 def edit(path, old: str, new: str) -> None:
@@ -41,7 +44,7 @@ def edit(path, old: str, new: str) -> None:
 
 
 def test_first_build_renders_every_page_and_an_unchanged_rebuild_none(project):
-    builder = SiteBuilder(project, BuildOptions())
+    builder = SiteBuilder(project, FAST)
 
     first = builder.build()
     again = builder.build()
@@ -51,7 +54,7 @@ def test_first_build_renders_every_page_and_an_unchanged_rebuild_none(project):
     assert again.pages == first.pages
 
 
-def test_editing_an_article_body_rerenders_only_that_article(project):
+def test_editing_an_article_body_rerenders_only_that_article_and_the_search_page(project):
     builder = SiteBuilder(project, BuildOptions())
     builder.build()
     edit(project.content / "articles/second.md", "Back to", "Go back to")
@@ -60,11 +63,11 @@ def test_editing_an_article_body_rerenders_only_that_article(project):
 
     assert sorted(result.rendered) == ["articles/second/index.html", SEARCH_PAGE]
     assert b"Go back to" in result.pages["articles/second/index.html"]
-    assert result.pages == clean_build(project)
+    assert result.pages == clean_build(project, BuildOptions())
 
 
 def test_editing_an_article_title_rerenders_every_page_that_lists_it(project):
-    builder = SiteBuilder(project, BuildOptions())
+    builder = SiteBuilder(project, FAST)
     first = builder.build()
     edit(project.content / "articles/second.md", "title: Second article", "title: Second article, renamed")
 
@@ -76,19 +79,19 @@ def test_editing_an_article_title_rerenders_every_page_that_lists_it(project):
 
 
 def test_editing_a_data_file_rerenders_only_pages_that_use_it(project):
-    builder = SiteBuilder(project, BuildOptions())
+    builder = SiteBuilder(project, FAST)
     builder.build()
     edit(project.content / "data/numbers.yaml", "value: 2", "value: 5")
 
     result = builder.build()
 
-    assert sorted(result.rendered) == ["articles/first/index.html", SEARCH_PAGE]
+    assert sorted(result.rendered) == ["articles/first/index.html"]
     assert b"<td>5</td>" in result.pages["articles/first/index.html"]
     assert result.pages == clean_build(project)
 
 
 def test_editing_home_page_data_rerenders_only_the_home_page(project):
-    builder = SiteBuilder(project, BuildOptions())
+    builder = SiteBuilder(project, FAST)
     builder.build()
     edit(project.content / "data/key_figures.yaml", "label: articles", "label: articles so far")
 
@@ -100,7 +103,7 @@ def test_editing_home_page_data_rerenders_only_the_home_page(project):
 
 
 def test_editing_a_template_rerenders_only_pages_built_from_it(project):
-    builder = SiteBuilder(project, BuildOptions())
+    builder = SiteBuilder(project, FAST)
     builder.build()
     edit(project.root / "templates/article.html", '<p class="lede">', '<p class="lede standfirst">')
 
@@ -112,7 +115,7 @@ def test_editing_a_template_rerenders_only_pages_built_from_it(project):
 
 
 def test_editing_a_shared_template_rerenders_every_page(project):
-    builder = SiteBuilder(project, BuildOptions())
+    builder = SiteBuilder(project, FAST)
     first = builder.build()
     edit(project.root / "templates/base.html", '<main id="main"', '<main class="page" id="main"')
 
@@ -123,7 +126,7 @@ def test_editing_a_shared_template_rerenders_every_page(project):
 
 
 def test_a_failed_rebuild_then_a_fix_equals_a_clean_build(project):
-    builder = SiteBuilder(project, BuildOptions())
+    builder = SiteBuilder(project, FAST)
     builder.build()
     second = project.content / "articles/second.md"
     good = second.read_text(encoding="utf-8")
@@ -144,7 +147,7 @@ def test_a_failed_rebuild_then_a_fix_equals_a_clean_build(project):
 ))
 def test_unchanged_rebuild_renders_nothing_when_the_home_page_has_no_key_figures(make_site):
     root = make_site()
-    builder = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions())
+    builder = SiteBuilder(Project.from_content_dir(root / "content"), FAST)
     builder.build()
 
     result = builder.build()
