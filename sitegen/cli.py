@@ -20,6 +20,7 @@ from pathlib import Path
 from .content import Project
 from .errors import BuildFailed, SiteError
 from .pipeline import BuildOptions, build_site, check_site
+from .validate import is_base_url
 
 DEFAULT_CONTENT = "content"
 DEFAULT_OUTPUT = "_site"
@@ -107,6 +108,14 @@ def command_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def base_url(value: str) -> str:
+    """Accept a base URL for --base-url, or make argparse report it as misused."""
+    if not is_base_url(value):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a full URL or a path from the root; write e.g. https://example.org/briefing/ or /briefing/")
+    return value
+
+
 def create_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="build.py", description="Build the Binance-in-Russia briefing site.")
@@ -121,7 +130,7 @@ def create_parser() -> argparse.ArgumentParser:
     build.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
     build.add_argument("--output", default=DEFAULT_OUTPUT, help="output folder (default: _site)")
     build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-    build.add_argument("--base-url", help="the URL the site is served from, e.g. https://example.org/briefing/")
+    build.add_argument("--base-url", type=base_url, help="the URL the site is served from, e.g. https://example.org/briefing/")
     build.add_argument("-v", "--verbose", action="store_true", help="list each file written")
 
     check = add("check", command_check, "Check content, data, charts and links; write nothing.")

@@ -30,6 +30,13 @@ DATA_KEYS = ("description", "source", "rows")
 LAYOUTS = ("article", "timeline")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+BASE_URL = re.compile(
+    r"""
+    ^(?:https?://[^/\s]+)?    # an optional scheme and host: https://example.org
+    (?:/(?!/)[^\s]*)?$        # a path from the root, not //host: / or /briefing/
+    """,
+    re.VERBOSE,
+)
 
 
 @dataclass(frozen=True)
@@ -306,6 +313,11 @@ def check_unsafe_html(check: _Checker, body: str, body_line: int) -> None:
         check.error(found.line, found.message, "remove it: the site publishes no script from content")
 
 
+def is_base_url(value: str) -> bool:
+    """Tell whether value is a URL the site can be served from: https://host/path/ or /path/."""
+    return bool(value) and BASE_URL.match(value) is not None
+
+
 def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
     """Return the validated site configuration (a placeholder one if it is broken)."""
     fallback = SiteConfig(title="", description="")
@@ -318,6 +330,11 @@ def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
         return fallback
     if not check.keys(value, SITE_KEYS, REQUIRED_SITE_KEYS, "site"):
         return fallback
+    base_url = check.text(value, "base_url")
+    if base_url is not None and not is_base_url(base_url):
+        check.error(check.line_of(value, "base_url"), f"'base_url' must be a full URL or a path from the root, found '{base_url}'",
+                    "for example https://example.org/briefing/ or /briefing/")
+        base_url = None
     navigation = []
     for item, _line in check.records(value, "navigation"):
         if check.keys(item, NAV_KEYS, NAV_KEYS, "navigation"):
@@ -325,7 +342,7 @@ def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
     return SiteConfig(
         title=check.text(value, "title", True) or "",
         description=check.text(value, "description", True) or "",
-        base_url=check.text(value, "base_url") or "/",
+        base_url=base_url or "/",
         language=check.text(value, "language") or "en",
         navigation=tuple(navigation),
         digest=raw.digest,
