@@ -42,8 +42,9 @@ def test_every_subcommand_is_in_the_readme(command):
     assert f"build.py {command}" in readme
 
 
-@pytest.mark.parametrize("argv", [[], ["publish"], ["build", "--no-such-option"], ["serve", "--port", "eighty"]],
-                         ids=["no-command", "unknown-command", "unknown-option", "bad-port"])
+@pytest.mark.parametrize("argv", [[], ["publish"], ["build", "--no-such-option"], ["serve", "--port", "eighty"],
+                                  ["build", "--base-url", "example.org/briefing/"]],
+                         ids=["no-command", "unknown-command", "unknown-option", "bad-port", "base-url-without-scheme"])
 def test_misused_command_line_exits_2(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)

@@ -217,6 +217,11 @@ BAD_INPUT = [
         id="site-config-unknown-key",
     ),
     pytest.param(
+        {"content/site.yaml": "title: Test briefing\ndescription: d\nbase_url: example.org/briefing/\n"},
+        "content/site.yaml:3: 'base_url' must be a full URL or a path from the root, found 'example.org/briefing/'",
+        id="site-config-base-url-without-scheme",
+    ),
+    pytest.param(
         {"content/articles/bad.md": "---\ntitle: t\ntitle: u\nsummary: s\ndate: 2024-01-04\n---\n"},
         "content/articles/bad.md:3: YAML syntax error: the key 'title' appears twice",
         id="duplicate-key",
