@@ -274,6 +274,12 @@ class RawContent:
     unreadable_data: tuple[str, ...] = ()  # names of data files that could not be read
 
 
+def translation_language(path: Path) -> str | None:
+    """Return 'ru' for a translation such as commex.ru.md or timeline.ru.yaml, else None."""
+    stem, dot, language = path.stem.rpartition(".")
+    return language if dot and stem and len(language) == 2 and language.isalpha() and language.islower() else None
+
+
 def load_content(project: Project) -> RawContent:
     """Read every content file; collect reading errors rather than stopping at the first."""
     errors: list[SiteError] = []
@@ -301,9 +307,9 @@ def load_content(project: Project) -> RawContent:
         )
     home_path = content / "index.md"
     home = attempt(read_document, home_path) if home_path.is_file() else None
-    articles = [attempt(read_document, p) for p in sorted((content / "articles").glob("*.md"))]
+    articles = [attempt(read_document, p) for p in sorted((content / "articles").glob("*.md")) if not translation_language(p)]
     data_files = sorted((content / "data").glob("*.yaml")) + sorted((content / "data").glob("*.yml"))
-    data_files = sorted(data_files)
+    data_files = sorted(p for p in data_files if not translation_language(p))
     data = [attempt(read_data, p) for p in data_files]
     return RawContent(
         config=config,
