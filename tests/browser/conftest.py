@@ -1,7 +1,8 @@
 """Fixtures for the browser tests: the real site, built once, served on 127.0.0.1, one Chromium.
 
 The site is built from the repository's content/ into a temporary folder (never inside
-the repository), served by Python's `http.server` in a subprocess on a free port, and
+the repository), served in a subprocess on a free port by audit/serve.py (Python's
+`http.server` plus the production host's gzip and headers), and
 read by the Debian Chromium through Playwright. Pages are discovered from the built
 folder, so a new article is tested without touching this file.
 """
@@ -33,6 +34,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
+SERVER_SCRIPT = REPO / "audit" / "serve.py"
 LOCAL_HOST = "127.0.0.1"
 SERVER_START_TIMEOUT = 10.0
 
@@ -84,31 +86,35 @@ def page_paths(served_site: Path) -> list[str]:
     return paths
 
 
-def _wait_for_port(server: subprocess.Popen, log: Path) -> int:
+def _wait_for_url(server: subprocess.Popen, log: Path) -> str:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
-        match = re.search(r"port (\d+)", log.read_text(encoding="utf-8", errors="replace"))
+        match = re.search(r"on (http://127\.0\.0\.1:\d+)/", log.read_text(encoding="utf-8", errors="replace"))
         if match:
-            return int(match.group(1))
+            return match.group(1)
         if server.poll() is not None:
             break
         time.sleep(0.05)
     server.kill()
-    pytest.fail(f"the static server did not start (exit code {server.poll()}); it printed:\n{log.read_text()}")
+    pytest.fail(f"the site server did not start (exit code {server.poll()}); it printed:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
 def site_server(served_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Serve the built site on 127.0.0.1 at a free port (port 0: the OS picks one)."""
+    """Serve the built site on 127.0.0.1 at a free port, as the production host would.
+
+    audit/serve.py adds what the host adds (gzip, netlify.toml's headers, among them the
+    Content-Security-Policy, and a 404 page), so a page that breaks the policy fails here.
+    """
     log = tmp_path_factory.mktemp("server") / "server.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "http.server", "0", "--bind", LOCAL_HOST, "--directory", str(served_site)],
+            [sys.executable, "-u", str(SERVER_SCRIPT), str(served_site), "--port", "0"],
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
-    port = _wait_for_port(process, log)
-    yield Server(process, log, f"http://{LOCAL_HOST}:{port}")
+    url = _wait_for_url(process, log)
+    yield Server(process, log, url)
     process.terminate()
     process.wait(timeout=5)
 
