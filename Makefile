@@ -44,8 +44,10 @@ test: $(DEV_STAMP) $(NODE_STAMP) lint
 test-fast: $(DEV_STAMP)
 	$(BIN)/python -m pytest -m "not browser"
 
+# Builds a generated corpus of N articles with sitegen, a bare floor, Pelican and Hugo
+# (these two in bench/.work/venv, made on first use); writes bench/results.md.
 bench: $(DEV_STAMP)
-	$(BIN)/python bench/serve_latency.py
+	$(BIN)/python -m bench.run --n $(N)
 
 audit: $(DEV_STAMP) $(NODE_STAMP)
 	bash audit/run.sh

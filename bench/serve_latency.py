@@ -1,9 +1,10 @@
-"""Measure the dev server: edit saved -> new page served, and a cold full build.
+"""Measure the dev server: edit saved -> new page served.
 
-Copies the project's content, templates and static files into a temporary folder,
-times `build.py build` there, then starts `build.py serve`, saves 20 edits to one
-article and polls the page until each edit shows. Prints median and p95 latency.
-Run with `make bench`; never from the tests (shared machines make timings noisy).
+Starts `build.py serve` on a content folder in a subprocess, saves EDITS edits to one
+article (each appends a marker line) and polls the page until each marker shows. The
+article is restored afterwards. `bench.run` calls `measure_serve` on the generated
+corpus; `python -m bench.serve_latency` runs it on a copy of the project's own content.
+Never run from the tests: shared machines make timings noisy.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.measure import percentile
+
 REPO = Path(__file__).resolve().parent.parent
 EDITS = 20
-ARTICLE = "articles/commex.md"
-PAGE = "/articles/commex/"
 
 
 def free_port() -> int:
@@ -50,53 +51,44 @@ def wait_for(url: str, marker: str, timeout: float = 10.0) -> float:
     raise TimeoutError(f"{marker!r} never appeared at {url}")
 
 
-def time_cold_build(project: Path) -> float:
-    """Return the wall time of one full build in a fresh process."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--content", str(project / "content"),
-                    "--output", str(project / "_site")], check=True)
-    return time.perf_counter() - started
-
-
-def measure_serve(project: Path) -> list[float]:
-    """Return the latency in seconds of each of EDITS saved edits."""
+def measure_serve(content: Path, output: Path, article: Path, page: str, edits: int = EDITS,
+                  startup_timeout: float = 300.0) -> list[float]:
+    """Return the latency in seconds of each saved edit to article, seen at page."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--content", str(project / "content"),
-         "--output", str(project / "_serve"), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [sys.executable, str(REPO / "build.py"), "serve", "--content", str(content),
+         "--output", str(output), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}{PAGE}"
+    url = f"http://127.0.0.1:{port}{page}"
+    original = article.read_bytes()
     try:
-        wait_for(url, "</html>", timeout=30)
-        article = project / "content" / ARTICLE
-        original = article.read_text()
+        wait_for(url, "</html>", timeout=startup_timeout)
         latencies = []
-        for number in range(EDITS):
+        for number in range(edits):
             marker = f"bench-edit-{number}-{time.time_ns()}"
             saved = time.perf_counter()
-            article.write_text(original + f"\n\n{marker}\n")
+            article.write_bytes(original + f"\n\n{marker}\n".encode())
             latencies.append(wait_for(url, marker) - saved)
             time.sleep(0.1)
         return latencies
     finally:
+        article.write_bytes(original)
         server.terminate()
         server.wait(timeout=10)
 
 
 def main() -> int:
-    """Run the measurements and print them."""
+    """Measure serve latency on a copy of the project's content and print it."""
     with tempfile.TemporaryDirectory() as temporary:
         project = Path(temporary)
         for folder in ("content", "templates", "static"):
             shutil.copytree(REPO / folder, project / folder)
-        cold = [time_cold_build(project) for _ in range(3)]
-        latencies = measure_serve(project)
-    ms = sorted(latency * 1000 for latency in latencies)
-    p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
-    print(f"full build (cold process, median of 3): {statistics.median(cold):.2f} s")
+        latencies = measure_serve(project / "content", project / "_serve",
+                                  project / "content" / "articles" / "commex.md", "/articles/commex/")
+    ms = [latency * 1000 for latency in latencies]
     print(f"serve: edit saved -> page served over {len(ms)} edits: median {statistics.median(ms):.0f} ms, "
-          f"p95 {p95:.0f} ms, min {ms[0]:.0f} ms, max {ms[-1]:.0f} ms")
+          f"p95 {percentile(ms, 0.95):.0f} ms, min {min(ms):.0f} ms, max {max(ms):.0f} ms")
     return 0
 
 

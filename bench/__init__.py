@@ -1,0 +1,1 @@
+"""Benchmarks for the site generator: run `make bench` (see bench/run.py)."""

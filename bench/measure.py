@@ -1,0 +1,141 @@
+"""Time a command and sample the peak memory of its whole process tree.
+
+Input: a command line. Output: a `Run` with its wall time and the peak, over the run,
+of the summed resident set size of the process and all its descendants, read from
+/proc every 20 ms. `ru_maxrss` would be simpler but is the peak of one process only,
+which misses multiprocessing workers. New descendants are found among the processes
+started after the command (higher pids), so a sample reads a handful of files, not
+every process on a busy machine.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+SAMPLE_SECONDS = 0.02
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed run: wall seconds and peak tree RSS in bytes (0 when not sampled)."""
+
+    seconds: float
+    peak_rss: int = 0
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Several runs of one measurement: the median time and the largest peak memory."""
+
+    runs: tuple[Run, ...]
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(run.seconds for run in self.runs)
+
+    @property
+    def peak_rss(self) -> int:
+        return max(run.peak_rss for run in self.runs)
+
+
+def parent_pid(pid: int) -> int | None:
+    """Return a process's parent pid, or None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(b")") + 2:].split()[1])  # after "pid (name) state"
+
+
+def resident_bytes(pid: int) -> int:
+    """Return a process's resident set size in bytes, 0 if it is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_bytes().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError):
+        return 0
+
+
+class TreeSampler:
+    """Follow a process tree in a thread and remember its largest total RSS."""
+
+    def __init__(self, root: int):
+        self.root = root
+        self.tree = {root}
+        self.foreign: set[int] = set()  # later pids found not to be ours: skip them
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> int:
+        """Stop sampling; return the peak in bytes."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+    def sample(self) -> None:
+        """Add newly started descendants to the tree, then sum the tree's RSS."""
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            pid = int(entry)
+            if pid <= self.root or pid in self.tree or pid in self.foreign:
+                continue
+            parent = parent_pid(pid)
+            if parent in self.tree:
+                self.tree.add(pid)
+            elif parent is None or parent < self.root or parent in self.foreign:
+                self.foreign.add(pid)  # gone, or its parent is older than our root: not ours
+        self.peak = max(self.peak, sum(resident_bytes(pid) for pid in self.tree))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(SAMPLE_SECONDS)
+
+
+def run_command(argv: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
+    """Run a command to completion; return its wall time and peak tree RSS.
+
+    Output goes to a temporary file, shown in the exception if the command fails.
+    """
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
+        sampler = TreeSampler(process.pid)
+        sampler.start()
+        code = process.wait()
+        seconds = time.perf_counter() - started
+        peak = sampler.stop()
+        if code != 0:
+            log.seek(0)
+            output = log.read().decode(errors="replace")[-4000:]
+            raise RuntimeError(f"{' '.join(map(str, argv))} exited {code} in {cwd}:\n{output}")
+    return Run(seconds, peak)
+
+
+def repeat(times: int, prepare: Callable[[], None], run: Callable[[], Run]) -> Summary:
+    """Call prepare() then run() the given number of times; return the summary."""
+    runs = []
+    for _ in range(times):
+        prepare()
+        runs.append(run())
+    return Summary(tuple(runs))
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the nearest-rank percentile of values (share 0.95 for p95)."""
+    ordered = sorted(values)
+    return ordered[max(0, round(share * len(ordered)) - 1)]
