@@ -37,13 +37,19 @@ async def _index(pages: dict[str, bytes], base_path: str, language: str) -> dict
     from pagefind.index import IndexConfig, PagefindIndex
 
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
-        config = IndexConfig(output_path=folder, force_language=language)
+        # Pagefind indexes a folder with all cores in one request; sending pages one
+        # by one over its pipe costs a round trip each (minutes for 1,000 pages).
+        site, bundle = Path(folder) / "site", Path(folder) / "bundle"
+        for path, html in pages.items():
+            # Pages sit under the base path so that result URLs carry it too.
+            target = site / base_path.strip("/") / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html)
+        config = IndexConfig(output_path=str(bundle), force_language=language)
         async with PagefindIndex(config=config) as index:
-            for path, html in sorted(pages.items()):
-                await index.add_html_file(content=html.decode("utf-8"), url=base_path + output_url(path)[1:])
-        root = Path(folder)
+            await index.add_directory(str(site))
         return {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*"))
+            p.relative_to(bundle).as_posix(): p.read_bytes()
+            for p in sorted(bundle.rglob("*"))
             if p.is_file() and p.name not in UNUSED_FILES
         }
