@@ -192,12 +192,13 @@ class ChartRenderer:
         self._svg_by_key: dict[str, str] = {}
         self.rendered = 0
 
-    def figure(self, spec: ChartSpec, dataset: Dataset) -> str:
-        """Return the figure HTML for a chart, rendering its SVG only on a cache miss."""
+    def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1) -> str:
+        """Return the figure HTML for the number-th chart of a page, rendering its SVG only on a cache miss."""
         key = chart_key(spec, dataset)
         svg = self._svg_by_key.get(key)
         if svg is None:
             svg = render_svg(build_vegalite(spec, dataset))
             self._svg_by_key[key] = svg
             self.rendered += 1
-        return render_chart_figure(spec, dataset, svg, f"chart-{key[:8]}")
+        # Ids count charts on their page: unique there, and stable when data changes.
+        return render_chart_figure(spec, dataset, svg, f"chart-{number}")

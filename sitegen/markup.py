@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -110,6 +111,8 @@ def create_markdown() -> markdown.Markdown:
                 "permalink_class": "permalink",
                 "permalink_title": "Link to this section",
                 "toc_depth": "2-3",
+                # Keeps letters of every script: Russian headings get Cyrillic ids.
+                "slugify": slugify_unicode,
             },
             "footnotes": {"BACKLINK_TITLE": "Back to the text of footnote %d"},
         },

@@ -180,7 +180,7 @@ class SiteBuilder:
                 updated = context.last_updated(page) if isinstance(page, Article) else ""
                 current[f"doc:{page.path}"] = f"{page.digest}:{updated}"
             record = self.records.get(output_path)
-            if record is None or any(current.get(k) != v for k, v in record.inputs.items()):
+            if record is None or any(current.get(k, "") != v for k, v in record.inputs.items()):
                 try:
                     record = self._render_page(renderer, context, kind, page, current)
                 except SiteError as error:
@@ -219,7 +219,7 @@ class SiteBuilder:
         body = None
         if page is not None:
             inputs[f"doc:{page.path}"] = current[f"doc:{page.path}"]
-            figures = [self.charts.figure(c.spec, data[c.spec.data]) for c in page.charts]
+            figures = [self.charts.figure(c.spec, data[c.spec.data], n) for n, c in enumerate(page.charts, start=1)]
             body = render_markdown(self.markdown, page.body, figures, site.config.base_path)
             candidates.append((page.path, page.body, page.body_line))
         if kind == "article":

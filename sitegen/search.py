@@ -14,8 +14,6 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from .links import output_url
-
 BUNDLE_PREFIX = "pagefind"
 # Pagefind also ships ready-made UIs; our page has its own small script, so they are left out.
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from sitegen.content import Project
 from sitegen.pipeline import BuildOptions, SiteBuilder
 
@@ -73,10 +71,6 @@ def test_a_different_chart_is_rendered_separately(make_site, chart_block):
     assert result.pages["articles/second/index.html"].count(b'<svg role="img"') == 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "charts.py names a figure chart-<hash of spec and data>, so the same chart placed twice on one page "
-    "gives two elements with one id, and both SVGs' aria-labelledby point at the first <title>"
-))
 def test_the_same_chart_twice_on_a_page_keeps_ids_unique(make_site, chart_block):
     root = make_site({"content/articles/second.md": FRONT.format(title="Second article", date="2024-01-03")
                       + chart_block + "\nAgain:\n\n" + chart_block})

@@ -140,11 +140,6 @@ def test_a_failed_rebuild_then_a_fix_equals_a_clean_build(project):
     assert result.pages == clean_build(project)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pipeline.py records a dataset a template looked for but did not find as '' "
-    "(current.get(f'data:{name}', '')) but compares it with current.get(k), which is None, "
-    "so without content/data/key_figures.yaml the home page is re-rendered on every rebuild"
-))
 def test_unchanged_rebuild_renders_nothing_when_the_home_page_has_no_key_figures(make_site):
     root = make_site()
     builder = SiteBuilder(Project.from_content_dir(root / "content"), FAST)
