@@ -49,6 +49,8 @@ class Project:
 
     def display(self, path: Path) -> str:
         """Return how messages name a file: relative to the project root."""
+        if path.is_absolute() and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()  # the common case, without resolving links
         return relative_path(path, self.root)
 
 

@@ -180,8 +180,14 @@ class _UnsafeHtmlFinder(HTMLParser):
                 self.found.append((line, f"a 'javascript:' URL in '{name}=' is not allowed in content"))
 
 
+# Cheap test first: anything unsafe needs a tag, a character reference or the word itself.
+_MAYBE_UNSAFE = re.compile(r"<[a-zA-Z!/?]|&#|&[a-zA-Z]+;|javascript", re.IGNORECASE)
+
+
 def find_unsafe_html(body: str, body_line: int) -> list[UnsafeHtml]:
     """Return script elements, on*= attributes and javascript: URLs in a body."""
+    if not _MAYBE_UNSAFE.search(body):
+        return []  # most bodies have no raw HTML tag, character reference or script URL at all
     finder = _UnsafeHtmlFinder()
     finder.feed(body)
     finder.close()
