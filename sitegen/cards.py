@@ -12,6 +12,8 @@ import textwrap
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from .parallel import parallel_map
+
 WIDTH, HEIGHT = 1200, 630
 BACKGROUND = "#123a5e"
 ACCENT = "#8cbcf0"
@@ -56,16 +58,27 @@ def card_svg(card: CardText) -> str:
     return "".join(parts)
 
 
+def draw_card(_state, card: CardText) -> bytes:
+    """Return one card as PNG bytes (a function of its text alone, so it can run in a worker)."""
+    import vl_convert
+
+    return bytes(vl_convert.svg_to_png(card_svg(card)))
+
+
 class CardRenderer:
-    """Draw social cards, each distinct card once."""
+    """Draw social cards, each distinct card once, on every core."""
 
     def __init__(self) -> None:
-        self._png_by_key: dict[str, bytes] = {}
+        self.png_by_key: dict[str, bytes] = {}
+
+    def draw(self, cards: list[CardText], jobs: int) -> None:
+        """Draw every card not drawn before."""
+        missing = list({card.key: card for card in cards if card.key not in self.png_by_key}.values())
+        for card, png in zip(missing, parallel_map(draw_card, None, missing, jobs), strict=True):
+            self.png_by_key[card.key] = png
 
     def png(self, card: CardText) -> bytes:
-        """Return the card as PNG bytes."""
-        if card.key not in self._png_by_key:
-            import vl_convert
-
-            self._png_by_key[card.key] = bytes(vl_convert.svg_to_png(card_svg(card)))
-        return self._png_by_key[card.key]
+        """Return a card drawn by `draw` (or draw it now)."""
+        if card.key not in self.png_by_key:
+            self.draw([card], jobs=1)
+        return self.png_by_key[card.key]

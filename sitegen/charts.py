@@ -189,16 +189,16 @@ class ChartRenderer:
     """Render chart figures, each distinct chart once (cache keyed by spec and data)."""
 
     def __init__(self) -> None:
-        self._svg_by_key: dict[str, str] = {}
+        self.svg_by_key: dict[str, str] = {}
         self.rendered = 0
 
     def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1) -> str:
         """Return the figure HTML for the number-th chart of a page, rendering its SVG only on a cache miss."""
         key = chart_key(spec, dataset)
-        svg = self._svg_by_key.get(key)
+        svg = self.svg_by_key.get(key)
         if svg is None:
             svg = render_svg(build_vegalite(spec, dataset))
-            self._svg_by_key[key] = svg
+            self.svg_by_key[key] = svg
             self.rendered += 1
         # Ids count charts on their page: unique there, and stable when data changes.
         return render_chart_figure(spec, dataset, svg, f"chart-{number}")

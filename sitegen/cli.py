@@ -11,14 +11,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import sys
 import time
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from .content import Project
 from .errors import BuildFailed, SiteError
+from .parallel import available_cores
 from .pipeline import BuildOptions, build_site, check_site
 from .validate import is_base_url
 
@@ -34,11 +37,29 @@ def print_errors(errors: list[SiteError], root: Path) -> None:
     print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
 
 
+class TerminalProgress:
+    """Show 'rendered 412/1000 pages, 3.1 s' on one terminal line; silent in CI and in logs."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.shown = sys.stderr.isatty() and not os.environ.get("CI")
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if not self.shown or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        end = "\n" if done == total else ""
+        print(f"\rrendered {done}/{total} pages, {now - self.started:.1f} s", end=end, file=sys.stderr, flush=True)
+
+
 def command_build(args: argparse.Namespace) -> int:
     """Build the site into the output folder."""
     project = Project.from_content_dir(Path(args.content))
     started = time.perf_counter()
-    result = build_site(project, Path(args.output), BuildOptions(args.drafts, args.base_url))
+    options = BuildOptions(args.drafts, args.base_url, use_cache=not args.no_cache, jobs=available_cores())
+    result = build_site(project, Path(args.output), options, TerminalProgress())
     if args.verbose:
         for path in result.pages:
             print(f"wrote {Path(args.output) / path}", file=sys.stderr)
@@ -50,10 +71,11 @@ def command_build(args: argparse.Namespace) -> int:
 def command_check(args: argparse.Namespace) -> int:
     """Validate everything a build would, writing nothing: with drafts, then without."""
     project = Project.from_content_dir(Path(args.content))
-    result = check_site(project, BuildOptions(include_drafts=True))
+    options = BuildOptions(include_drafts=True, jobs=available_cores())
+    result = check_site(project, options, TerminalProgress())
     if any(article.draft for article in result.site.articles):
         # A link to a draft works with --drafts but is a dead link in the published build.
-        check_site(project, BuildOptions(include_drafts=False))
+        check_site(project, replace(options, include_drafts=False))
     if args.verbose:
         print(f"checked {len(result.pages)} pages: no errors", file=sys.stderr)
     return 0
@@ -64,7 +86,8 @@ def command_serve(args: argparse.Namespace) -> int:
     from .serve import serve_site  # livereload and tornado are only needed here
 
     project = Project.from_content_dir(Path(args.content))
-    return serve_site(project, Path(args.output), args.host, args.port, BuildOptions(include_drafts=True))
+    options = BuildOptions(include_drafts=True, use_cache=True, jobs=available_cores())
+    return serve_site(project, Path(args.output), args.host, args.port, options)
 
 
 def slugify(title: str) -> str:
@@ -131,6 +154,7 @@ def create_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", default=DEFAULT_OUTPUT, help="output folder (default: _site)")
     build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build.add_argument("--base-url", type=base_url, help="the URL the site is served from, e.g. https://example.org/briefing/")
+    build.add_argument("--no-cache", action="store_true", help="ignore .cache/ and render everything again")
     build.add_argument("-v", "--verbose", action="store_true", help="list each file written")
 
     check = add("check", command_check, "Check content, data, charts and links; write nothing.")

@@ -11,6 +11,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from html import unescape
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import SiteError
@@ -63,15 +64,23 @@ def extract_links(html: str) -> PageLinks:
 class LinkSource:
     """Where a page's links were written, to point an editor at the right line."""
 
-    candidates: tuple[tuple[str, str, int], ...]  # (display path, text, its first line)
+    root: str
+    paths: tuple[str, ...]  # the page's source, its templates, site.yaml: relative to root
 
     def locate(self, href: str) -> tuple[str, int | None]:
-        """Return the file and line where a link was most likely written."""
-        for path, text, first_line in self.candidates:
-            for number, line in enumerate(text.split("\n"), start=first_line):
+        """Return the file and line where a link was most likely written.
+
+        Files are read only here, when a link is dead, so that a page's record stays small.
+        """
+        for path in self.paths:
+            try:
+                text = (Path(self.root) / path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(text.split("\n"), start=1):
                 if href in line:
                     return path, number
-        return (self.candidates[0][0] if self.candidates else "content"), None
+        return (self.paths[0] if self.paths else "content"), None
 
 
 def output_url(output_path: str) -> str:

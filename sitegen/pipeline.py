@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
 from .assets import Assets, load_assets
+from .cache import CacheContents, load_cache, save_cache
 from .cards import CardRenderer, CardText
 from .charts import ChartRenderer
 from .content import Project, load_content
@@ -28,6 +30,7 @@ from .history import History, load_history
 from .links import LinkSource, PageLinks, check_links, extract_links
 from .markup import create_markdown, render_markdown
 from .output import write_site
+from .parallel import parallel_map
 from .render import (
     PAGE_TEMPLATES,
     BuildContext,
@@ -58,6 +61,11 @@ class BuildOptions:
     include_drafts: bool = False
     base_url: str | None = None
     search_index: bool = True
+    use_cache: bool = False  # read and write .cache/ (the CLI turns it on; tests mostly not)
+    jobs: int = 1  # processes for rendering pages and cards
+
+
+ProgressReport = Callable[[int, int], None]  # (pages done, pages to render)
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,16 @@ class PageRecord:
     links: PageLinks
     link_source: LinkSource
     body_html: str = ""
+
+
+def _render_in_worker(state: tuple, item: tuple) -> tuple[str, PageRecord | SiteError]:
+    """Render one page; runs in a worker process (or inline) with the builder's state."""
+    builder, renderer, context, current = state
+    kind, output_path, page = item
+    try:
+        return output_path, builder._render_page(renderer, context, kind, page, current)
+    except SiteError as error:
+        return output_path, error
 
 
 @dataclass
@@ -100,12 +118,26 @@ def updated_dates(site: Site, history: History) -> dict[str, dt.date]:
     return {a.slug: a.updated or history.last_changed.get(a.path) or a.date for a in site.articles}
 
 
+def social_cards(site: Site) -> dict[str, CardText]:
+    """Return what each page's card says: its title, and the key figure that links to it."""
+    figures = site.datasets.get("key_figures")
+    rows = figures.rows if figures else ()
+    pages = [("/", site.home.title if site.home else site.config.title)] + [(a.url, a.title) for a in site.articles]
+    cards = {}
+    for url, title in pages:
+        figure = next((r for r in rows if r.get("link") == url), rows[0] if rows and url == "/" else None)
+        value, label = (str(figure.get("value")), str(figure.get("label"))) if figure else (None, None)
+        cards[url] = CardText(site.config.title, title, value, label)
+    return cards
+
+
 class SiteBuilder:
     """Runs the build stages, remembering page inputs so that reruns are incremental."""
 
-    def __init__(self, project: Project, options: BuildOptions):
+    def __init__(self, project: Project, options: BuildOptions, progress: ProgressReport | None = None):
         self.project = project
         self.options = options
+        self.progress = progress
         self.charts = ChartRenderer()
         self.cards = CardRenderer()
         self.markdown = create_markdown()
@@ -113,6 +145,16 @@ class SiteBuilder:
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
         self._search: tuple[str, tuple[str, dict[str, bytes]]] | None = None
+        if options.use_cache:
+            cached = load_cache(project.root)
+            self.records, self._search = cached.records, cached.search
+            self.charts.svg_by_key, self.cards.png_by_key = cached.chart_svgs, cached.card_pngs
+
+    def save_cache(self) -> None:
+        """Keep what this build rendered for the next one (when the cache is in use)."""
+        if self.options.use_cache:
+            save_cache(self.project.root, CacheContents(self.records, self.charts.svg_by_key,
+                                                        self.cards.png_by_key, self._search))
 
     def load_and_validate(self) -> Site:
         """Read and check every input; raise BuildFailed listing every mistake."""
@@ -167,9 +209,11 @@ class SiteBuilder:
 
     def _render_pages(self, renderer: Renderer, context: BuildContext, current: dict[str, str],
                       result: BuildResult, kinds: tuple[str, ...]) -> tuple[dict[str, PageRecord], list[SiteError]]:
+        """Reuse each page whose recorded inputs are unchanged; render the others, on every core."""
         errors: list[SiteError] = []
         records: dict[str, PageRecord] = {}
         owners: dict[str, str] = {}
+        stale = []
         for kind, output_path, page in self._pages(context.site, kinds):
             owner = page.path if page is not None else f"the {kind} page"
             if output_path in owners:
@@ -181,14 +225,26 @@ class SiteBuilder:
                 current[f"doc:{page.path}"] = f"{page.digest}:{updated}"
             record = self.records.get(output_path)
             if record is None or any(current.get(k, "") != v for k, v in record.inputs.items()):
-                try:
-                    record = self._render_page(renderer, context, kind, page, current)
-                except SiteError as error:
-                    errors.append(error)
-                    continue
+                stale.append((kind, output_path, page))
+            else:
+                records[output_path] = record
+        self._render_charts_of(stale, context.site)
+        state = (self, renderer, context, current)
+        for done, (output_path, outcome) in enumerate(parallel_map(_render_in_worker, state, stale, self.options.jobs), 1):
+            if isinstance(outcome, SiteError):
+                errors.append(outcome)
+            else:
+                records[output_path] = outcome
                 result.rendered.append(output_path)
-            records[output_path] = record
+            if self.progress:
+                self.progress(done, len(stale))
         return records, errors
+
+    def _render_charts_of(self, pages: list[tuple], site: Site) -> None:
+        """Render the charts of pages about to be rendered, here, so workers find them cached."""
+        for _kind, _path, page in pages:
+            for number, chart in enumerate(page.charts if page is not None else (), start=1):
+                self.charts.figure(chart.spec, site.datasets[chart.spec.data], number)
 
     def _current_renderer(self, site: Site, assets: Assets) -> Renderer:
         digests = Renderer(self.project.templates).template_digests()
@@ -215,13 +271,13 @@ class SiteBuilder:
         site = context.site
         data = DataAccess(site.datasets)
         inputs = {key: current[key] for key in (SITE_DIGEST, "assets")}
-        candidates = []
+        sources = []
         body = None
         if page is not None:
             inputs[f"doc:{page.path}"] = current[f"doc:{page.path}"]
             figures = [self.charts.figure(c.spec, data[c.spec.data], n) for n, c in enumerate(page.charts, start=1)]
             body = render_markdown(self.markdown, page.body, figures, site.config.base_path)
-            candidates.append((page.path, page.body, page.body_line))
+            sources.append(page.path)
         if kind == "article":
             html = render_article(renderer, context, page, body.html, body.toc, data)
             template = PAGE_TEMPLATES[page.layout]
@@ -238,12 +294,10 @@ class SiteBuilder:
             inputs[f"data:{name}"] = current.get(f"data:{name}", "")
         for name in sorted(renderer.template_closure(template)):
             inputs[f"template:{name}"] = current.get(f"template:{name}", "")
-            template_path = self.project.templates / name
-            candidates.append((self.project.display(template_path), template_path.read_text(encoding="utf-8"), 1))
-        config_path = self.project.content / "site.yaml"
-        if config_path.is_file():
-            candidates.append((self.project.display(config_path), config_path.read_text(encoding="utf-8"), 1))
-        return PageRecord(inputs, html.encode("utf-8"), extract_links(html), LinkSource(tuple(candidates)),
+            sources.append(self.project.display(self.project.templates / name))
+        sources.append(self.project.display(self.project.content / "site.yaml"))
+        link_source = LinkSource(str(self.project.root), tuple(sources))
+        return PageRecord(inputs, html.encode("utf-8"), extract_links(html), link_source,
                           body.html if body and kind == "article" else "")
 
     def _derived_files(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, bytes]:
@@ -259,12 +313,9 @@ class SiteBuilder:
             "robots.txt": render_robots(site),
             "_redirects": render_redirects(site),
         }
-        figures = site.datasets.get("key_figures")
-        rows = figures.rows if figures else ()
-        for url, title in [("/", site.home.title if site.home else site.config.title)] + [(a.url, a.title) for a in site.articles]:
-            figure = next((r for r in rows if r.get("link") == url), rows[0] if rows and url == "/" else None)
-            card = CardText(site.config.title, title, figure and str(figure.get("value")), figure and str(figure.get("label")))
-            files[card_path(url).lstrip("/")] = self.cards.png(card)
+        cards = social_cards(site)
+        self.cards.draw(list(cards.values()), self.options.jobs)
+        files.update({card_path(url).lstrip("/"): self.cards.png(card) for url, card in cards.items()})
         return files
 
     def _search_bundle(self, records: dict[str, PageRecord], site: Site) -> tuple[str, dict[str, bytes]]:
@@ -276,13 +327,18 @@ class SiteBuilder:
         return self._search[1]
 
 
-def build_site(project: Project, output: Path, options: BuildOptions) -> BuildResult:
+def build_site(project: Project, output: Path, options: BuildOptions,
+               progress: ProgressReport | None = None) -> BuildResult:
     """Build the whole site and swap it into the output folder; raise BuildFailed on errors."""
-    result = SiteBuilder(project, options).build()
+    builder = SiteBuilder(project, options, progress)
+    try:
+        result = builder.build()
+    finally:
+        builder.save_cache()  # pages that did render are worth keeping even when others failed
     write_site(output, result.pages)
     return result
 
 
-def check_site(project: Project, options: BuildOptions) -> BuildResult:
+def check_site(project: Project, options: BuildOptions, progress: ProgressReport | None = None) -> BuildResult:
     """Run every stage a build runs except writing; raise BuildFailed on errors."""
-    return SiteBuilder(project, replace(options, search_index=False)).build()
+    return SiteBuilder(project, replace(options, search_index=False), progress).build()

@@ -59,6 +59,10 @@ class DevSite:
             write_site(self.output, result.pages)
             self.pages = result.pages
             self.errors = None
+            self.builder.save_cache()
+        # Later rebuilds run beside the server's threads, where forking workers is unsafe;
+        # an edit re-renders a page or two, which one process does fastest anyway.
+        self.builder.options = replace(self.builder.options, jobs=1)
 
     def rebuild(self) -> list[str]:
         """Rebuild after a change; return the output paths that changed."""
@@ -118,7 +122,7 @@ class EventWatcher(Watcher):
         self._ready = threading.Event()
 
     def watch_in_background(self) -> None:
-        """Start watching now, so that edits saved during the first build are not missed."""
+        """Start watching, and return once the watcher is ready, before the server answers."""
         threading.Thread(target=self._watch, daemon=True).start()
         self._ready.wait(timeout=5)
 
@@ -140,9 +144,9 @@ class EventWatcher(Watcher):
 def serve_site(project: Project, output: Path, host: str, port: int, options: BuildOptions) -> int:
     """Build, then serve until interrupted; return the exit code."""
     dev_site = DevSite(project, output.resolve(), options)
+    dev_site.first_build()
     watcher = EventWatcher(dev_site, [project.content, project.templates, project.static])
     watcher.watch_in_background()
-    dev_site.first_build()
     server = Server(app=dev_site.respond, watcher=watcher)
     for folder in watcher.folders:
         server.watch(str(folder))

@@ -51,7 +51,7 @@ def test_failed_build_leaves_last_good_site_byte_identical(make_site, build, cap
     err = capsys.readouterr().err
     assert code == 1, err
     assert read_tree(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content"], "a temporary folder was left behind"
+    assert sorted(p.name for p in root.iterdir()) == [".cache", "_site", "content"], "a temporary folder was left behind"
 
 
 def test_rebuild_replaces_the_old_output_and_leaves_no_temporary_folders(make_site, build, capsys):
@@ -67,7 +67,7 @@ def test_rebuild_replaces_the_old_output_and_leaves_no_temporary_folders(make_si
     assert code == 0, capsys.readouterr().err
     assert not (root / "_site" / "stale.html").exists()
     assert not (root / "_site" / "articles" / "second").exists()
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content"], "a temporary folder was left behind"
+    assert sorted(p.name for p in root.iterdir()) == [".cache", "_site", "content"], "a temporary folder was left behind"
 
 
 def test_two_clean_builds_are_byte_identical(make_site, build, capsys, chart_block, read_tree):

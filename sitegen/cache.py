@@ -1,0 +1,77 @@
+"""The persistent build cache in .cache/: what the last build rendered, for the next.
+
+Input: the project and what a build produced (page records with the content hashes of
+their inputs, chart SVGs, social cards, the search bundle). Output: the same, read back
+by the next build, so an unchanged article, chart or card is not rendered again. Every
+entry is keyed by content hashes, so a stale entry is never used, only replaced. The
+file's name carries a fingerprint of sitegen's code and its libraries: new code starts
+from an empty cache. The folder is safe to delete; `build --no-cache` ignores it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+CACHE_FOLDER = ".cache"
+LIBRARIES = ("Markdown", "Jinja2", "PyYAML", "altair", "vl-convert-python", "pagefind")
+
+
+@dataclass
+class CacheContents:
+    """What one build leaves for the next."""
+
+    records: dict = field(default_factory=dict)
+    chart_svgs: dict = field(default_factory=dict)
+    card_pngs: dict = field(default_factory=dict)
+    search: tuple | None = None
+
+
+def code_fingerprint() -> str:
+    """Return a hash of sitegen's source, the Python version and the libraries' versions."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(library.encode())
+    return digest.hexdigest()[:16]
+
+
+def cache_file(root: Path) -> Path:
+    """Return where this code's cache lives for a project."""
+    return root / CACHE_FOLDER / f"build-{code_fingerprint()}.pickle"
+
+
+def load_cache(root: Path) -> CacheContents:
+    """Return the cached contents, or empty ones when there is no usable cache."""
+    path = cache_file(root)
+    try:
+        with path.open("rb") as stream:
+            contents = pickle.load(stream)
+    except FileNotFoundError:
+        return CacheContents()
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return CacheContents()  # a damaged or foreign cache is only a missed speed-up
+    return contents if isinstance(contents, CacheContents) else CacheContents()
+
+
+def save_cache(root: Path, contents: CacheContents) -> None:
+    """Write the cache atomically and remove caches of other code versions."""
+    path = cache_file(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("build-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+    with os.fdopen(handle, "wb") as stream:
+        pickle.dump(contents, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
