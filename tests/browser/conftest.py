@@ -2,9 +2,9 @@
 
 The site is built from the repository's content/ into a temporary folder (never inside
 the repository), served in a subprocess on a free port by audit/serve.py (Python's
-`http.server` plus the production host's gzip and headers), and
-read by the Debian Chromium through Playwright. Pages are discovered from the built
-folder, so a new article is tested without touching this file.
+`http.server` plus the production host's gzip and headers), and read by the Debian
+Chromium through Playwright. Pages are discovered from the built folder, so a new
+article is tested without touching this file.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Response, sync_playwright
 
 from sitegen.cli import main as sitegen_main
 
@@ -37,6 +37,7 @@ AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
 SERVER_SCRIPT = REPO / "audit" / "serve.py"
 LOCAL_HOST = "127.0.0.1"
 SERVER_START_TIMEOUT = 10.0
+ACTION_TIMEOUT_MS = 10_000
 
 
 @dataclass
@@ -159,24 +160,42 @@ def is_local(url: str) -> bool:
 
 @dataclass
 class Tab:
-    """One open page, reused for every visit with the same context options, and its current log."""
+    """One open page, reused for every visit with the same context options, and its current log.
+
+    Each request is charged to the log of the visit that made it: the next visit's
+    navigation aborts what the previous page still had in flight (a favicon, typically),
+    and that is no fault of either page.
+    """
 
     page: Page
     log: PageLog = field(default_factory=PageLog)
+    log_of_request: dict[Request, PageLog] = field(default_factory=dict)
+
+    def on_request(self, request: Request) -> None:
+        self.log_of_request[request] = self.log
+        if not is_local(request.url):
+            self.log.foreign_requests.append(request.url)
+
+    def on_request_failed(self, request: Request) -> None:
+        self.log_of_request.get(request, self.log).failed_requests.append(f"{request.url}: {request.failure}")
+
+    def on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.log_of_request.get(response.request, self.log).failed_requests.append(f"{response.url}: HTTP {response.status}")
 
 
 def _open_tab(browser: Browser, options: dict) -> Tab:
     context = browser.new_context(**options)
+    # Every page here is local and tiny: a click still waiting after 10 s will never succeed.
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     # Requests elsewhere are aborted, so a stray CDN link fails fast instead of hanging.
     context.route(lambda url: not is_local(url), lambda route: route.abort("blockedbyclient"))
     tab = Tab(context.new_page())
     tab.page.on("console", lambda message: message.type == "error" and tab.log.console_errors.append(message.text))
     tab.page.on("pageerror", lambda error: tab.log.console_errors.append(f"uncaught: {error}"))
-    tab.page.on("request", lambda request: is_local(request.url) or tab.log.foreign_requests.append(request.url))
-    tab.page.on("requestfailed", lambda request: tab.log.failed_requests.append(f"{request.url}: {request.failure}"))
-    tab.page.on(
-        "response", lambda response: response.status >= 400 and tab.log.failed_requests.append(f"{response.url}: HTTP {response.status}")
-    )
+    tab.page.on("request", tab.on_request)
+    tab.page.on("requestfailed", tab.on_request_failed)
+    tab.page.on("response", tab.on_response)
     return tab
 
 

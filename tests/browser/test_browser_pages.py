@@ -150,3 +150,10 @@ def test_print_hides_navigation(page_paths, visit, subtests):
                 expect(nav).to_be_hidden()
             expect(page.locator(".skip-link")).to_be_hidden()
             expect(page.locator("h1")).to_be_visible()
+
+
+def test_an_unknown_address_shows_the_not_found_page(visit):
+    page, log = visit("/no-such-page/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.locator(".article-list a").first).to_be_visible()
+    assert any("HTTP 404" in failure for failure in log.failed_requests), log.failed_requests
