@@ -49,8 +49,10 @@ class Project:
 
     def display(self, path: Path) -> str:
         """Return how messages name a file: relative to the project root."""
-        if path.is_absolute() and path.is_relative_to(self.root):
-            return path.relative_to(self.root).as_posix()  # the common case, without resolving links
+        text, root = str(path), str(self.root)
+        if text.startswith(root + "/"):
+            return text[len(root) + 1:]  # the common case, found by string: pathlib costs more here
+
         return relative_path(path, self.root)
 
 

@@ -111,21 +111,19 @@ def check_links(
     """Return an error for every internal link that leads nowhere."""
     errors = []
     files = frozenset(pages) | static_files
+    verdicts: dict[tuple[str, str], str | None] = {}  # most links recur on many pages: judge each once
     for output_path, links in sorted(pages.items()):
         page_url = base_path + output_url(output_path)[1:]
         for href in links.hrefs:
-            parts = urlsplit(urljoin(page_url, href))
-            if parts.scheme not in ("", "http", "https") or parts.netloc or href.startswith(("http:", "https:", "mailto:", "tel:")):
+            if href.startswith("#"):  # the commonest link, to a heading of the same page
+                if len(href) > 1 and unquote(href[1:]) not in links.ids:
+                    errors.append(SiteError(*sources[output_path].locate(href),
+                                            f"the link '{href}' names an anchor that does not exist on this page"))
                 continue
-            problem = None
-            if not parts.path.startswith(base_path):
-                problem = f"the link '{href}' points outside the site"
-            else:
-                target = resolve_target("/" + parts.path[len(base_path):], files)
-                if target is None:
-                    problem = f"the link '{href}' leads to no page"
-                elif parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
-                    problem = f"the link '{href}' names an anchor '#{parts.fragment}' that does not exist on that page"
+            key = ("", href) if href.startswith("/") else (page_url, href)
+            if key not in verdicts:
+                verdicts[key] = link_problem(page_url, href, pages, files, base_path)
+            problem = verdicts[key]
             if problem:
                 written = href[len(base_path) - 1:] if href.startswith(base_path) and base_path != "/" else href
                 path, line = sources[output_path].locate(written)
@@ -133,3 +131,18 @@ def check_links(
                 if error not in errors:  # a link in site.yaml or a template is on every page: report it once
                     errors.append(error)
     return errors
+
+
+def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str], base_path: str) -> str | None:
+    """Return what is wrong with one link from one page, or None if it lands (or leaves the site)."""
+    parts = urlsplit(urljoin(page_url, href))
+    if parts.scheme not in ("", "http", "https") or parts.netloc or href.startswith(("http:", "https:", "mailto:", "tel:")):
+        return None
+    if not parts.path.startswith(base_path):
+        return f"the link '{href}' points outside the site"
+    target = resolve_target("/" + parts.path[len(base_path):], files)
+    if target is None:
+        return f"the link '{href}' leads to no page"
+    if parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
+        return f"the link '{href}' names an anchor '#{parts.fragment}' that does not exist on that page"
+    return None
