@@ -117,8 +117,9 @@ def check_links(
         for href in links.hrefs:
             if href.startswith("#"):  # the commonest link, to a heading of the same page
                 if len(href) > 1 and unquote(href[1:]) not in links.ids:
-                    errors.append(SiteError(*sources[output_path].locate(href),
-                                            f"the link '{href}' names an anchor that does not exist on this page"))
+                    path, line = sources[output_path].locate(href)
+                    errors.append(SiteError(path, line, f"the link '{href}' names an anchor '{href}' that does not exist on that page",
+                                            "check the heading's words: lowercase, with spaces as hyphens"))
                 continue
             key = ("", href) if href.startswith("/") else (page_url, href)
             if key not in verdicts:
