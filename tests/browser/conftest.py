@@ -5,6 +5,12 @@ the repository), served in a subprocess on a free port by audit/serve.py (Python
 `http.server` plus the production host's gzip and headers), and read by the Debian
 Chromium through Playwright. Pages are discovered from the built folder, so a new
 article is tested without touching this file.
+
+The fixtures are package-scoped (this folder has an `__init__.py` for that): Playwright's
+sync API keeps an asyncio loop marked as running in the main thread for as long as it is
+started, and the build's search indexing calls `asyncio.run`, which then fails. So the
+site is built before Chromium starts, and Chromium stops when the last browser test is
+done, before the rest of the suite builds sites of its own.
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ class PageLog:
     foreign_requests: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the repository's content once into a temporary folder and return it."""
     output = tmp_path_factory.mktemp("browser") / "site"
@@ -71,7 +77,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def page_paths(served_site: Path) -> list[str]:
     """Return the URL path of every HTML page in the built site: '/', '/articles/x/', '/404.html'."""
     paths = []
@@ -100,7 +106,7 @@ def _wait_for_url(server: subprocess.Popen, log: Path) -> str:
     pytest.fail(f"the site server did not start (exit code {server.poll()}); it printed:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site_server(served_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Serve the built site on 127.0.0.1 at a free port, as the production host would.
 
@@ -128,9 +134,9 @@ def site_url(site_server: Server) -> str:
     return site_server.url
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Launch the Debian Chromium once for the whole session."""
+@pytest.fixture(scope="package")
+def browser(served_site: Path) -> Iterator[Browser]:
+    """Launch the Debian Chromium once for these tests, after the site is built (see above)."""
     if not CHROMIUM.is_file():
         pytest.fail(
             f"Chromium is not installed at {CHROMIUM}: the browser tests need the Debian package "
@@ -144,7 +150,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe_script() -> Path:
     """Return the path of axe-core's script, installed from npm by `npm ci`."""
     if not AXE_SCRIPT.is_file():
