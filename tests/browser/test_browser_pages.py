@@ -79,7 +79,7 @@ def test_first_tab_shows_the_skip_link_and_every_focus_is_outlined(page_paths, v
         with subtests.test(page=path):
             page, _ = visit(path, viewport=PHONE)
             page.keyboard.press("Tab")
-            skip = page.get_by_role("link", name="Skip to content")
+            skip = page.locator("a.skip-link")  # by class: its text is translated in other editions
             expect(skip).to_be_focused()
             first = page.evaluate(ACTIVE_ELEMENT)
             assert first["top"] >= 0 and first["bottom"] <= first["viewportHeight"], f"{path}: focused skip link is off screen: {first}"
@@ -143,8 +143,7 @@ def test_print_hides_navigation(page_paths, visit, subtests):
         with subtests.test(page=path):
             page, _ = visit(path)
             page.emulate_media(media="screen")
-            navigation = page.get_by_role("navigation", name="Main")
-            expect(navigation).to_be_visible()
+            expect(page.get_by_role("navigation").first).to_be_visible()
             page.emulate_media(media="print")
             for nav in page.locator("nav").all():
                 expect(nav).to_be_hidden()
