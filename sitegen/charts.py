@@ -61,9 +61,22 @@ class Dataset:
     digest: str = ""
 
 
-def chart_key(spec: ChartSpec, dataset: Dataset) -> str:
-    """Return a hash identifying the rendered chart: same spec and data, same figure."""
-    payload = json.dumps([asdict(spec), dataset.digest, CHART_WIDTH, CHART_HEIGHT], sort_keys=True)
+# d3's number and date formats per language: 130 000 and 0,5 in Russian charts.
+FORMAT_LOCALES = {"en": "en-US", "ru": "ru-RU"}
+
+
+@dataclass(frozen=True)
+class ChartLanguage:
+    """How a chart speaks: its language and the words around it."""
+
+    code: str = "en"
+    source_label: str = "Source"
+    table_label: str = "Show the data table"
+
+
+def chart_key(spec: ChartSpec, dataset: Dataset, language: str = "en") -> str:
+    """Return a hash identifying the rendered chart: same spec, data and language, same figure."""
+    payload = json.dumps([asdict(spec), dataset.digest, language, CHART_WIDTH, CHART_HEIGHT], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -124,11 +137,12 @@ def build_vegalite(spec: ChartSpec, dataset: Dataset) -> dict:
     return chart.to_dict(validate=False)
 
 
-def render_svg(vegalite: dict) -> str:
-    """Render a Vega-Lite spec to SVG text, offline."""
+def render_svg(vegalite: dict, language: str = "en") -> str:
+    """Render a Vega-Lite spec to SVG text, offline, with the language's number and date formats."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(vegalite)
+    locale = FORMAT_LOCALES.get(language, "en-US")
+    return vl_convert.vegalite_to_svg(vegalite, format_locale=locale, time_format_locale=locale)
 
 
 _ROOT_SIZE = re.compile(r'^<svg([^>]*?) width="[\d.]+" height="[\d.]+"')
@@ -150,26 +164,31 @@ def make_accessible_svg(svg: str, label: str, chart_id: str) -> str:
     ).replace(">", f'><title id="{chart_id}-alt">{html.escape(label)}</title>', 1)
 
 
-def render_data_table(spec: ChartSpec, dataset: Dataset) -> str:
+def render_data_table(spec: ChartSpec, dataset: Dataset, language: str = "en") -> str:
     """Return the chart's data as an HTML table, the columns the chart uses first."""
     used = [c for c in (spec.x, spec.y, spec.color, spec.label) if c]
     columns = list(dict.fromkeys(used + list(dataset.columns)))
     head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(format_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(format_cell(row.get(c), language))}</td>" for c in columns) + "</tr>"
         for row in dataset.rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def format_cell(value) -> str:
-    """Return a table cell's text: empty for missing values, numbers as written."""
+def format_cell(value, language: str = "en") -> str:
+    """Return a table cell's text: empty for missing values, numbers in the language's style."""
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=language)
     return str(value)
 
 
-def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: str) -> str:
+def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: str,
+                        language: ChartLanguage = ChartLanguage()) -> str:
     """Return the full <figure>: title, SVG, source line and collapsible data table."""
     title = spec.title or spec.description
     source = spec.source or dataset.source
@@ -177,10 +196,10 @@ def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: s
     parts.append(f'<figcaption class="chart-title">{html.escape(title)}</figcaption>')
     parts.append(f'<div class="chart-image">{make_accessible_svg(svg, spec.description, chart_id)}</div>')
     if source:
-        parts.append(f'<p class="chart-source">Source: {html.escape(source)}</p>')
+        parts.append(f'<p class="chart-source">{html.escape(language.source_label)}: {html.escape(source)}</p>')
     parts.append(
-        '<details class="chart-data"><summary>Show the data table</summary>'
-        f"{render_data_table(spec, dataset)}</details>"
+        f'<details class="chart-data"><summary>{html.escape(language.table_label)}</summary>'
+        f"{render_data_table(spec, dataset, language.code)}</details>"
     )
     parts.append("</figure>")
     return "".join(parts)
@@ -193,13 +212,14 @@ class ChartRenderer:
         self.svg_by_key: dict[str, str] = {}
         self.rendered = 0
 
-    def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1) -> str:
+    def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1,
+               language: ChartLanguage = ChartLanguage()) -> str:
         """Return the figure HTML for the number-th chart of a page, rendering its SVG only on a cache miss."""
-        key = chart_key(spec, dataset)
+        key = chart_key(spec, dataset, language.code)
         svg = self.svg_by_key.get(key)
         if svg is None:
-            svg = render_svg(build_vegalite(spec, dataset))
+            svg = render_svg(build_vegalite(spec, dataset), language.code)
             self.svg_by_key[key] = svg
             self.rendered += 1
         # Ids count charts on their page: unique there, and stable when data changes.
-        return render_chart_figure(spec, dataset, svg, f"chart-{number}")
+        return render_chart_figure(spec, dataset, svg, f"chart-{number}", language)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -267,15 +267,32 @@ def read_data(path: Path, project: Project) -> RawData:
 
 
 @dataclass(frozen=True)
-class RawContent:
-    """Everything read from the content folder, plus the reading errors found."""
+class RawEdition:
+    """The files of one language edition: the original (language None) or a translation."""
 
-    config: RawData | None
+    language: str | None
+    config: RawData | None  # site.yaml for the original, site.<language>.yaml for a translation
     home: RawDocument | None
     articles: tuple[RawDocument, ...]
     data: tuple[RawData, ...]
-    errors: tuple[SiteError, ...]
     unreadable_data: tuple[str, ...] = ()  # names of data files that could not be read
+
+
+@dataclass(frozen=True)
+class RawContent:
+    """Everything read from the content folder, plus the reading errors found."""
+
+    original: RawEdition
+    translations: tuple[RawEdition, ...]
+    errors: tuple[SiteError, ...]
+    strings: dict[str, RawData] = field(default_factory=dict)  # language -> templates/strings/<language>.yaml
+
+    # The original edition's parts, by the names the rest of the code has always used.
+    config = property(lambda self: self.original.config)
+    home = property(lambda self: self.original.home)
+    articles = property(lambda self: self.original.articles)
+    data = property(lambda self: self.original.data)
+    unreadable_data = property(lambda self: self.original.unreadable_data)
 
 
 def translation_language(path: Path) -> str | None:
@@ -285,9 +302,35 @@ def translation_language(path: Path) -> str | None:
 
 
 def load_content(project: Project) -> RawContent:
-    """Read every content file; collect reading errors rather than stopping at the first."""
+    """Read every content file of every edition; collect reading errors rather than stopping at the first."""
     errors: list[SiteError] = []
+    content = project.content
+    if not content.is_dir():
+        error = SiteError(project.display(content), None, "the content folder does not exist")
+        return RawContent(RawEdition(None, None, None, (), ()), (), (error,))
+    config_path = content / "site.yaml"
+    if not config_path.is_file():
+        errors.append(SiteError(project.display(config_path), None, "site.yaml is missing",
+                                hint="create it with at least 'title:' and 'description:'"))
+    files = sorted(
+        [content / "site.yaml", content / "index.md"]
+        + list(content.glob("site.*.yaml")) + list(content.glob("index.*.md"))
+        + list((content / "articles").glob("*.md"))
+        + list((content / "data").glob("*.yaml")) + list((content / "data").glob("*.yml"))
+    )
+    languages = {translation_language(p) for p in files} - {None}
+    original = _load_edition(project, files, None, errors)
+    translations = tuple(_load_edition(project, files, language, errors) for language in sorted(languages))
+    strings = {}
+    for path in sorted((project.templates / "strings").glob("*.yaml")):
+        try:
+            strings[path.stem] = read_data(path, project)
+        except SiteError as error:
+            errors.append(error)
+    return RawContent(original, translations, tuple(errors), strings)
 
+
+def _load_edition(project: Project, files: list[Path], language: str | None, errors: list[SiteError]) -> RawEdition:
     def attempt(reader, path):
         try:
             return reader(path, project)
@@ -296,30 +339,21 @@ def load_content(project: Project) -> RawContent:
             return None
 
     content = project.content
-    if not content.is_dir():
-        error = SiteError(project.display(content), None, "the content folder does not exist")
-        return RawContent(None, None, (), (), (error,))
-
-    config_path = content / "site.yaml"
-    config = None
-    if config_path.is_file():
-        config = attempt(read_data, config_path)
-    else:
-        errors.append(
-            SiteError(project.display(config_path), None, "site.yaml is missing",
-                      hint="create it with at least 'title:' and 'description:'")
-        )
-    home_path = content / "index.md"
-    home = attempt(read_document, home_path) if home_path.is_file() else None
-    articles = [attempt(read_document, p) for p in sorted((content / "articles").glob("*.md")) if not translation_language(p)]
-    data_files = sorted((content / "data").glob("*.yaml")) + sorted((content / "data").glob("*.yml"))
-    data_files = sorted(p for p in data_files if not translation_language(p))
+    mine = [p for p in files if p.is_file() and translation_language(p) == language]
+    config_name = f"site.{language}.yaml" if language else "site.yaml"
+    home_name = f"index.{language}.md" if language else "index.md"
+    config = next((attempt(read_data, p) for p in mine if p == content / config_name), None)
+    home = next((attempt(read_document, p) for p in mine if p == content / home_name), None)
+    articles = [attempt(read_document, p) for p in mine if p.parent == content / "articles"]
+    data_files = [p for p in mine if p.parent == content / "data"]
     data = [attempt(read_data, p) for p in data_files]
-    return RawContent(
+    if language:  # traffic_index.ru.yaml is the Russian traffic_index
+        data = [replace(d, name=d.name.rpartition(".")[0]) if d else None for d in data]
+    return RawEdition(
+        language=language,
         config=config,
         home=home,
         articles=tuple(a for a in articles if a is not None),
         data=tuple(d for d in data if d is not None),
-        errors=tuple(errors),
-        unreadable_data=tuple(p.stem for p, d in zip(data_files, data, strict=True) if d is None),
+        unreadable_data=tuple(p.stem.partition(".")[0] for p, d in zip(data_files, data, strict=True) if d is None),
     )

@@ -70,15 +70,21 @@ def _atom_entry(article: Article, body: str, updated: dt.date, base: str) -> ET.
     return entry
 
 
-def render_sitemap(site: Site, page_dates: dict[str, dt.date | None]) -> bytes:
-    """Return sitemap.xml listing each page's absolute URL with its last modification date."""
+def render_sitemap(site: Site, entries: list[tuple[str, dt.date | None, list[tuple[str, str | None]]]]) -> bytes:
+    """Return sitemap.xml: each page's absolute URL, last modification and its translations."""
     ET.register_namespace("", SITEMAP)
+    ET.register_namespace("xhtml", XHTML)
     urlset = ET.Element(f"{{{SITEMAP}}}urlset")
-    for path, date in sorted(page_dates.items()):
+    for path, date, alternates in sorted(entries, key=lambda entry: entry[0]):
         url = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = absolute_url(site.config.base_url, path)
         if date is not None:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = date.isoformat()
+        available = [(language, href) for language, href in alternates if href]
+        if len(available) > 1:
+            for language, href in available:
+                ET.SubElement(url, f"{{{XHTML}}}link", {"rel": "alternate", "hreflang": language,
+                                                        "href": absolute_url(site.config.base_url, href)})
     return _serialise(urlset)
 
 

@@ -93,8 +93,8 @@ class SitePathExtension(Extension):
         md.treeprocessors.register(SitePathTreeprocessor(md), "site_path", 1)
 
 
-def create_markdown() -> markdown.Markdown:
-    """Return the Markdown converter every page uses."""
+def create_markdown(permalink_title: str = "Link to this section") -> markdown.Markdown:
+    """Return the Markdown converter every page of one language uses."""
     return markdown.Markdown(
         extensions=[
             "tables",
@@ -109,7 +109,7 @@ def create_markdown() -> markdown.Markdown:
             "toc": {
                 "permalink": "#",
                 "permalink_class": "permalink",
-                "permalink_title": "Link to this section",
+                "permalink_title": permalink_title,
                 "toc_depth": "2-3",
                 # Keeps letters of every script: Russian headings get Cyrillic ids.
                 "slugify": slugify_unicode,

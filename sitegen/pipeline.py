@@ -18,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from markdown import Markdown
+
 from . import __version__
 from .assets import Assets, load_assets
 from .cache import CacheContents, load_cache, save_cache
 from .cards import CardRenderer, CardText
-from .charts import ChartRenderer
+from .charts import ChartLanguage, ChartRenderer
 from .content import Project, load_content
 from .errors import BuildFailed, SiteError
 from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
@@ -42,15 +44,15 @@ from .render import (
     render_listing,
 )
 from .search import build_search_bundle
-from .validate import Article, HomePage, Site, validate_site
+from .validate import Article, HomePage, Publication, Site, validate_site
 
 SITE_DIGEST = "site"
+PAGE_KINDS = ("home", "article", "not_found", "changes")  # the search page comes after the search index
 LISTING_PAGES = {
-    # kind: (output path, URL, title, description)
-    "not_found": ("404.html", "/404.html", "Page not found", "There is no page at this address."),
-    "search": ("search/index.html", "/search/", "Search", "Search every article of the briefing."),
-    "changes": ("changes/index.html", "/changes/", "What changed",
-                "Recent changes to the briefing's articles and data, newest first."),
+    # kind: (output path in an edition, title and description from templates/strings/)
+    "not_found": ("404.html", "not_found_title", "not_found_text"),
+    "search": ("search/index.html", "search", "search_description"),
+    "changes": ("changes/index.html", "changes_title", "changes_description"),
 }
 
 
@@ -91,11 +93,12 @@ def _render_in_worker(state: tuple, item: tuple) -> tuple[str, PageRecord | Site
 
 @dataclass
 class BuildResult:
-    """What one run produced: every output file, and which pages had to be rendered again."""
+    """What one run produced: every output file, which pages had to be rendered again, and warnings."""
 
-    site: Site
+    site: Site  # the original edition
     pages: dict[str, bytes]
     rendered: list[str] = field(default_factory=list)
+    warnings: list[SiteError] = field(default_factory=list)
 
 
 def _digest(payload) -> str:
@@ -103,14 +106,16 @@ def _digest(payload) -> str:
 
 
 def site_digest(context: BuildContext, options: BuildOptions) -> str:
-    """Hash what every page may show of the whole site: config and the article list."""
+    """Hash what every page of an edition may show of the whole site: config, strings, the article list."""
     site = context.site
     listing = [
         [a.slug, a.title, a.summary, a.date, context.last_updated(a), a.order, a.draft, a.tags, a.layout]
         for a in site.articles
     ]
     home = [site.home.title, site.home.summary] if site.home else None
-    return _digest([__version__, site.config, options.include_drafts, listing, home])
+    # Which pages exist in which edition: every page links to its translations.
+    editions = [[e.language, e.prefix, e.config.title, [a.slug for a in e.articles]] for e in context.publication.editions]
+    return _digest([__version__, site.config, dict(site.strings), options.include_drafts, listing, home, editions])
 
 
 def updated_dates(site: Site, history: History) -> dict[str, dt.date]:
@@ -118,14 +123,65 @@ def updated_dates(site: Site, history: History) -> dict[str, dt.date]:
     return {a.slug: a.updated or history.last_changed.get(a.path) or a.date for a in site.articles}
 
 
+def stale_translations(publication: Publication, history: History) -> list[SiteError]:
+    """Warn about each translation whose original changed after the version it was translated from."""
+    warnings = []
+    originals = {a.slug: a for a in publication.original.articles}
+    for edition in publication.editions[1:]:
+        for article in edition.articles:
+            original = originals.get(article.slug)
+            if original is None:
+                continue
+            changed = original.updated or history.last_changed.get(original.path) or original.date
+            translated = article.translated_from or history.last_changed.get(article.path)
+            if translated is None or translated < changed:
+                since = f"since {translated.isoformat()}" if translated else "and the translation has no 'translated_from' date"
+                warnings.append(SiteError(article.path, None, f"warning: the original {original.path} changed on "
+                                          f"{changed.isoformat()}, {since}",
+                                          "update the translation, then set 'translated_from' to the original's date"))
+    return warnings
+
+
+def chart_language(site: Site) -> ChartLanguage:
+    """Return the language and the words a chart of this edition uses."""
+    return ChartLanguage(site.language, site.strings.get("source", "Source"),
+                         site.strings.get("show_data_table", "Show the data table"))
+
+
+def edition_of(output_path: str, publication: Publication) -> Site:
+    """Return the edition an output file belongs to, by its folder: ru/... is the Russian edition."""
+    for edition in publication.editions[1:]:
+        if output_path.startswith(edition.prefix):
+            return edition
+    return publication.original
+
+
+def render_site_files(publication: Publication, contexts: list[BuildContext]) -> dict[str, bytes]:
+    """Return the files that speak for every edition at once: sitemap, robots.txt, redirects."""
+    original = publication.original
+    entries = []
+    for context in contexts:
+        newest = max(context.updated.values(), default=None)
+        for page_id, url in context.page_urls().items():
+            if page_id != "not_found":
+                lastmod = context.last_updated(context.article(page_id)) if page_id.startswith("article:") else newest
+                entries.append((url, lastmod, context.alternates(page_id)))
+    return {
+        "sitemap.xml": render_sitemap(original, entries),
+        "robots.txt": render_robots(original),
+        "_redirects": b"".join(render_redirects(edition) for edition in publication.editions),
+    }
+
+
 def social_cards(site: Site) -> dict[str, CardText]:
     """Return what each page's card says: its title, and the key figure that links to it."""
     figures = site.datasets.get("key_figures")
     rows = figures.rows if figures else ()
-    pages = [("/", site.home.title if site.home else site.config.title)] + [(a.url, a.title) for a in site.articles]
+    pages = [(f"/{site.prefix}", site.home.title if site.home else site.config.title)]
+    pages += [(a.url, a.title) for a in site.articles]
     cards = {}
     for url, title in pages:
-        figure = next((r for r in rows if r.get("link") == url), rows[0] if rows and url == "/" else None)
+        figure = next((r for r in rows if r.get("link") == url), rows[0] if rows and url == f"/{site.prefix}" else None)
         value, label = (str(figure.get("value")), str(figure.get("label"))) if figure else (None, None)
         cards[url] = CardText(site.config.title, title, value, label)
     return cards
@@ -140,14 +196,14 @@ class SiteBuilder:
         self.progress = progress
         self.charts = ChartRenderer()
         self.cards = CardRenderer()
-        self.markdown = create_markdown()
+        self._markdown: dict[str, Markdown] = {}  # one converter per language: its permalink title differs
         self.records: dict[str, PageRecord] = {}
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
-        self._search: tuple[str, tuple[str, dict[str, bytes]]] | None = None
+        self._search: dict[str, tuple[str, tuple[str, dict[str, bytes]]]] = {}  # language -> (key, bundle)
         if options.use_cache:
             cached = load_cache(project.root)
-            self.records, self._search = cached.records, cached.search
+            self.records, self._search = cached.records, cached.search or {}
             self.charts.svg_by_key, self.cards.png_by_key = cached.chart_svgs, cached.card_pngs
 
     def save_cache(self) -> None:
@@ -156,47 +212,58 @@ class SiteBuilder:
             save_cache(self.project.root, CacheContents(self.records, self.charts.svg_by_key,
                                                         self.cards.png_by_key, self._search))
 
-    def load_and_validate(self) -> Site:
+    def load_and_validate(self) -> Publication:
         """Read and check every input; raise BuildFailed listing every mistake."""
-        site = validate_site(load_content(self.project), self.options.include_drafts)
+        templates = self.project.display(self.project.templates)
+        publication = validate_site(load_content(self.project), self.options.include_drafts, templates)
         if self.options.base_url:
-            site = replace(site, config=replace(site.config, base_url=self.options.base_url))
-        return site
+            publication = Publication(tuple(replace(edition, config=replace(edition.config, base_url=self.options.base_url))
+                                            for edition in publication.editions))
+        return publication
 
     def build(self) -> BuildResult:
         """Run load, validate and render; raise BuildFailed on any editor mistake."""
         return self.render_site(self.load_and_validate())
 
-    def render_site(self, site: Site) -> BuildResult:
-        """Render every file of the site (reusing unchanged pages) and check the links between them."""
+    def render_site(self, publication: Publication) -> BuildResult:
+        """Render every file of every edition (reusing unchanged pages) and check the links between them."""
         history = load_history(self.project.root, self.project.content)
         assets = load_assets(self.project.static)
-        context = BuildContext(site, updated_dates(site, history), history)
-        renderer = self._current_renderer(site, assets)
-        current = {SITE_DIGEST: site_digest(context, self.options), "assets": assets.digest,
-                   "history": _digest(history.changes)}
-        current.update({f"template:{n}": d for n, d in self._template_digests.items()})
-        current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
-        result = BuildResult(site, {})
-        records, errors = self._render_pages(renderer, context, current, result, kinds=("home", "article",
-                                                                                          "not_found", "changes"))
+        renderer = self._current_renderer(publication.original, assets)
+        shared = {"assets": assets.digest, "history": _digest(history.changes)}
+        shared.update({f"template:{n}": d for n, d in self._template_digests.items()})
+        result = BuildResult(publication.original, {}, warnings=stale_translations(publication, history))
         files = dict(assets.files)
+        records: dict[str, PageRecord] = {}
+        errors: list[SiteError] = []
+        editions = []
+        for site in publication.editions:
+            context = BuildContext(site, updated_dates(site, history), history, publication)
+            current = {**shared, SITE_DIGEST: site_digest(context, self.options)}
+            current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
+            rendered, failed = self._render_pages(renderer, context, current, result, PAGE_KINDS)
+            records.update(rendered)
+            errors.extend(failed)
+            editions.append((context, current))
         if not errors:
-            files.update(self._derived_files(context, records))
-            bundle = None
-            if self.options.search_index:
-                bundle, search_files = self._search_bundle(records, site)
-                files.update(search_files)
-            context = replace(context, search_bundle=bundle)
-            current["search"] = bundle or ""
-            more, errors = self._render_pages(renderer, context, current, result, kinds=("search",))
-            records.update(more)
+            files.update(render_site_files(publication, [c for c, _ in editions]))
+            for context, current in editions:
+                edition_records = {p: r for p, r in records.items() if edition_of(p, publication) is context.site}
+                files.update(self._derived_files(context, edition_records))
+                bundle = None
+                if self.options.search_index:
+                    bundle, search_files = self._search_bundle(edition_records, context.site)
+                    files.update(search_files)
+                current["search"] = bundle or ""
+                more, failed = self._render_pages(renderer, replace(context, search_bundle=bundle), current, result, ("search",))
+                records.update(more)
+                errors.extend(failed)
         if not errors:
             errors = check_links(
                 {path: r.links for path, r in records.items()},
                 frozenset(files),
                 {path: r.link_source for path, r in records.items()},
-                site.config.base_path,
+                publication.original.config.base_path,
             )
         self.records.update(records)
         if errors:
@@ -244,7 +311,12 @@ class SiteBuilder:
         """Render the charts of pages about to be rendered, here, so workers find them cached."""
         for _kind, _path, page in pages:
             for number, chart in enumerate(page.charts if page is not None else (), start=1):
-                self.charts.figure(chart.spec, site.datasets[chart.spec.data], number)
+                self.charts.figure(chart.spec, site.datasets[chart.spec.data], number, chart_language(site))
+
+    def _markdown_for(self, site: Site) -> Markdown:
+        if site.language not in self._markdown:
+            self._markdown[site.language] = create_markdown(site.strings.get("permalink_title", "Link to this section"))
+        return self._markdown[site.language]
 
     def _current_renderer(self, site: Site, assets: Assets) -> Renderer:
         digests = Renderer(self.project.templates).template_digests()
@@ -252,19 +324,20 @@ class SiteBuilder:
             self._renderer = Renderer(self.project.templates, self.project.display)
             self._template_digests = digests
         self._renderer.base_path = site.config.base_path
+        self._renderer.base_url = site.config.base_url
         self._renderer.assets = assets
         return self._renderer
 
     def _pages(self, site: Site, kinds: tuple[str, ...]):
-        """Yield (kind, output path, source page) for every page of the given kinds."""
+        """Yield (kind, output path, source page) for every page of the given kinds in one edition."""
         if "home" in kinds:
-            yield "home", "index.html", site.home
+            yield "home", f"{site.prefix}index.html", site.home
         if "article" in kinds:
             for article in site.articles:
-                yield "article", f"articles/{article.slug}/index.html", article
+                yield "article", f"{site.prefix}articles/{article.slug}/index.html", article
         for kind in kinds:
-            if kind in LISTING_PAGES:
-                yield kind, LISTING_PAGES[kind][0], None
+            if kind in LISTING_PAGES and not (kind == "not_found" and site.prefix):  # one 404 page serves all
+                yield kind, site.prefix + LISTING_PAGES[kind][0], None
 
     def _render_page(self, renderer: Renderer, context: BuildContext, kind: str,
                      page: Article | HomePage | None, current: dict[str, str]) -> PageRecord:
@@ -275,8 +348,9 @@ class SiteBuilder:
         body = None
         if page is not None:
             inputs[f"doc:{page.path}"] = current[f"doc:{page.path}"]
-            figures = [self.charts.figure(c.spec, data[c.spec.data], n) for n, c in enumerate(page.charts, start=1)]
-            body = render_markdown(self.markdown, page.body, figures, site.config.base_path)
+            language = chart_language(site)
+            figures = [self.charts.figure(c.spec, data[c.spec.data], n, language) for n, c in enumerate(page.charts, start=1)]
+            body = render_markdown(self._markdown_for(site), page.body, figures, site.config.base_path)
             sources.append(page.path)
         if kind == "article":
             html = render_article(renderer, context, page, body.html, body.toc, data)
@@ -285,8 +359,9 @@ class SiteBuilder:
             html = render_home(renderer, context, page, body.html if body else "", data)
             template = PAGE_TEMPLATES["home"]
         else:
-            _path, url, title, description = LISTING_PAGES[kind]
-            html = render_listing(renderer, context, kind, url, title, description, data)
+            _path, title_key, description_key = LISTING_PAGES[kind]
+            strings = site.strings
+            html = render_listing(renderer, context, kind, strings[title_key], strings[description_key], data)
             template = PAGE_TEMPLATES[kind]
             inputs.update({"history": current["history"]} if kind == "changes" else {})
             inputs.update({"search": current["search"]} if kind == "search" else {})
@@ -303,16 +378,8 @@ class SiteBuilder:
     def _derived_files(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, bytes]:
         """Return the feed, sitemap, robots.txt, redirects and social cards."""
         site = context.site
-        bodies = {a.slug: records[f"articles/{a.slug}/index.html"].body_html for a in site.articles}
-        newest = max(context.updated.values(), default=None)
-        page_dates = {"/": newest, "/changes/": newest, "/search/": None}
-        page_dates.update({a.url: context.last_updated(a) for a in site.articles})
-        files = {
-            "feed.xml": render_atom_feed(site, bodies, context.updated),
-            "sitemap.xml": render_sitemap(site, page_dates),
-            "robots.txt": render_robots(site),
-            "_redirects": render_redirects(site),
-        }
+        bodies = {a.slug: records[f"{site.prefix}articles/{a.slug}/index.html"].body_html for a in site.articles}
+        files = {f"{site.prefix}feed.xml": render_atom_feed(site, bodies, context.updated)}
         cards = social_cards(site)
         self.cards.draw(list(cards.values()), self.options.jobs)
         files.update({card_path(url).lstrip("/"): self.cards.png(card) for url, card in cards.items()})
@@ -320,11 +387,12 @@ class SiteBuilder:
 
     def _search_bundle(self, records: dict[str, PageRecord], site: Site) -> tuple[str, dict[str, bytes]]:
         """Index the article pages, reusing the last index while they are unchanged."""
-        pages = {path: r.html for path, r in records.items() if path.startswith("articles/")}
-        key = _digest([site.config.base_path, site.config.language, {p: hashlib.sha256(h).hexdigest() for p, h in pages.items()}])
-        if self._search is None or self._search[0] != key:
-            self._search = (key, build_search_bundle(pages, site.config.base_path, site.config.language))
-        return self._search[1]
+        pages = {path: r.html for path, r in records.items() if path.startswith(f"{site.prefix}articles/")}
+        key = _digest([site.config.base_path, site.language, {p: hashlib.sha256(h).hexdigest() for p, h in pages.items()}])
+        cached = self._search.get(site.language)
+        if cached is None or cached[0] != key:
+            cached = self._search[site.language] = (key, build_search_bundle(pages, site.config.base_path, site.language))
+        return cached[1]
 
 
 def build_site(project: Project, output: Path, options: BuildOptions,

@@ -24,15 +24,22 @@ from .assets import Assets
 from .errors import SiteError
 from .feeds import absolute_url
 from .history import History
-from .validate import Article, HomePage, Site
+from .validate import Article, HomePage, Publication, Site
 
 PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "timeline.html",
                   "not_found": "404.html", "search": "search.html", "changes": "changes.html"}
 
 
-def format_long_date(value: dt.date) -> str:
-    """Format a date for readers: 25 November 2026."""
-    return f"{value.day} {value.strftime('%B')} {value.year}"
+def format_long_date(value: dt.date, language: str = "en") -> str:
+    """Format a date for readers in a language: 25 November 2026, 25 ноября 2026."""
+    from babel.dates import format_date
+
+    return format_date(value, "d MMMM y", locale=language)
+
+
+@jinja2.pass_context
+def _long_date_filter(context, value: dt.date) -> str:
+    return format_long_date(value, context["site"].language)
 
 
 class DataAccess(Mapping):
@@ -67,7 +74,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters["long_date"] = format_long_date
+        self.env.filters["long_date"] = _long_date_filter
         self.env.filters["iso_date"] = lambda value: value.isoformat()
         self.base_path = "/"
         self.assets = Assets({}, {})
@@ -75,6 +82,8 @@ class Renderer:
         self._closures: dict[str, frozenset[str]] = {}
         self.env.filters["url"] = self.site_url
         self.env.filters["asset"] = lambda path: self.site_url(self.assets.url(path))
+        self.base_url = "/"
+        self.env.filters["absolute"] = lambda path: absolute_url(self.base_url, path)
 
     def site_url(self, path: str) -> str:
         """Prefix a root-relative path with the site's base path."""
@@ -136,14 +145,34 @@ class Renderer:
 class BuildContext:
     """Site-wide facts every page may show, worked out once per build."""
 
-    site: Site
+    site: Site  # the edition being rendered
     updated: Mapping[str, dt.date]  # article slug -> last updated
     history: History
+    publication: Publication  # every edition, for links between translations
     search_bundle: str | None = None
 
     def last_updated(self, article: Article) -> dt.date:
         """Return when an article last changed: front matter, else git, else its date."""
         return self.updated.get(article.slug, article.date)
+
+    def page_urls(self, edition: Site | None = None) -> dict[str, str]:
+        """Return every page of an edition (this one by default) by page id: home, article:<slug>, ..."""
+        edition = edition or self.site
+        urls = {"home": f"/{edition.prefix}"}
+        urls.update({f"article:{a.slug}": a.url for a in edition.articles})
+        urls.update({"search": f"/{edition.prefix}search/", "changes": f"/{edition.prefix}changes/"})
+        if not edition.prefix:
+            urls["not_found"] = "/404.html"
+        return urls
+
+    def article(self, page_id: str) -> Article:
+        """Return the article behind a page id such as 'article:commex'."""
+        slug = page_id.partition(":")[2]
+        return next(a for a in self.site.articles if a.slug == slug)
+
+    def alternates(self, page_id: str) -> list[tuple[str, str | None]]:
+        """Return (language, URL or None when untranslated) of this page in every edition."""
+        return [(e.language, self.page_urls(e).get(page_id)) for e in self.publication.editions]
 
 
 @dataclass(frozen=True)
@@ -200,14 +229,17 @@ def page_meta(context: BuildContext, page_url: str, title: str, description: str
     return PageMeta(canonical, title, description, image, "article" if article else "website", json_ld)
 
 
-def base_context(context: BuildContext, page_url: str, data: DataAccess, meta: PageMeta) -> dict:
+def base_context(context: BuildContext, page_id: str, data: DataAccess, meta: PageMeta) -> dict:
     """Return the names every template may use."""
     site = context.site
     return {
         "site": site.config,
+        "strings": site.strings,
+        "home_url": f"/{site.prefix}",
         "articles": site.articles,
         "data": data,
-        "page_url": page_url,
+        "page_url": context.page_urls()[page_id],
+        "alternates": context.alternates(page_id),
         "meta": meta,
         "last_updated": context.last_updated,
         "search_bundle": context.search_bundle,
@@ -220,7 +252,8 @@ def render_home(renderer: Renderer, context: BuildContext, home: HomePage | None
     config = context.site.config
     title = home.title if home else config.title
     summary = home.summary if home else config.description
-    names = base_context(context, "/", data, page_meta(context, "/", title, summary))
+    url = f"/{context.site.prefix}"
+    names = base_context(context, "home", data, page_meta(context, url, title, summary))
     names.update(page=home, body_html=body_html)
     return renderer.render(PAGE_TEMPLATES["home"], names)
 
@@ -231,7 +264,7 @@ def render_article(renderer: Renderer, context: BuildContext, article: Article, 
     articles = context.site.articles
     position = articles.index(article) if article in articles else -1
     meta = page_meta(context, article.url, article.title, article.summary, article)
-    names = base_context(context, article.url, data, meta)
+    names = base_context(context, f"article:{article.slug}", data, meta)
     names.update(
         page=article,
         body_html=body_html,
@@ -242,10 +275,11 @@ def render_article(renderer: Renderer, context: BuildContext, article: Article, 
     return renderer.render(PAGE_TEMPLATES[article.layout], names)
 
 
-def render_listing(renderer: Renderer, context: BuildContext, kind: str, page_url: str, title: str,
+def render_listing(renderer: Renderer, context: BuildContext, kind: str, title: str,
                    description: str, data: DataAccess) -> str:
     """Render a page made only from the site's lists: 404, search, what changed."""
-    names = base_context(context, page_url, data, page_meta(context, page_url, title, description))
+    page_url = context.page_urls()[kind]
+    names = base_context(context, kind, data, page_meta(context, page_url, title, description))
     names.update(title=title, description=description, changes=context.history.changes,
                  article_by_path={a.path: a for a in context.site.articles})
     return renderer.render(PAGE_TEMPLATES[kind], names)

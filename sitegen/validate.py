@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from .charts import CHART_KEYS, CHART_KINDS, REQUIRED_CHART_KEYS, ChartSpec, Dataset
-from .content import LineDict, LineList, RawContent, RawData, RawDocument, parse_yaml
+from .content import LineDict, LineList, RawContent, RawData, RawDocument, RawEdition, parse_yaml
 from .errors import BuildFailed, SiteError, did_you_mean
 from .markup import find_chart_blocks, find_unsafe_html
 
+TRANSLATION_KEYS = ("translated_from",)
 ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "sources", "layout", "aliases")
 REQUIRED_ARTICLE_KEYS = ("title", "summary", "date")
 HOME_KEYS = ("title", "summary", "sources")
@@ -76,12 +77,14 @@ class Article:
     sources: tuple[Source, ...] = ()
     layout: str = "article"
     aliases: tuple[str, ...] = ()
+    url_prefix: str = ""  # "ru/" for an article of the Russian edition
+    translated_from: dt.date | None = None
     charts: tuple[PlacedChart, ...] = ()
 
     @property
     def url(self) -> str:
-        """Return the article's root-relative URL."""
-        return f"/articles/{self.slug}/"
+        """Return the article's root-relative URL: /articles/x/, or /ru/articles/x/ in a translation."""
+        return f"/{self.url_prefix}articles/{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,25 @@ class Site:
     home: HomePage | None
     articles: tuple[Article, ...]
     datasets: Mapping[str, Dataset] = field(default_factory=dict)
+    strings: Mapping[str, str] = field(default_factory=dict)  # interface text, from templates/strings/
+    prefix: str = ""  # where this edition lives: "" for the original, "ru/" for the Russian edition
+
+    @property
+    def language(self) -> str:
+        """Return the edition's language code."""
+        return self.config.language
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Every language edition of the site, the original first."""
+
+    editions: tuple[Site, ...]
+
+    @property
+    def original(self) -> Site:
+        """Return the edition written in the site's own language."""
+        return self.editions[0]
 
 
 class _Checker:
@@ -381,17 +403,20 @@ def validate_dataset(raw: RawData, errors: list[SiteError]) -> Dataset | None:
 
 
 def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError],
-                     broken: frozenset[str] = frozenset()) -> Article | None:
-    """Return a validated article, or None after recording its errors."""
+                     broken: frozenset[str] = frozenset(), original: Article | None = None,
+                     original_keys: frozenset[str] = frozenset(), prefix: str = "") -> Article | None:
+    """Return a validated article (or translation of `original`), or None after recording its errors."""
     check = _Checker(raw.display_path, errors)
     count = len(errors)
-    slug = raw.path.stem
+    slug = raw.path.stem.partition(".")[0] if prefix else raw.path.stem
+    if prefix:
+        check_translation_keys(check, raw.meta, original_keys)
     if not SLUG.match(slug):
         suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
         check.error(None, f"the file name '{raw.path.name}' cannot become a clean URL",
                     f"use lowercase letters, digits and hyphens, e.g. '{suggestion}.md'")
     meta = raw.meta
-    check.keys(meta, ARTICLE_KEYS, REQUIRED_ARTICLE_KEYS, "front matter")
+    check.keys(meta, ARTICLE_KEYS + (TRANSLATION_KEYS if prefix else ()), REQUIRED_ARTICLE_KEYS, "front matter")
     layout = check.text(meta, "layout") or "article"
     if layout not in LAYOUTS:
         check.error(check.line_of(meta, "layout"), f"unknown layout '{layout}'", did_you_mean(layout, LAYOUTS))
@@ -408,6 +433,8 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
         sources=validate_sources(check, meta),
         layout=layout,
         aliases=validate_aliases(check, meta),
+        url_prefix=prefix,
+        translated_from=check.date(meta, "translated_from"),
         charts=validate_charts(check, raw.body, raw.body_line, datasets, broken),
         body=raw.body,
         body_line=raw.body_line,
@@ -460,13 +487,102 @@ def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: lis
     return home if len(errors) == count else None
 
 
+TRANSLATED_SITE_KEYS = ("title", "description", "navigation")
+
+
+def check_translation_keys(check: _Checker, meta: LineDict, original_keys: frozenset[str]) -> None:
+    """Report a front matter field that the original article does not have."""
+    for key in meta:
+        if key in ARTICLE_KEYS and key not in original_keys:
+            check.error(meta.key_lines[key], f"the translation has the field '{key}', which the original does not",
+                        "a translation has the same fields as its original, plus 'translated_from'")
+
+
+def validate_strings(raw: RawData | None, language: str, reference: Mapping[str, str] | None,
+                     errors: list[SiteError], templates_path: str) -> dict[str, str]:
+    """Return the interface text of one language; every language must have the same keys."""
+    if raw is None:
+        errors.append(SiteError(f"{templates_path}/strings/{language}.yaml", None,
+                                f"the interface text for the language '{language}' is missing",
+                                "copy strings/en.yaml to this name and translate its values"))
+        return dict(reference or {})
+    check = _Checker(raw.display_path, errors)
+    if not isinstance(raw.value, LineDict):
+        check.error(1, "a strings file must be fields like 'search: Search'")
+        return dict(reference or {})
+    strings = {key: check.text(raw.value, key, True) or "" for key in raw.value}
+    if reference is not None:
+        for key in raw.value:
+            if key not in reference:
+                check.error(raw.value.key_lines[key], f"unknown interface text '{key}'", did_you_mean(key, tuple(reference)))
+        for key in reference:
+            if key not in raw.value:
+                check.error(None, f"the interface text '{key}' is missing from this language")
+    return strings
+
+
+def validate_translated_config(raw: RawData | None, original: SiteConfig, language: str,
+                               errors: list[SiteError]) -> SiteConfig:
+    """Return an edition's config: the original's, with its own title, description and navigation."""
+    config = replace(original, language=language, navigation=())
+    if raw is None:
+        return config
+    check = _Checker(raw.display_path, errors)
+    if not isinstance(raw.value, LineDict):
+        check.error(1, "this file must be fields like 'title: ...'")
+        return config
+    check.keys(raw.value, TRANSLATED_SITE_KEYS, (), "translated site")
+    navigation = tuple(
+        NavItem(check.text(item, "title", True) or "", check.text(item, "url", True) or "/")
+        for item, _line in check.records(raw.value, "navigation")
+        if check.keys(item, NAV_KEYS, NAV_KEYS, "navigation")
+    )
+    return replace(config, title=check.text(raw.value, "title") or original.title,
+                   description=check.text(raw.value, "description") or original.description,
+                   navigation=navigation, digest=original.digest + raw.digest)
+
+
+def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple[Article, RawDocument]],
+                     raw_strings: Mapping[str, RawData], templates_path: str, include_drafts: bool,
+                     errors: list[SiteError]) -> Site:
+    """Validate one translation against the original edition."""
+    language = raw.language
+    prefix = f"{language}/"
+    config = validate_translated_config(raw.config, original.config, language, errors)
+    strings = validate_strings(raw_strings.get(language), language, original.strings, errors, templates_path)
+    datasets = dict(original.datasets)
+    for data in raw.data:
+        if data.name not in original.datasets:
+            errors.append(SiteError(data.display_path, None, f"there is no original dataset '{data.name}' to translate",
+                                    _choices_hint(data.name, tuple(original.datasets), "datasets")))
+            continue
+        dataset = validate_dataset(data, errors)
+        if dataset is not None:
+            datasets[data.name] = dataset
+    home = validate_home(raw.home, datasets, errors) if raw.home else None
+    articles = []
+    for doc in raw.articles:
+        slug = doc.path.stem.partition(".")[0]
+        if slug not in originals:
+            errors.append(SiteError(doc.display_path, None, f"there is no original article '{slug}.md' for this translation",
+                                    _choices_hint(slug, tuple(originals), "articles")))
+            continue
+        article, original_doc = originals[slug]
+        translated = validate_article(doc, datasets, errors, frozenset(raw.unreadable_data), article,
+                                      frozenset(original_doc.meta), prefix)
+        if translated is not None and (include_drafts or not translated.draft):
+            articles.append(translated)
+    return Site(config, home, tuple(sorted(articles, key=article_sort_key)), MappingProxyType(datasets),
+                MappingProxyType(strings), prefix)
+
+
 def article_sort_key(article: Article) -> tuple:
     """Order articles by 'order' first, then newest first, then by slug."""
     return (article.order is None, article.order or 0, -article.date.toordinal(), article.slug)
 
 
-def validate_site(raw: RawContent, include_drafts: bool) -> Site:
-    """Validate everything read; raise BuildFailed with every error found."""
+def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "templates") -> Publication:
+    """Validate every edition; raise BuildFailed with every error found."""
     errors: list[SiteError] = list(raw.errors)
     config = validate_config(raw.config, errors)
     datasets = {}
@@ -484,7 +600,15 @@ def validate_site(raw: RawContent, include_drafts: bool) -> Site:
     home = validate_home(raw.home, datasets, errors, broken) if raw.home else None
     articles = [validate_article(doc, datasets, errors, broken) for doc in raw.articles]
     check_alias_clashes([a for a in articles if a is not None], errors)
+    strings = validate_strings(raw.strings.get(config.language), config.language, None, errors, templates_path)
+    published = [a for a in articles if a is not None and (include_drafts or not a.draft)]
+    original = Site(config, home, tuple(sorted(published, key=article_sort_key)), MappingProxyType(datasets),
+                    MappingProxyType(strings))
+    originals = {a.slug: (a, doc) for a, doc in zip(articles, raw.articles, strict=True) if a is not None}
+    translations = tuple(
+        validate_edition(edition, original, originals, raw.strings, templates_path, include_drafts, errors)
+        for edition in raw.translations
+    )
     if errors:
         raise BuildFailed(errors)
-    published = [a for a in articles if a is not None and (include_drafts or not a.draft)]
-    return Site(config, home, tuple(sorted(published, key=article_sort_key)), MappingProxyType(datasets))
+    return Publication((original,) + translations)
