@@ -54,12 +54,19 @@ class TerminalProgress:
         print(f"\rrendered {done}/{total} pages, {now - self.started:.1f} s", end=end, file=sys.stderr, flush=True)
 
 
+def print_warnings(warnings: list[SiteError], root: Path) -> None:
+    """Print what deserves attention but does not stop the build, such as a stale translation."""
+    for warning in warnings:
+        print(warning.format(root), file=sys.stderr)
+
+
 def command_build(args: argparse.Namespace) -> int:
     """Build the site into the output folder."""
     project = Project.from_content_dir(Path(args.content))
     started = time.perf_counter()
     options = BuildOptions(args.drafts, args.base_url, use_cache=not args.no_cache, jobs=available_cores())
     result = build_site(project, Path(args.output), options, TerminalProgress())
+    print_warnings(result.warnings, project.root)
     if args.verbose:
         for path in result.pages:
             print(f"wrote {Path(args.output) / path}", file=sys.stderr)
@@ -73,6 +80,7 @@ def command_check(args: argparse.Namespace) -> int:
     project = Project.from_content_dir(Path(args.content))
     options = BuildOptions(include_drafts=True, jobs=available_cores())
     result = check_site(project, options, TerminalProgress())
+    print_warnings(result.warnings, project.root)
     if any(article.draft for article in result.site.articles):
         # A link to a draft works with --drafts but is a dead link in the published build.
         check_site(project, replace(options, include_drafts=False))

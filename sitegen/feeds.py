@@ -100,5 +100,13 @@ def render_redirects(site: Site) -> bytes:
 
 
 def render_robots(site: Site) -> bytes:
-    """Return robots.txt: everything may be crawled; here is the sitemap."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(site.config.base_url, '/sitemap.xml')}\n".encode()
+    """Return robots.txt: everything may be crawled; here is the sitemap (when the site's address is known)."""
+    text = "User-agent: *\nAllow: /\n"
+    if is_absolute(site.config.base_url):  # robots.txt may only name a sitemap by its full address
+        text += f"\nSitemap: {absolute_url(site.config.base_url, '/sitemap.xml')}\n"
+    return text.encode()
+
+
+def is_absolute(url: str) -> bool:
+    """Tell whether a URL names its host (https://example.org/) rather than only a path."""
+    return url.startswith(("http://", "https://"))

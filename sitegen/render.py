@@ -22,7 +22,7 @@ from jinja2 import meta
 
 from .assets import Assets
 from .errors import SiteError
-from .feeds import absolute_url
+from .feeds import absolute_url, is_absolute
 from .history import History
 from .validate import Article, HomePage, Publication, Site
 
@@ -185,6 +185,7 @@ class PageMeta:
     image: str
     kind: str
     json_ld: str
+    absolute: bool  # whether the site's own address is known, so canonical URLs can be written
 
 
 def card_path(page_url: str) -> str:
@@ -226,7 +227,8 @@ def page_meta(context: BuildContext, page_url: str, title: str, description: str
         }
     # "<" is escaped so that no text can close the <script> element early.
     json_ld = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-    return PageMeta(canonical, title, description, image, "article" if article else "website", json_ld)
+    return PageMeta(canonical, title, description, image, "article" if article else "website", json_ld,
+                    is_absolute(config.base_url))
 
 
 def base_context(context: BuildContext, page_id: str, data: DataAccess, meta: PageMeta) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BUNDLE_PREFIX = "pagefind"
@@ -23,7 +24,9 @@ UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "
 def build_search_bundle(pages: dict[str, bytes], base_path: str, language: str) -> tuple[str, dict[str, bytes]]:
     """Index the HTML pages; return (bundle folder, {output path: bytes})."""
     html_pages = {path: html for path, html in pages.items() if path.endswith(".html") and b"data-pagefind-body" in html}
-    files = asyncio.run(_index(html_pages, base_path, language))
+    # In a thread of its own, so that indexing works even where an event loop is already running.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        files = thread.submit(asyncio.run, _index(html_pages, base_path, language)).result()
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name])
