@@ -46,8 +46,9 @@ test-fast: $(DEV_STAMP)
 
 # Builds a generated corpus of N articles with sitegen, a bare floor, Pelican and Hugo
 # (these two in bench/.work/venv, made on first use); writes bench/results.md.
+# REV=HEAD measures a clean export of that commit instead of the working tree.
 bench: $(DEV_STAMP)
-	$(BIN)/python -m bench.run --n $(N)
+	$(BIN)/python -m bench.run --n $(N) $(if $(REV),--rev $(REV))
 
 audit: $(DEV_STAMP) $(NODE_STAMP)
 	bash audit/run.sh

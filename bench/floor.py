@@ -8,7 +8,8 @@ parse the front matter with PyYAML (its C loader), render each chart block's fig
 page, on every core (a multiprocessing pool). No validation, no link check, no cache,
 no incremental bookkeeping: what sitegen spends above this is its overhead.
 
-Run as `python -m bench.floor CONTENT OUTPUT` from the repository root.
+Run as `PYTHONPATH=. python bench/floor.py CONTENT OUTPUT` from the repository root;
+bench/run.py puts the sitegen being measured on PYTHONPATH.
 """
 
 from __future__ import annotations

@@ -51,12 +51,12 @@ def wait_for(url: str, marker: str, timeout: float = 10.0) -> float:
     raise TimeoutError(f"{marker!r} never appeared at {url}")
 
 
-def measure_serve(content: Path, output: Path, article: Path, page: str, edits: int = EDITS,
+def measure_serve(build_py: Path, content: Path, output: Path, article: Path, page: str, edits: int = EDITS,
                   startup_timeout: float = 300.0) -> list[float]:
     """Return the latency in seconds of each saved edit to article, seen at page."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--content", str(content),
+        [sys.executable, str(build_py), "serve", "--content", str(content),
          "--output", str(output), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -84,7 +84,7 @@ def main() -> int:
         project = Path(temporary)
         for folder in ("content", "templates", "static"):
             shutil.copytree(REPO / folder, project / folder)
-        latencies = measure_serve(project / "content", project / "_serve",
+        latencies = measure_serve(REPO / "build.py", project / "content", project / "_serve",
                                   project / "content" / "articles" / "commex.md", "/articles/commex/")
     ms = [latency * 1000 for latency in latencies]
     print(f"serve: edit saved -> page served over {len(ms)} edits: median {statistics.median(ms):.0f} ms, "
