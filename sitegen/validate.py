@@ -8,6 +8,7 @@ each naming its file and line, so an editor fixes them all in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -168,13 +169,16 @@ class _Checker:
 
     def keys(self, mapping: LineDict, allowed, required, what: str) -> bool:
         """Report unknown and missing keys; return True when all required keys exist."""
+        misspelt = set()
         for key in mapping:
             if key not in allowed:
-                self.error(mapping.key_lines.get(key, mapping.line), f"unknown {what} field '{key}'",
-                           did_you_mean(key, allowed))
+                hint = did_you_mean(key, allowed)
+                self.error(mapping.key_lines.get(key, mapping.line), f"unknown {what} field '{key}'", hint)
+                misspelt.update(difflib.get_close_matches(key, list(allowed), n=1))
         missing = [key for key in required if key not in mapping]
         for key in missing:
-            self.error(mapping.line, f"the {what} is missing the required field '{key}'")
+            if key not in misspelt:  # 'titel' already says "did you mean 'title'?"
+                self.error(mapping.line, f"the {what} is missing the required field '{key}'")
         # `title:` with nothing after it parses as None: as good as missing, not a default.
         empty = [key for key in required if key in mapping and mapping[key] is None]
         for key in empty:
@@ -544,7 +548,7 @@ def validate_translated_config(raw: RawData | None, original: SiteConfig, langua
 
 def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple[Article, RawDocument]],
                      raw_strings: Mapping[str, RawData], templates_path: str, include_drafts: bool,
-                     errors: list[SiteError]) -> Site:
+                     errors: list[SiteError], broken_originals: frozenset[str] = frozenset()) -> Site:
     """Validate one translation against the original edition."""
     language = raw.language
     prefix = f"{language}/"
@@ -563,6 +567,8 @@ def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple
     articles = []
     for doc in raw.articles:
         slug = doc.path.stem.partition(".")[0]
+        if slug not in originals and slug in broken_originals:
+            continue  # the original has errors of its own; they are reported there
         if slug not in originals:
             errors.append(SiteError(doc.display_path, None, f"there is no original article '{slug}.md' for this translation",
                                     _choices_hint(slug, tuple(originals), "articles")))
@@ -606,7 +612,8 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
                     MappingProxyType(strings))
     originals = {a.slug: (a, doc) for a, doc in zip(articles, raw.articles, strict=True) if a is not None}
     translations = tuple(
-        validate_edition(edition, original, originals, raw.strings, templates_path, include_drafts, errors)
+        validate_edition(edition, original, originals, raw.strings, templates_path, include_drafts, errors,
+                         frozenset(doc.path.stem for doc in raw.articles) - originals.keys())
         for edition in raw.translations
     )
     if errors:
