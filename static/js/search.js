@@ -12,9 +12,9 @@ async function search(query) {
   const pages = await Promise.all(found.results.slice(0, 20).map((result) => result.data()));
   results.replaceChildren();
   const heading = document.createElement("h2");
-  heading.textContent = pages.length
-    ? `${found.results.length} article${found.results.length === 1 ? "" : "s"} mention “${query}”`
-    : `No article mentions “${query}”`;
+  // The wording comes from the page (templates/strings/), so each language reads naturally.
+  const template = pages.length ? form.dataset.results : form.dataset.noResults;
+  heading.textContent = template.replace("{query}", query).replace("{count}", found.results.length);
   results.append(heading);
   const list = document.createElement("ol");
   for (const page of pages) {
