@@ -49,11 +49,12 @@ def card_svg(card: CardText) -> str:
         parts.append(f'<text x="72" y="{y}" font-family="sans-serif" font-size="{title_size}" '
                      f'font-weight="bold" fill="#ffffff">{escape(line)}</text>')
     if card.figure:
-        parts.append(f'<text x="72" y="540" font-family="sans-serif" font-size="88" font-weight="bold" '
+        parts.append(f'<text x="72" y="500" font-family="sans-serif" font-size="88" font-weight="bold" '
                      f'fill="{ACCENT}">{escape(card.figure)}</text>')
-        if card.figure_label:
-            label = textwrap.shorten(card.figure_label, width=72, placeholder="…")
-            parts.append(f'<text x="72" y="590" font-family="sans-serif" font-size="26" fill="#ffffff">{escape(label)}</text>')
+        # The label says what the figure counts: two lines, so it is not cut mid-thought.
+        for number, line in enumerate(textwrap.wrap(card.figure_label or "", width=70)[:2]):
+            parts.append(f'<text x="72" y="{550 + number * 36}" font-family="sans-serif" font-size="26" '
+                         f'fill="#ffffff">{escape(line)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
