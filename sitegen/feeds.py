@@ -12,7 +12,7 @@ import datetime as dt
 from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
-from .validate import Article, Site
+from .model import Article, Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

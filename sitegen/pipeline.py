@@ -31,6 +31,7 @@ from .feeds import render_atom_feed, render_redirects, render_robots, render_sit
 from .history import History, load_history
 from .links import LinkSource, PageLinks, check_links, extract_links
 from .markup import create_markdown, render_markdown
+from .model import Article, HomePage, Publication, Site
 from .output import write_site
 from .parallel import parallel_map
 from .render import (
@@ -44,7 +45,7 @@ from .render import (
     render_listing,
 )
 from .search import build_search_bundle
-from .validate import Article, HomePage, Publication, Site, validate_site
+from .validate import validate_site
 
 SITE_DIGEST = "site"
 PAGE_KINDS = ("home", "article", "not_found", "changes")  # the search page comes after the search index
@@ -86,7 +87,7 @@ def _render_in_worker(state: tuple, item: tuple) -> tuple[str, PageRecord | Site
     builder, renderer, context, current = state
     kind, output_path, page = item
     try:
-        return output_path, builder._render_page(renderer, context, kind, page, current)
+        return output_path, builder.render_page(renderer, context, kind, page, current)
     except SiteError as error:
         return output_path, error
 
@@ -339,8 +340,9 @@ class SiteBuilder:
             if kind in LISTING_PAGES and not (kind == "not_found" and site.prefix):  # one 404 page serves all
                 yield kind, site.prefix + LISTING_PAGES[kind][0], None
 
-    def _render_page(self, renderer: Renderer, context: BuildContext, kind: str,
-                     page: Article | HomePage | None, current: dict[str, str]) -> PageRecord:
+    def render_page(self, renderer: Renderer, context: BuildContext, kind: str,
+                    page: Article | HomePage | None, current: dict[str, str]) -> PageRecord:
+        """Render one page and record the content hashes of everything it read."""
         site = context.site
         data = DataAccess(site.datasets)
         inputs = {key: current[key] for key in (SITE_DIGEST, "assets")}

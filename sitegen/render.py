@@ -24,7 +24,7 @@ from .assets import Assets
 from .errors import SiteError
 from .feeds import absolute_url, is_absolute
 from .history import History
-from .validate import Article, HomePage, Publication, Site
+from .model import Article, HomePage, Publication, Site
 
 PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "timeline.html",
                   "not_found": "404.html", "search": "search.html", "changes": "changes.html"}

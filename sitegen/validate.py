@@ -8,16 +8,17 @@ each naming its file and line, so an editor fixes them all in one pass.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from types import MappingProxyType
 
 from .charts import CHART_KEYS, CHART_KINDS, REQUIRED_CHART_KEYS, ChartSpec, Dataset
 from .content import LineDict, LineList, RawContent, RawData, RawDocument, RawEdition, parse_yaml
 from .errors import BuildFailed, SiteError, did_you_mean
+from .fields import FieldChecker, describe_value
 from .markup import find_chart_blocks, find_unsafe_html
+from .model import Article, HomePage, NavItem, PlacedChart, Publication, Site, SiteConfig, Source
 
 TRANSLATION_KEYS = ("translated_from",)
 ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "sources", "layout", "aliases")
@@ -41,230 +42,7 @@ BASE_URL = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where a page's facts come from."""
-
-    title: str
-    publisher: str | None = None
-    date: str | None = None
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class PlacedChart:
-    """A chart block of a page: its validated spec and where it was written."""
-
-    spec: ChartSpec
-    line: int
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article, validated."""
-
-    slug: str
-    path: str
-    title: str
-    summary: str
-    date: dt.date
-    body: str
-    body_line: int
-    digest: str
-    updated: dt.date | None = None
-    tags: tuple[str, ...] = ()
-    draft: bool = False
-    order: int | None = None
-    sources: tuple[Source, ...] = ()
-    layout: str = "article"
-    aliases: tuple[str, ...] = ()
-    url_prefix: str = ""  # "ru/" for an article of the Russian edition
-    translated_from: dt.date | None = None
-    charts: tuple[PlacedChart, ...] = ()
-
-    @property
-    def url(self) -> str:
-        """Return the article's root-relative URL: /articles/x/, or /ru/articles/x/ in a translation."""
-        return f"/{self.url_prefix}articles/{self.slug}/"
-
-
-@dataclass(frozen=True)
-class HomePage:
-    """The front page's own text (content/index.md)."""
-
-    path: str
-    title: str
-    summary: str
-    body: str
-    body_line: int
-    digest: str
-    sources: tuple[Source, ...] = ()
-    charts: tuple[PlacedChart, ...] = ()
-
-
-@dataclass(frozen=True)
-class NavItem:
-    """One link in the site navigation."""
-
-    title: str
-    url: str
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    """content/site.yaml, validated."""
-
-    title: str
-    description: str
-    base_url: str = "/"
-    language: str = "en"
-    navigation: tuple[NavItem, ...] = ()
-    digest: str = ""
-
-    @property
-    def base_path(self) -> str:
-        """Return the URL path the site lives under, always ending in '/'."""
-        path = re.sub(r"^[a-z]+://[^/]+", "", self.base_url) or "/"
-        return path if path.endswith("/") else path + "/"
-
-
-@dataclass(frozen=True)
-class Site:
-    """Everything a build renders, validated and frozen."""
-
-    config: SiteConfig
-    home: HomePage | None
-    articles: tuple[Article, ...]
-    datasets: Mapping[str, Dataset] = field(default_factory=dict)
-    strings: Mapping[str, str] = field(default_factory=dict)  # interface text, from templates/strings/
-    prefix: str = ""  # where this edition lives: "" for the original, "ru/" for the Russian edition
-
-    @property
-    def language(self) -> str:
-        """Return the edition's language code."""
-        return self.config.language
-
-
-@dataclass(frozen=True)
-class Publication:
-    """Every language edition of the site, the original first."""
-
-    editions: tuple[Site, ...]
-
-    @property
-    def original(self) -> Site:
-        """Return the edition written in the site's own language."""
-        return self.editions[0]
-
-
-class _Checker:
-    """Collects errors for one file while reading typed fields out of a mapping."""
-
-    def __init__(self, path: str, errors: list[SiteError]):
-        self.path = path
-        self.errors = errors
-
-    def error(self, line: int | None, message: str, hint: str | None = None) -> None:
-        self.errors.append(SiteError(self.path, line, message, hint))
-
-    def keys(self, mapping: LineDict, allowed, required, what: str) -> bool:
-        """Report unknown and missing keys; return True when all required keys exist."""
-        misspelt = set()
-        for key in mapping:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed)
-                self.error(mapping.key_lines.get(key, mapping.line), f"unknown {what} field '{key}'", hint)
-                misspelt.update(difflib.get_close_matches(key, list(allowed), n=1))
-        missing = [key for key in required if key not in mapping]
-        for key in missing:
-            if key not in misspelt:  # 'titel' already says "did you mean 'title'?"
-                self.error(mapping.line, f"the {what} is missing the required field '{key}'")
-        # `title:` with nothing after it parses as None: as good as missing, not a default.
-        empty = [key for key in required if key in mapping and mapping[key] is None]
-        for key in empty:
-            self.error(self.line_of(mapping, key), f"the required {what} field '{key}' is empty",
-                       f"write its value after '{key}:' on the same line")
-        return not missing and not empty
-
-    def line_of(self, mapping: LineDict, key: str) -> int:
-        return mapping.key_lines.get(key, mapping.line)
-
-    def text(self, mapping: LineDict, key: str, required: bool = False) -> str | None:
-        value = mapping.get(key)
-        if value is None:
-            return None
-        if isinstance(value, (dict, list, bool)) or (required and not str(value).strip()):
-            self.error(self.line_of(mapping, key), f"'{key}' must be a line of text, found {_describe(value)}")
-            return None
-        return str(value)
-
-    def date(self, mapping: LineDict, key: str) -> dt.date | None:
-        value = mapping.get(key)
-        if value is None:
-            return None
-        try:
-            return dt.date.fromisoformat(str(value)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) else _bad_date(value)
-        except ValueError:
-            self.error(self.line_of(mapping, key), f"'{key}' is not a real date: '{value}'",
-                       "write the date as YYYY-MM-DD, for example 2024-04-30")
-            return None
-
-    def boolean(self, mapping: LineDict, key: str) -> bool:
-        value = mapping.get(key, False)
-        if not isinstance(value, bool):
-            self.error(self.line_of(mapping, key), f"'{key}' must be true or false, found '{value}'")
-            return False
-        return value
-
-    def integer(self, mapping: LineDict, key: str) -> int | None:
-        value = mapping.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool):
-            self.error(self.line_of(mapping, key), f"'{key}' must be a whole number, found '{value}'")
-            return None
-        return value
-
-    def text_list(self, mapping: LineDict, key: str) -> tuple[str, ...]:
-        value = mapping.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
-            self.error(self.line_of(mapping, key), f"'{key}' must be a list of words, like [crypto, russia]")
-            return ()
-        return tuple(str(v) for v in value)
-
-    def records(self, mapping: LineDict, key: str) -> list[tuple[LineDict, int]]:
-        value = mapping.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, LineList):
-            self.error(self.line_of(mapping, key), f"'{key}' must be a list of entries, each starting with '- '")
-            return []
-        good = []
-        for item, line in zip(value, value.item_lines, strict=False):
-            if isinstance(item, LineDict):
-                good.append((item, line))
-            else:
-                self.error(line, f"each entry of '{key}' must be fields like 'title: ...', found {_describe(item)}")
-        return good
-
-
-def _bad_date(value) -> dt.date:
-    raise ValueError(value)
-
-
-def _describe(value) -> str:
-    if isinstance(value, dict):
-        return "a set of fields"
-    if isinstance(value, list):
-        return "a list"
-    if value is None or value == "":
-        return "nothing"
-    return f"'{value}'"
-
-
-def validate_sources(check: _Checker, mapping: LineDict) -> tuple[Source, ...]:
+def validate_sources(check: FieldChecker, mapping: LineDict) -> tuple[Source, ...]:
     """Return the validated `sources` list of a page."""
     sources = []
     for item, _line in check.records(mapping, "sources"):
@@ -280,7 +58,7 @@ def validate_sources(check: _Checker, mapping: LineDict) -> tuple[Source, ...]:
     return tuple(sources)
 
 
-def validate_charts(check: _Checker, body: str, body_line: int, datasets: Mapping[str, Dataset],
+def validate_charts(check: FieldChecker, body: str, body_line: int, datasets: Mapping[str, Dataset],
                     broken: frozenset[str] = frozenset()) -> tuple[PlacedChart, ...]:
     """Parse and check every chart block of a body against the datasets.
 
@@ -333,7 +111,7 @@ def _choices_hint(word: str, choices: tuple[str, ...], what: str) -> str:
     return f"{what}: {listed}"
 
 
-def check_unsafe_html(check: _Checker, body: str, body_line: int) -> None:
+def check_unsafe_html(check: FieldChecker, body: str, body_line: int) -> None:
     """Report raw HTML that could run script in a reader's browser."""
     for found in find_unsafe_html(body, body_line):
         check.error(found.line, found.message, "remove it: the site publishes no script from content")
@@ -349,7 +127,7 @@ def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
     fallback = SiteConfig(title="", description="")
     if raw is None:
         return fallback
-    check = _Checker(raw.display_path, errors)
+    check = FieldChecker(raw.display_path, errors)
     value = raw.value
     if not isinstance(value, LineDict):
         check.error(1, "site.yaml must be fields like 'title: ...'")
@@ -377,7 +155,7 @@ def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
 
 def validate_dataset(raw: RawData, errors: list[SiteError]) -> Dataset | None:
     """Return a dataset: a list of flat records, or {description, source, rows}."""
-    check = _Checker(raw.display_path, errors)
+    check = FieldChecker(raw.display_path, errors)
     value = raw.value
     description = source = None
     if isinstance(value, LineDict):
@@ -394,7 +172,7 @@ def validate_dataset(raw: RawData, errors: list[SiteError]) -> Dataset | None:
     count = len(errors)
     for item, line in zip(value, value.item_lines, strict=False):
         if not isinstance(item, LineDict):
-            check.error(line, f"each row must be fields like 'year: 2024', found {_describe(item)}")
+            check.error(line, f"each row must be fields like 'year: 2024', found {describe_value(item)}")
             continue
         for key, cell in item.items():
             if isinstance(cell, (dict, list)):
@@ -410,7 +188,7 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
                      broken: frozenset[str] = frozenset(), original: Article | None = None,
                      original_keys: frozenset[str] = frozenset(), prefix: str = "") -> Article | None:
     """Return a validated article (or translation of `original`), or None after recording its errors."""
-    check = _Checker(raw.display_path, errors)
+    check = FieldChecker(raw.display_path, errors)
     count = len(errors)
     slug = raw.path.stem.partition(".")[0] if prefix else raw.path.stem
     if prefix:
@@ -448,7 +226,7 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
     return article if len(errors) == count else None
 
 
-def validate_aliases(check: _Checker, meta: LineDict) -> tuple[str, ...]:
+def validate_aliases(check: FieldChecker, meta: LineDict) -> tuple[str, ...]:
     """Return the old addresses that should redirect to this article."""
     aliases = check.text_list(meta, "aliases")
     for alias in aliases:
@@ -474,7 +252,7 @@ def check_alias_clashes(articles: list[Article], errors: list[SiteError]) -> Non
 def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError],
                   broken: frozenset[str] = frozenset()) -> HomePage | None:
     """Return the validated home page text."""
-    check = _Checker(raw.display_path, errors)
+    check = FieldChecker(raw.display_path, errors)
     count = len(errors)
     check.keys(raw.meta, HOME_KEYS, REQUIRED_HOME_KEYS, "front matter")
     home = HomePage(
@@ -494,7 +272,7 @@ def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: lis
 TRANSLATED_SITE_KEYS = ("title", "description", "navigation")
 
 
-def check_translation_keys(check: _Checker, meta: LineDict, original_keys: frozenset[str]) -> None:
+def check_translation_keys(check: FieldChecker, meta: LineDict, original_keys: frozenset[str]) -> None:
     """Report a front matter field that the original article does not have."""
     for key in meta:
         if key in ARTICLE_KEYS and key not in original_keys:
@@ -510,7 +288,7 @@ def validate_strings(raw: RawData | None, language: str, reference: Mapping[str,
                                 f"the interface text for the language '{language}' is missing",
                                 "copy strings/en.yaml to this name and translate its values"))
         return dict(reference or {})
-    check = _Checker(raw.display_path, errors)
+    check = FieldChecker(raw.display_path, errors)
     if not isinstance(raw.value, LineDict):
         check.error(1, "a strings file must be fields like 'search: Search'")
         return dict(reference or {})
@@ -531,7 +309,7 @@ def validate_translated_config(raw: RawData | None, original: SiteConfig, langua
     config = replace(original, language=language, navigation=())
     if raw is None:
         return config
-    check = _Checker(raw.display_path, errors)
+    check = FieldChecker(raw.display_path, errors)
     if not isinstance(raw.value, LineDict):
         check.error(1, "this file must be fields like 'title: ...'")
         return config
