@@ -301,9 +301,25 @@ def translation_language(path: Path) -> str | None:
     return language if dot and stem and len(language) == 2 and language.isalpha() and language.islower() else None
 
 
-def load_content(project: Project) -> RawContent:
+class ReadCache:
+    """Files read by earlier builds, kept by the dev server so an edit re-reads only what changed."""
+
+    def __init__(self) -> None:
+        self.documents: dict[Path, RawDocument | RawData] = {}
+        self.changed: set[Path] | None = None  # None: everything may have changed, read it all
+
+    def get(self, path: Path, reader, project: Project):
+        """Return the file as read before when it has not changed since, else read it now."""
+        if self.changed is not None and path not in self.changed and path in self.documents:
+            return self.documents[path]
+        self.documents[path] = reader(path, project)
+        return self.documents[path]
+
+
+def load_content(project: Project, cache: ReadCache | None = None) -> RawContent:
     """Read every content file of every edition; collect reading errors rather than stopping at the first."""
     errors: list[SiteError] = []
+    cache = cache or ReadCache()
     content = project.content
     if not content.is_dir():
         error = SiteError(project.display(content), None, "the content folder does not exist")
@@ -319,8 +335,8 @@ def load_content(project: Project) -> RawContent:
         + list((content / "data").glob("*.yaml")) + list((content / "data").glob("*.yml"))
     )
     languages = {translation_language(p) for p in files} - {None}
-    original = _load_edition(project, files, None, errors)
-    translations = tuple(_load_edition(project, files, language, errors) for language in sorted(languages))
+    original = _load_edition(project, files, None, errors, cache)
+    translations = tuple(_load_edition(project, files, language, errors, cache) for language in sorted(languages))
     strings = {}
     for path in sorted((project.templates / "strings").glob("*.yaml")):
         try:
@@ -330,10 +346,11 @@ def load_content(project: Project) -> RawContent:
     return RawContent(original, translations, tuple(errors), strings)
 
 
-def _load_edition(project: Project, files: list[Path], language: str | None, errors: list[SiteError]) -> RawEdition:
+def _load_edition(project: Project, files: list[Path], language: str | None, errors: list[SiteError],
+                  cache: ReadCache) -> RawEdition:
     def attempt(reader, path):
         try:
-            return reader(path, project)
+            return cache.get(path, reader, project)
         except SiteError as error:
             errors.append(error)
             return None

@@ -9,10 +9,11 @@ well-formed and escaped, and byte-identical for identical input.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urljoin
+import functools
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
 
-from .model import Article, Site
+from .model import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -21,7 +22,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 
 def absolute_url(base_url: str, path: str) -> str:
     """Join the site's base URL and a root-relative path: ('https://x.org/sub/', '/a/') -> 'https://x.org/sub/a/'."""
-    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path.lstrip("/"))
+    return (base_url if base_url.endswith("/") else base_url + "/") + path.lstrip("/")
 
 
 def _timestamp(date: dt.date) -> str:
@@ -34,40 +35,44 @@ def _serialise(root: ET.Element) -> bytes:
 
 
 def render_atom_feed(site: Site, bodies: dict[str, str], updated: dict[str, dt.date]) -> bytes:
-    """Return an Atom feed of every published article, with full content."""
-    ET.register_namespace("", ATOM)
-    base = site.config.base_url
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": site.config.language})
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = site.config.title
-    ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = site.config.description
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = absolute_url(base, "/")
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": absolute_url(base, "/feed.xml")})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": absolute_url(base, "/")})
+    """Return the Atom feed of one edition: every published article, with full content."""
+    base, config = site.config.base_url, site.config
+    home = f"/{site.prefix}"
     newest = max(updated.values(), default=None)
+    head = [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        f'<feed xmlns="{ATOM}" xml:lang={quoteattr(config.language)}>',
+        f"  <title>{escape(config.title)}</title>",
+        f"  <subtitle>{escape(config.description)}</subtitle>",
+        f"  <id>{escape(absolute_url(base, home))}</id>",
+        f'  <link rel="self" href={quoteattr(absolute_url(base, home + "feed.xml"))} />',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(absolute_url(base, home))} />',
+    ]
     if newest is not None:
-        ET.SubElement(feed, f"{{{ATOM}}}updated").text = _timestamp(newest)
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = site.config.title
-    for article in sorted(site.articles, key=lambda a: (updated[a.slug], a.slug), reverse=True):
-        feed.append(_atom_entry(article, bodies[article.slug], updated[article.slug], base))
-    return _serialise(feed)
+        head.append(f"  <updated>{_timestamp(newest)}</updated>")
+    head.append(f"  <author>\n    <name>{escape(config.title)}</name>\n  </author>")
+    articles = sorted(site.articles, key=lambda a: (updated[a.slug], a.slug), reverse=True)
+    entries = [
+        _atom_entry(a.title, absolute_url(base, a.url), _timestamp(a.date), _timestamp(updated[a.slug]),
+                    a.summary, a.tags, bodies[a.slug])
+        for a in articles
+    ]
+    return ("\n".join(head) + "\n" + "".join(entries) + "</feed>\n").encode("utf-8")
 
 
-def _atom_entry(article: Article, body: str, updated: dt.date, base: str) -> ET.Element:
-    entry = ET.Element(f"{{{ATOM}}}entry")
-    url = absolute_url(base, article.url)
-    ET.SubElement(entry, f"{{{ATOM}}}title").text = article.title
-    ET.SubElement(entry, f"{{{ATOM}}}id").text = url
-    ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": url})
-    ET.SubElement(entry, f"{{{ATOM}}}published").text = _timestamp(article.date)
-    ET.SubElement(entry, f"{{{ATOM}}}updated").text = _timestamp(updated)
-    ET.SubElement(entry, f"{{{ATOM}}}summary").text = article.summary
-    for tag in article.tags:
-        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
-    # Full content as escaped HTML with xml:base, so relative links resolve in readers.
-    content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html", "xml:base": url})
-    content.text = body
-    return entry
+@functools.lru_cache(maxsize=50_000)
+def _atom_entry(title: str, url: str, published: str, updated: str, summary: str,
+                tags: tuple[str, ...], body: str) -> str:
+    # Text, not ElementTree: entries are cached, so an edit re-serialises one entry, not all.
+    categories = "".join(f"\n    <category term={quoteattr(tag)} />" for tag in tags)
+    return (
+        f"  <entry>\n    <title>{escape(title)}</title>\n    <id>{escape(url)}</id>\n"
+        f'    <link rel="alternate" type="text/html" href={quoteattr(url)} />\n'
+        f"    <published>{published}</published>\n    <updated>{updated}</updated>\n"
+        f"    <summary>{escape(summary)}</summary>{categories}\n"
+        # Full content as escaped HTML with xml:base, so relative links resolve in readers.
+        f"    <content type=\"html\" xml:base={quoteattr(url)}>{escape(body)}</content>\n  </entry>\n"
+    )
 
 
 def render_sitemap(site: Site, entries: list[tuple[str, dt.date | None, list[tuple[str, str | None]]]]) -> bytes:

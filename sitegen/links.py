@@ -134,8 +134,22 @@ def check_links(
     return errors
 
 
+# A root-relative link with no query, escapes, dot segments or doubled slashes.
+_PLAIN_ROOT_LINK = re.compile(r"^/(?!/)(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9]+)?/?)*(?:#[^\s%]*)?$")
+
+
 def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str], base_path: str) -> str | None:
     """Return what is wrong with one link from one page, or None if it lands (or leaves the site)."""
+    if _PLAIN_ROOT_LINK.match(href):  # the common /articles/x/#y: no URL parsing needed
+        path, _, fragment = href.partition("#")
+        if path.startswith(base_path):
+            relative = path[len(base_path):]
+            target = next((c for c in (relative or "index.html", relative + "index.html", relative + "/index.html")
+                           if c in files), None)
+            if target is not None:
+                if fragment and target in pages and fragment not in pages[target].ids:
+                    return f"the link '{href}' names an anchor '#{fragment}' that does not exist on that page"
+                return None
     parts = urlsplit(urljoin(page_url, href))
     if parts.scheme not in ("", "http", "https") or parts.netloc or href.startswith(("http:", "https:", "mailto:", "tel:")):
         return None

@@ -10,6 +10,7 @@ for validation.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -40,13 +41,14 @@ class ChartBlock:
     fence_line: int
 
 
-def find_chart_blocks(body: str, body_line: int) -> list[ChartBlock]:
-    """Return the chart fences in a body, with file line numbers."""
+@functools.lru_cache(maxsize=50_000)
+def find_chart_blocks(body: str, body_line: int) -> tuple[ChartBlock, ...]:
+    """Return the chart fences in a body, with file line numbers (cached: bodies rarely change)."""
     blocks = []
     for match in CHART_FENCE.finditer(body):
         fence_line = body_line + body.count("\n", 0, match.start())
         blocks.append(ChartBlock(match.group("spec"), fence_line + 1, fence_line))
-    return blocks
+    return tuple(blocks)
 
 
 class ChartBlockPreprocessor(Preprocessor):
@@ -184,10 +186,11 @@ class _UnsafeHtmlFinder(HTMLParser):
 _MAYBE_UNSAFE = re.compile(r"<[a-zA-Z!/?]|&#|&[a-zA-Z]+;|javascript", re.IGNORECASE)
 
 
-def find_unsafe_html(body: str, body_line: int) -> list[UnsafeHtml]:
-    """Return script elements, on*= attributes and javascript: URLs in a body."""
+@functools.lru_cache(maxsize=50_000)
+def find_unsafe_html(body: str, body_line: int) -> tuple[UnsafeHtml, ...]:
+    """Return script elements, on*= attributes and javascript: URLs in a body (cached by text)."""
     if not _MAYBE_UNSAFE.search(body):
-        return []  # most bodies have no raw HTML tag, character reference or script URL at all
+        return ()  # most bodies have no raw HTML tag, character reference or script URL at all
     finder = _UnsafeHtmlFinder()
     finder.feed(body)
     finder.close()
@@ -196,4 +199,4 @@ def find_unsafe_html(body: str, body_line: int) -> list[UnsafeHtml]:
         # Browsers decode character references in URLs: &#106;avascript: runs as javascript:.
         if _MARKDOWN_JS_LINK.search(html.unescape(text)):
             found.append(UnsafeHtml(body_line + number, "a 'javascript:' link is not allowed in content"))
-    return found
+    return tuple(found)

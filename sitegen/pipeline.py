@@ -25,7 +25,7 @@ from .assets import Assets, load_assets
 from .cache import CacheContents, load_cache, save_cache
 from .cards import CardRenderer, CardText
 from .charts import ChartLanguage, ChartRenderer
-from .content import Project, load_content
+from .content import Project, ReadCache, load_content
 from .errors import BuildFailed, SiteError
 from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
 from .history import History, load_history
@@ -199,6 +199,7 @@ class SiteBuilder:
         self.cards = CardRenderer()
         self._markdown: dict[str, Markdown] = {}  # one converter per language: its permalink title differs
         self.records: dict[str, PageRecord] = {}
+        self._reads = ReadCache()
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
         self._search: dict[str, tuple[str, tuple[str, dict[str, bytes]]]] = {}  # language -> (key, bundle)
@@ -213,18 +214,23 @@ class SiteBuilder:
             save_cache(self.project.root, CacheContents(self.records, self.charts.svg_by_key,
                                                         self.cards.png_by_key, self._search))
 
-    def load_and_validate(self) -> Publication:
-        """Read and check every input; raise BuildFailed listing every mistake."""
+    def load_and_validate(self, changed: set[Path] | None = None) -> Publication:
+        """Read and check every input (only the changed files, when the caller knows them)."""
         templates = self.project.display(self.project.templates)
-        publication = validate_site(load_content(self.project), self.options.include_drafts, templates)
+        self._reads.changed = changed
+        publication = validate_site(load_content(self.project, self._reads), self.options.include_drafts, templates)
         if self.options.base_url:
             publication = Publication(tuple(replace(edition, config=replace(edition.config, base_url=self.options.base_url))
                                             for edition in publication.editions))
         return publication
 
-    def build(self) -> BuildResult:
-        """Run load, validate and render; raise BuildFailed on any editor mistake."""
-        return self.render_site(self.load_and_validate())
+    def build(self, changed: set[Path] | None = None) -> BuildResult:
+        """Run load, validate and render; raise BuildFailed on any editor mistake.
+
+        `changed` lists the files saved since the last build (the dev server's watcher knows
+        them); None means anything may have changed.
+        """
+        return self.render_site(self.load_and_validate(changed))
 
     def render_site(self, publication: Publication) -> BuildResult:
         """Render every file of every edition (reusing unchanged pages) and check the links between them."""

@@ -10,6 +10,7 @@ fails the build naming the template and line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import traceback
@@ -157,18 +158,36 @@ class BuildContext:
 
     def page_urls(self, edition: Site | None = None) -> dict[str, str]:
         """Return every page of an edition (this one by default) by page id: home, article:<slug>, ..."""
-        edition = edition or self.site
-        urls = {"home": f"/{edition.prefix}"}
-        urls.update({f"article:{a.slug}": a.url for a in edition.articles})
-        urls.update({"search": f"/{edition.prefix}search/", "changes": f"/{edition.prefix}changes/"})
-        if not edition.prefix:
-            urls["not_found"] = "/404.html"
-        return urls
+        return self._urls_by_prefix[(edition or self.site).prefix]
+
+    @functools.cached_property
+    def _urls_by_prefix(self) -> dict[str, dict[str, str]]:
+        # Worked out once per build: every page asks for its alternates.
+        by_prefix = {}
+        for edition in self.publication.editions:
+            urls = {"home": f"/{edition.prefix}"}
+            urls.update({f"article:{a.slug}": a.url for a in edition.articles})
+            urls.update({"search": f"/{edition.prefix}search/", "changes": f"/{edition.prefix}changes/"})
+            if not edition.prefix:
+                urls["not_found"] = "/404.html"
+            by_prefix[edition.prefix] = urls
+        return by_prefix
 
     def article(self, page_id: str) -> Article:
         """Return the article behind a page id such as 'article:commex'."""
-        slug = page_id.partition(":")[2]
-        return next(a for a in self.site.articles if a.slug == slug)
+        return self._articles_by_slug[page_id.partition(":")[2]]
+
+    @functools.cached_property
+    def _articles_by_slug(self) -> dict[str, Article]:
+        return {a.slug: a for a in self.site.articles}
+
+    def position(self, article: Article) -> int:
+        """Return where an article stands in the edition's reading order (-1 if not listed)."""
+        return self._positions.get(article.slug, -1)
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {a.slug: number for number, a in enumerate(self.site.articles)}
 
     def alternates(self, page_id: str) -> list[tuple[str, str | None]]:
         """Return (language, URL or None when untranslated) of this page in every edition."""
@@ -264,7 +283,7 @@ def render_article(renderer: Renderer, context: BuildContext, article: Article, 
                    toc: tuple, data: DataAccess) -> str:
     """Render one article page (or a page with a special layout, e.g. timeline)."""
     articles = context.site.articles
-    position = articles.index(article) if article in articles else -1
+    position = context.position(article)
     meta = page_meta(context, article.url, article.title, article.summary, article)
     names = base_context(context, f"article:{article.slug}", data, meta)
     names.update(

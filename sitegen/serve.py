@@ -64,12 +64,12 @@ class DevSite:
         # an edit re-renders a page or two, which one process does fastest anyway.
         self.builder.options = replace(self.builder.options, jobs=1)
 
-    def rebuild(self) -> list[str]:
-        """Rebuild after a change; return the output paths that changed."""
+    def rebuild(self, changed: set[Path] | None = None) -> list[str]:
+        """Rebuild after the given files changed; return the output paths that changed."""
         started = time.perf_counter()
         with self.lock:
             try:
-                result = self.builder.build()
+                result = self.builder.build(changed)
             except BuildFailed as failure:
                 self._fail(failure)
                 return ["(errors)"]
@@ -135,9 +135,11 @@ class EventWatcher(Watcher):
         from watchfiles import watch
 
         changes = watch(*self.folders, debounce=20, step=10, yield_on_timeout=True, rust_timeout=50)
-        for _changed in changes:
+        for saved in changes:
             self._ready.set()
-            if _changed and self.dev_site.rebuild() and self.loop is not None:
+            if not saved:
+                continue
+            if self.dev_site.rebuild({Path(path).resolve() for _change, path in saved}) and self.loop is not None:
                 self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
 
