@@ -1,0 +1,192 @@
+"""Publishing: the Atom feed and sitemap list exactly the published articles, every page
+carries its meta (canonical, description, Open Graph, Twitter, JSON-LD) and a social
+card, aliases become redirects, assets are fingerprinted, the search index finds words,
+and the netlify.toml headers are what the site needs."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from sitegen.content import PACKAGE_ROOT, Project
+from sitegen.pipeline import BuildOptions, SiteBuilder
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+BASE = "https://example.org/briefing/"
+DRAFT = "---\ntitle: Not yet\nsummary: A draft.\ndate: 2024-01-05\ndraft: true\n---\nDraft text.\n"
+
+
+@pytest.fixture
+def published(make_site, build, capsys):
+    """Return the output folder of the base site plus a draft, built under a sub-path."""
+    root = make_site({"content/articles/draft.md": DRAFT})
+    assert build(root, "--base-url", BASE) == 0, capsys.readouterr().err
+    return root / "_site"
+
+
+def test_feed_is_atom_with_exactly_the_published_articles(published):
+    feed = ET.parse(published / "feed.xml").getroot()
+
+    entries = feed.findall("a:entry", ATOM)
+    assert sorted(e.find("a:id", ATOM).text for e in entries) == [BASE + "articles/first/", BASE + "articles/second/"]
+    assert feed.find("a:link[@rel='self']", ATOM).get("href") == BASE + "feed.xml"
+    assert feed.find("a:updated", ATOM).text == "2024-01-03T00:00:00Z"
+    for entry in entries:
+        assert entry.find("a:updated", ATOM).text and entry.find("a:published", ATOM).text
+        content = entry.find("a:content", ATOM)
+        assert content.get("type") == "html" and "<h2 id=" in content.text  # full content, not a teaser
+
+
+def test_sitemap_lists_exactly_the_published_pages_with_lastmod(published):
+    urls = ET.parse(published / "sitemap.xml").getroot().findall("s:url", SITEMAP)
+    locations = {u.find("s:loc", SITEMAP).text: u.find("s:lastmod", SITEMAP) for u in urls}
+
+    assert set(locations) == {BASE, BASE + "articles/first/", BASE + "articles/second/", BASE + "search/", BASE + "changes/"}
+    assert locations[BASE + "articles/second/"].text == "2024-01-03"
+    assert (published / "robots.txt").read_text() == f"User-agent: *\nAllow: /\n\nSitemap: {BASE}sitemap.xml\n"
+
+
+@pytest.mark.parametrize("path", ["index.html", "articles/first/index.html", "search/index.html", "changes/index.html"])
+def test_every_page_has_canonical_description_social_meta_and_json_ld(published, path):
+    html = (published / path).read_text(encoding="utf-8")
+    url = BASE + path.removesuffix("index.html")
+
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert re.search(r'<meta name="description" content="[^"]+">', html)
+    for meta in ("og:title", "og:description", "og:type", "og:image"):
+        assert f'<meta property="{meta}"' in html, meta
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert 'href="/briefing/feed.xml"' in html  # the feed is linked from every page
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == ("NewsArticle" if path.startswith("articles/") else "WebSite")
+    assert data["publisher"]["name"] == "Test briefing"
+
+
+def test_article_json_ld_has_dates_and_a_social_card_of_the_right_size(published):
+    html = (published / "articles/second/index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+
+    assert (data["datePublished"], data["dateModified"]) == ("2024-01-03", "2024-01-03")
+    assert data["image"] == [BASE + "articles/second/card.png"]
+    card = (published / "articles/second/card.png").read_bytes()
+    assert card[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(card[16:20], "big"), int.from_bytes(card[20:24], "big")) == (1200, 630)
+
+
+def test_front_matter_updated_is_the_last_updated_date(make_site, build, capsys):
+    root = make_site({"content/articles/second.md": "---\ntitle: Second article\nsummary: s\ndate: 2024-01-03\n"
+                                                    "updated: 2024-02-01\n---\n## Details\n\nText.\n"})
+    assert build(root) == 0, capsys.readouterr().err
+
+    html = (root / "_site/articles/second/index.html").read_text(encoding="utf-8")
+    assert 'Last updated <time datetime="2024-02-01">1 February 2024</time>' in html
+
+
+def test_aliases_are_written_as_netlify_redirects(make_site, build, capsys):
+    root = make_site({"content/articles/second.md": "---\ntitle: Second article\nsummary: s\ndate: 2024-01-03\n"
+                                                    "aliases: [/articles/old-name/, /2024/second/]\n---\n## Details\n"})
+    assert build(root, "--base-url", BASE) == 0, capsys.readouterr().err
+
+    assert (root / "_site/_redirects").read_text() == (
+        "/briefing/2024/second/ /briefing/articles/second/ 301\n"
+        "/briefing/articles/old-name/ /briefing/articles/second/ 301\n"
+    )
+
+
+def test_an_alias_that_is_still_a_page_is_an_error(make_site, build, capsys):
+    root = make_site({"content/articles/second.md": "---\ntitle: Second article\nsummary: s\ndate: 2024-01-03\n"
+                                                    "aliases: [/articles/first/]\n---\n## Details\n"})
+    code = build(root)
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "content/articles/second.md: the alias '/articles/first/' is already the address of content/articles/first.md" in err
+
+
+def test_assets_are_fingerprinted_and_pages_name_the_fingerprinted_files(published):
+    css = sorted((published / "static/css").glob("site.*.css"))
+    assert len(css) == 1 and re.fullmatch(r"site\.[0-9a-f]{8}\.css", css[0].name)
+    assert not (published / "static/css/site.css").exists()
+    assert f'href="/briefing/static/css/{css[0].name}"' in (published / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_index_is_fingerprinted_and_finds_a_word_from_an_article(make_site):
+    root = make_site({"content/articles/second.md": "---\ntitle: Second article\nsummary: s\ndate: 2024-01-03\n---\n"
+                                                    "## Details\n\nThe zeppelin flies over the exchange.\n"})
+    pages = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions()).build().pages
+
+    bundles = {path.split("/")[1] for path in pages if path.startswith("static/pagefind.")}
+    assert len(bundles) == 1 and re.fullmatch(r"pagefind\.[0-9a-f]{10}", bundles.pop())
+    search_page = pages["search/index.html"].decode()
+    assert re.search(r'data-bundle="/static/pagefind\.[0-9a-f]{10}/"', search_page)
+    # Pagefind stores each page's words in a fragment: the article's word is in the index.
+    import gzip
+
+    fragments = [gzip.decompress(body) for path, body in pages.items() if path.endswith(".pf_fragment")]
+    assert any(b"zeppelin" in fragment for fragment in fragments)
+
+
+def test_netlify_serves_a_strict_policy_and_caches_only_fingerprinted_files_for_a_year():
+    config = tomllib.loads((PACKAGE_ROOT / "netlify.toml").read_text())
+    headers = {rule["for"]: rule["values"] for rule in config["headers"]}
+
+    policy = headers["/*"]["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in policy and "frame-ancestors 'none'" in policy and "default-src 'none'" in policy
+    for name in ("Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"):
+        assert name in headers["/*"], name
+    assert headers["/*"]["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert headers["/static/*"]["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert config["build"]["publish"] == "_site"
+    assert "--drafts" in config["context"]["deploy-preview"]["command"]
+    assert "--drafts" not in config["build"]["command"]
+
+
+def test_the_404_page_exists_and_links_home(published):
+    html = (published / "404.html").read_text(encoding="utf-8")
+    assert "<h1>Page not found</h1>" in html and 'href="/briefing/"' in html
+
+
+def test_pages_with_a_relative_base_url_write_no_half_absolute_addresses(make_site, build, capsys):
+    root = make_site()
+    assert build(root) == 0, capsys.readouterr().err
+
+    html = (root / "_site/index.html").read_text(encoding="utf-8")
+    assert 'rel="canonical"' not in html and "og:image" not in html
+    assert "Sitemap:" not in (root / "_site/robots.txt").read_text()
+
+
+def test_what_changed_says_so_outside_a_git_checkout(published):
+    assert "No change history is available" in (published / "changes/index.html").read_text(encoding="utf-8")
+
+
+def test_published_site_never_contains_drafts(published):
+    assert not (published / "articles/draft").exists()
+    assert "Not yet" not in Path(published / "index.html").read_text(encoding="utf-8")
+
+
+def test_last_updated_and_what_changed_come_from_git_history(make_site, build, capsys, monkeypatch):
+    import subprocess
+
+    root = make_site()
+    dates = {"GIT_AUTHOR_DATE": "2024-05-06T12:00:00Z", "GIT_COMMITTER_DATE": "2024-05-06T12:00:00Z"}
+    for name, value in {**dates, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.invalid",
+                        "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.invalid"}.items():
+        monkeypatch.setenv(name, value)
+    for command in (["init", "-q"], ["add", "content"], ["commit", "-q", "-m", "Correct the second article"]):
+        subprocess.run(["git", "-C", str(root), *command], check=True)
+
+    assert build(root) == 0, capsys.readouterr().err
+
+    article = (root / "_site/articles/second/index.html").read_text(encoding="utf-8")
+    assert 'Last updated <time datetime="2024-05-06">6 May 2024</time>' in article
+    changes = (root / "_site/changes/index.html").read_text(encoding="utf-8")
+    assert "6 May 2024</time>: Correct the second article" in changes
+    assert 'href="/articles/second/">Second article</a>' in changes
