@@ -49,11 +49,15 @@ class Project:
 
     def display(self, path: Path) -> str:
         """Return how messages name a file: relative to the project root."""
-        text, root = str(path), str(self.root)
-        if text.startswith(root + "/"):
-            return text[len(root) + 1:]  # the common case, found by string: pathlib costs more here
+        return _display_path(str(path), str(self.root))
 
-        return relative_path(path, self.root)
+
+@functools.lru_cache(maxsize=100_000)
+def _display_path(path: str, root: str) -> str:
+    # Cached: every page names its templates, which may live outside the project.
+    if path.startswith(root + "/"):
+        return path[len(root) + 1:]
+    return relative_path(Path(path), Path(root))
 
 
 class LineDict(dict):
