@@ -64,6 +64,7 @@ class BuildOptions:
     include_drafts: bool = False
     base_url: str | None = None
     search_index: bool = True
+    social_cards: bool = True  # `check` writes nothing, so it draws no cards either
     use_cache: bool = False  # read and write .cache/ (the CLI turns it on; tests mostly not)
     jobs: int = 1  # processes for rendering pages and cards
 
@@ -388,9 +389,10 @@ class SiteBuilder:
         site = context.site
         bodies = {a.slug: records[f"{site.prefix}articles/{a.slug}/index.html"].body_html for a in site.articles}
         files = {f"{site.prefix}feed.xml": render_atom_feed(site, bodies, context.updated)}
-        cards = social_cards(site)
-        self.cards.draw(list(cards.values()), self.options.jobs)
-        files.update({card_path(url).lstrip("/"): self.cards.png(card) for url, card in cards.items()})
+        if self.options.social_cards:
+            cards = social_cards(site)
+            self.cards.draw(list(cards.values()), self.options.jobs)
+            files.update({card_path(url).lstrip("/"): self.cards.png(card) for url, card in cards.items()})
         return files
 
     def _search_bundle(self, records: dict[str, PageRecord], site: Site) -> tuple[str, dict[str, bytes]]:
@@ -417,4 +419,4 @@ def build_site(project: Project, output: Path, options: BuildOptions,
 
 def check_site(project: Project, options: BuildOptions, progress: ProgressReport | None = None) -> BuildResult:
     """Run every stage a build runs except writing; raise BuildFailed on errors."""
-    return SiteBuilder(project, replace(options, search_index=False), progress).build()
+    return SiteBuilder(project, replace(options, search_index=False, social_cards=False), progress).build()
