@@ -25,7 +25,6 @@ class ChartCost:
     charts: int
     cold: tuple[float, float]  # (with charts, without) in new processes, nothing cached
     cached: tuple[float, float]  # in-process, every SVG already in the chart renderer
-    warm: tuple[float, float] | None  # new processes with the persistent cache, if there is one
 
 
 @dataclass
@@ -154,8 +153,6 @@ def format_charts(c: ChartCost) -> list[str]:
         row("cold: new process, Altair and vl-convert imported, every SVG drawn", c.cold),
         row("cached: in-process, pages rendered, every SVG from the chart renderer's cache", c.cached),
     ]
-    if c.warm:
-        lines.append(row("warm: new process, persistent cache, nothing changed", c.warm))
     return lines
 
 

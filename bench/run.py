@@ -263,13 +263,9 @@ def measure_charts(root: Path, build_py: Path, runs: int) -> ChartCost:
     write_ours(without.project, [dataclasses.replace(a, body=a.body_without_charts(), charts=0) for a in articles])
     log(f"charts: cold builds of {CHART_CORPUS} articles with and without a chart each")
     cold = (with_charts.cold(runs).seconds, without.cold(runs).seconds)
-    warm = None
-    if with_charts.keeps_cache():
-        log("charts: warm builds")
-        warm = (with_charts.warm(runs).seconds, without.warm(runs).seconds)
     log("charts: in-process builds with every chart's SVG in the renderer's cache")
     cached = measure_cached_charts(with_charts.project, without.project, runs)
-    return ChartCost(sum(a.charts for a in articles), cold, cached, warm)
+    return ChartCost(sum(a.charts for a in articles), cold, cached)
 
 
 def save_numbers(r: Results) -> None:
