@@ -72,11 +72,12 @@ class CardRenderer:
     def __init__(self) -> None:
         self.png_by_key: dict[str, bytes] = {}
 
-    def draw(self, cards: list[CardText], jobs: int) -> None:
-        """Draw every card not drawn before."""
+    def draw(self, cards: list[CardText], jobs: int) -> int:
+        """Draw every card not drawn before; return how many were drawn."""
         missing = list({card.key: card for card in cards if card.key not in self.png_by_key}.values())
         for card, png in zip(missing, parallel_map(draw_card, None, missing, jobs), strict=True):
             self.png_by_key[card.key] = png
+        return len(missing)
 
     def png(self, card: CardText) -> bytes:
         """Return a card drawn by `draw` (or draw it now)."""

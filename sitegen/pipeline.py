@@ -201,6 +201,7 @@ class SiteBuilder:
         self._markdown: dict[str, Markdown] = {}  # one converter per language: its permalink title differs
         self.records: dict[str, PageRecord] = {}
         self._reads = ReadCache()
+        self._cache_outdated = False  # whether anything was rendered since the cache was read
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
         self._search: dict[str, tuple[str, tuple[str, dict[str, bytes]]]] = {}  # language -> (key, bundle)
@@ -210,10 +211,11 @@ class SiteBuilder:
             self.charts.svg_by_key, self.cards.png_by_key = cached.chart_svgs, cached.card_pngs
 
     def save_cache(self) -> None:
-        """Keep what this build rendered for the next one (when the cache is in use)."""
-        if self.options.use_cache:
+        """Keep what this build rendered for the next one (when the cache is in use and changed)."""
+        if self.options.use_cache and self._cache_outdated:
             save_cache(self.project.root, CacheContents(self.records, self.charts.svg_by_key,
                                                         self.cards.png_by_key, self._search))
+            self._cache_outdated = False
 
     def load_and_validate(self, changed: set[Path] | None = None) -> Publication:
         """Read and check every input (only the changed files, when the caller knows them)."""
@@ -278,6 +280,7 @@ class SiteBuilder:
             raise BuildFailed(errors)
         for stale in self.records.keys() - records.keys():
             del self.records[stale]
+            self._cache_outdated = True
         files.update({path: record.html for path, record in records.items()})
         result.pages = {path: files[path] for path in sorted(files)}
         return result
@@ -303,6 +306,7 @@ class SiteBuilder:
                 stale.append((kind, output_path, page))
             else:
                 records[output_path] = record
+        self._cache_outdated |= bool(stale)
         self._render_charts_of(stale, context.site)
         state = (self, renderer, context, current)
         for done, (output_path, outcome) in enumerate(parallel_map(_render_in_worker, state, stale, self.options.jobs), 1):
@@ -391,7 +395,7 @@ class SiteBuilder:
         files = {f"{site.prefix}feed.xml": render_atom_feed(site, bodies, context.updated)}
         if self.options.social_cards:
             cards = social_cards(site)
-            self.cards.draw(list(cards.values()), self.options.jobs)
+            self._cache_outdated |= self.cards.draw(list(cards.values()), self.options.jobs) > 0
             files.update({card_path(url).lstrip("/"): self.cards.png(card) for url, card in cards.items()})
         return files
 
@@ -402,6 +406,7 @@ class SiteBuilder:
         cached = self._search.get(site.language)
         if cached is None or cached[0] != key:
             cached = self._search[site.language] = (key, build_search_bundle(pages, site.config.base_path, site.language))
+            self._cache_outdated = True
         return cached[1]
 
 
