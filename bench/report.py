@@ -132,7 +132,7 @@ def format_builds(r: Results) -> list[str]:
                      "does a cold build's work; the cold numbers are repeated.")
     lines.append(f"² Median of {len(edit_ms)} edits, each appending a line to one article and calling the dev "
                  "server's `DevSite.rebuild()` (its kept-alive `SiteBuilder.build()` plus writing the changed files) "
-                 f"in this process; the first full build of that builder took {r.first_in_process:.2f} s.")
+                 f"in this process; its first build, reading .cache/ as `serve` does, took {r.first_in_process:.2f} s.")
     return lines
 
 
