@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 CACHE_FOLDER = ".cache"
-LIBRARIES = ("Markdown", "Jinja2", "PyYAML", "altair", "vl-convert-python", "pagefind")
+LIBRARIES = ("Markdown", "Jinja2", "PyYAML", "altair", "vl-convert-python", "pillow", "font-source-sans-pro", "pagefind")
 
 
 @dataclass

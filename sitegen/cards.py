@@ -1,22 +1,30 @@
 """Social cards: a 1200x630 PNG per page, so shared links show a proper preview.
 
 Input: a title, an optional key figure with its label, and the site name. Output: PNG
-bytes, drawn from an SVG by vl-convert's bundled renderer, which carries its own fonts
-and needs no network. Cards are cached by their text: an unchanged card is not redrawn.
+bytes, drawn by Pillow with Source Sans Pro, a font that comes as a Python package (it
+has Cyrillic, so Russian cards need nothing from the system and no network). Cards are
+cached by their text: an unchanged card is not redrawn.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import textwrap
+import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from .parallel import parallel_map
 
 WIDTH, HEIGHT = 1200, 630
-BACKGROUND = "#123a5e"
-ACCENT = "#8cbcf0"
+MARGIN = 72
+TEXT_WIDTH = WIDTH - 2 * MARGIN
+BACKGROUND = (0x12, 0x3A, 0x5E)
+ACCENT = (0x8C, 0xBC, 0xF0)
+WHITE = (0xFF, 0xFF, 0xFF)
+# Anti-aliased text only ever blends one ink into the background, so 16 shades of each
+# ink are every colour a card has: the card is saved as a 32-colour palette PNG, which
+# encodes about three times faster than full colour and is half the size.
+SHADES = 16
 
 
 @dataclass(frozen=True)
@@ -34,36 +42,62 @@ class CardText:
         return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
 
 
-def card_svg(card: CardText) -> str:
-    """Return the card as SVG text."""
-    title_lines = textwrap.wrap(card.title, width=28)[:4]
-    title_size = 64 if len(title_lines) <= 3 else 54
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{BACKGROUND}"/>',
-        f'<rect x="0" y="0" width="16" height="{HEIGHT}" fill="{ACCENT}"/>',
-        f'<text x="72" y="96" font-family="sans-serif" font-size="30" fill="{ACCENT}">{escape(card.site)}</text>',
-    ]
-    for number, line in enumerate(title_lines):
-        y = 190 + number * int(title_size * 1.2)
-        parts.append(f'<text x="72" y="{y}" font-family="sans-serif" font-size="{title_size}" '
-                     f'font-weight="bold" fill="#ffffff">{escape(line)}</text>')
-    if card.figure:
-        parts.append(f'<text x="72" y="500" font-family="sans-serif" font-size="88" font-weight="bold" '
-                     f'fill="{ACCENT}">{escape(card.figure)}</text>')
-        # The label says what the figure counts: two lines, so it is not cut mid-thought.
-        for number, line in enumerate(textwrap.wrap(card.figure_label or "", width=70)[:2]):
-            parts.append(f'<text x="72" y="{550 + number * 36}" font-family="sans-serif" font-size="26" '
-                         f'fill="#ffffff">{escape(line)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+@functools.cache
+def _font(weight: str, size: int):
+    import font_source_sans_pro
+    from PIL import ImageFont
+
+    return ImageFont.truetype(font_source_sans_pro.font_files_ttf[f"SourceSansPro{weight}"], size)
+
+
+def wrap(text: str, font, width: int, max_lines: int) -> list[str]:
+    """Break text into lines no wider than `width` pixels; an overlong last line ends in '…'."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and font.getlength(f"{last}…") > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines = [*lines[: max_lines - 1], f"{last}…"]
+    return lines
+
+
+def _palette() -> list[int]:
+    def ramp(ink):
+        return [round(b + (i - b) * step / (SHADES - 1)) for step in range(SHADES) for b, i in zip(BACKGROUND, ink, strict=True)]
+
+    return ramp(WHITE) + ramp(ACCENT)
 
 
 def draw_card(_state, card: CardText) -> bytes:
     """Return one card as PNG bytes (a function of its text alone, so it can run in a worker)."""
-    import vl_convert
+    from PIL import Image, ImageChops, ImageDraw
 
-    return bytes(vl_convert.svg_to_png(card_svg(card)))
+    # Each ink is drawn as its own coverage mask, then the two masks become palette indices.
+    white, accent = Image.new("L", (WIDTH, HEIGHT)), Image.new("L", (WIDTH, HEIGHT))
+    on_white, on_accent = ImageDraw.Draw(white), ImageDraw.Draw(accent)
+    on_accent.rectangle((0, 0, 15, HEIGHT - 1), fill=255)
+    on_accent.text((MARGIN, 66), card.site, font=_font("", 30), fill=255)
+    title_lines = wrap(card.title, _font("Bold", 64), TEXT_WIDTH, 4)
+    title_font = _font("Bold", 64 if len(title_lines) <= 3 else 54)
+    for number, line in enumerate(wrap(card.title, title_font, TEXT_WIDTH, 4)):
+        on_white.text((MARGIN, 130 + number * round(title_font.size * 1.2)), line, font=title_font, fill=255)
+    if card.figure:
+        on_accent.text((MARGIN, 410), card.figure, font=_font("Bold", 88), fill=255)
+        # The label says what the figure counts: two lines, so it is not cut mid-thought.
+        for number, line in enumerate(wrap(card.figure_label or "", _font("", 26), TEXT_WIDTH, 2)):
+            on_white.text((MARGIN, 525 + number * 36), line, font=_font("", 26), fill=255)
+    shade = [value * SHADES // 256 for value in range(256)]
+    indices = ImageChops.add(white.point(shade), accent.point([SHADES + s if s else 0 for s in shade]))
+    indices.putpalette(_palette())
+    png = io.BytesIO()
+    # Level 1: the flat card compresses nearly as well as at the default level, in half the time.
+    indices.save(png, "PNG", compress_level=1)
+    return png.getvalue()
 
 
 class CardRenderer:
