@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -305,12 +306,43 @@ def translation_language(path: Path) -> str | None:
     return language if dot and stem and len(language) == 2 and language.isalpha() and language.islower() else None
 
 
+@dataclass(frozen=True)
+class ContentFile:
+    """One file of the content folder, with what its name says: its edition and its part."""
+
+    path: Path
+    language: str | None  # None for the original edition
+    part: str  # "config", "home", "article" or "data"
+
+
+def list_content_files(content: Path) -> list[ContentFile]:
+    """Return every content file, sorted by path: the site configs, home pages, articles and data."""
+    found = []
+    for folder, part, suffixes in ((content, None, (".yaml", ".md")), (content / "articles", "article", (".md",)),
+                                   (content / "data", "data", (".yaml", ".yml"))):
+        try:
+            entries = [entry for entry in os.scandir(folder) if entry.name.endswith(suffixes) and entry.is_file()]
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            language = translation_language(path)
+            if part is None:  # the content folder holds only site[.xx].yaml and index[.xx].md
+                edition = f".{language}" if language else ""
+                kind = {f"site{edition}.yaml": "config", f"index{edition}.md": "home"}.get(entry.name)
+                if kind is None:
+                    continue
+            found.append(ContentFile(path, language, part or kind))
+    return sorted(found, key=lambda file: file.path)
+
+
 class ReadCache:
     """Files read by earlier builds, kept by the dev server so an edit re-reads only what changed."""
 
     def __init__(self) -> None:
         self.documents: dict[Path, RawDocument | RawData] = {}
         self.changed: set[Path] | None = None  # None: everything may have changed, read it all
+        self._listing: tuple[Path, list[ContentFile]] | None = None
 
     def get(self, path: Path, reader, project: Project):
         """Return the file as read before when it has not changed since, else read it now."""
@@ -318,6 +350,14 @@ class ReadCache:
             return self.documents[path]
         self.documents[path] = reader(path, project)
         return self.documents[path]
+
+    def files(self, content: Path) -> list[ContentFile]:
+        """List the content folder, or reuse the last listing when the changes neither added nor removed a file."""
+        if self._listing is None or self._listing[0] != content or self.changed is None or any(
+            path not in self.documents or not path.is_file() for path in self.changed if path.is_relative_to(content)
+        ):
+            self._listing = (content, list_content_files(content))
+        return self._listing[1]
 
 
 def load_content(project: Project, cache: ReadCache | None = None) -> RawContent:
@@ -328,29 +368,23 @@ def load_content(project: Project, cache: ReadCache | None = None) -> RawContent
     if not content.is_dir():
         error = SiteError(project.display(content), None, "the content folder does not exist")
         return RawContent(RawEdition(None, None, None, (), ()), (), (error,))
-    config_path = content / "site.yaml"
-    if not config_path.is_file():
-        errors.append(SiteError(project.display(config_path), None, "site.yaml is missing",
+    files = cache.files(content)
+    if not any(file.part == "config" and file.language is None for file in files):
+        errors.append(SiteError(project.display(content / "site.yaml"), None, "site.yaml is missing",
                                 hint="create it with at least 'title:' and 'description:'"))
-    files = sorted(
-        [content / "site.yaml", content / "index.md"]
-        + list(content.glob("site.*.yaml")) + list(content.glob("index.*.md"))
-        + list((content / "articles").glob("*.md"))
-        + list((content / "data").glob("*.yaml")) + list((content / "data").glob("*.yml"))
-    )
-    languages = {translation_language(p) for p in files} - {None}
+    languages = {file.language for file in files} - {None}
     original = _load_edition(project, files, None, errors, cache)
     translations = tuple(_load_edition(project, files, language, errors, cache) for language in sorted(languages))
     strings = {}
     for path in sorted((project.templates / "strings").glob("*.yaml")):
         try:
-            strings[path.stem] = read_data(path, project)
+            strings[path.stem] = cache.get(path, read_data, project)
         except SiteError as error:
             errors.append(error)
     return RawContent(original, translations, tuple(errors), strings)
 
 
-def _load_edition(project: Project, files: list[Path], language: str | None, errors: list[SiteError],
+def _load_edition(project: Project, files: list[ContentFile], language: str | None, errors: list[SiteError],
                   cache: ReadCache) -> RawEdition:
     def attempt(reader, path):
         try:
@@ -359,14 +393,11 @@ def _load_edition(project: Project, files: list[Path], language: str | None, err
             errors.append(error)
             return None
 
-    content = project.content
-    mine = [p for p in files if p.is_file() and translation_language(p) == language]
-    config_name = f"site.{language}.yaml" if language else "site.yaml"
-    home_name = f"index.{language}.md" if language else "index.md"
-    config = next((attempt(read_data, p) for p in mine if p == content / config_name), None)
-    home = next((attempt(read_document, p) for p in mine if p == content / home_name), None)
-    articles = [attempt(read_document, p) for p in mine if p.parent == content / "articles"]
-    data_files = [p for p in mine if p.parent == content / "data"]
+    mine = [file for file in files if file.language == language]
+    config = next((attempt(read_data, f.path) for f in mine if f.part == "config"), None)
+    home = next((attempt(read_document, f.path) for f in mine if f.part == "home"), None)
+    articles = [attempt(read_document, f.path) for f in mine if f.part == "article"]
+    data_files = [f.path for f in mine if f.part == "data"]
     data = [attempt(read_data, p) for p in data_files]
     if language:  # traffic_index.ru.yaml is the Russian traffic_index
         data = [replace(d, name=d.name.rpartition(".")[0]) if d else None for d in data]
