@@ -102,44 +102,75 @@ def resolve_target(href_path: str, files: frozenset[str]) -> str | None:
     return None
 
 
-def check_links(
-    pages: dict[str, PageLinks],
-    static_files: frozenset[str],
-    sources: dict[str, LinkSource],
-    base_path: str,
-) -> list[SiteError]:
-    """Return an error for every internal link that leads nowhere."""
-    errors = []
-    files = frozenset(pages) | static_files
-    verdicts: dict[tuple[str, str], str | None] = {}  # most links recur on many pages: judge each once
-    for output_path, links in sorted(pages.items()):
+class LinkChecker:
+    """Checks every internal link, remembering each page's verdict between builds.
+
+    A page's links are judged again only when the site's set of files changed, its own
+    links changed, or a page it links to by anchor changed its ids: after an edit the dev
+    server rechecks a page or two instead of every link of every page.
+    """
+
+    def __init__(self) -> None:
+        self._files: tuple[frozenset[str], str] | None = None
+        # output path -> (its links, {page linked by anchor: that page's ids}, its errors)
+        self._checked: dict[str, tuple[PageLinks, dict[str, frozenset[str]], list[SiteError]]] = {}
+
+    def check(self, pages: dict[str, PageLinks], static_files: frozenset[str], sources: dict[str, LinkSource],
+              base_path: str) -> list[SiteError]:
+        """Return an error for every internal link that leads nowhere."""
+        files = frozenset(pages) | static_files
+        if self._files != (files, base_path):
+            self._files, self._checked = (files, base_path), {}
+        verdicts: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # most links recur on many pages: judge each once
+        checked = {}
+        for output_path, links in sorted(pages.items()):
+            last = self._checked.get(output_path)
+            if last is None or last[0] != links or any(pages[t].ids != ids for t, ids in last[1].items() if t in pages):
+                last = (links, *self._check_page(output_path, links, pages, files, sources[output_path], base_path, verdicts))
+            checked[output_path] = last
+        self._checked = checked
+        # A link in site.yaml or a template is on every page: report it once.
+        return list(dict.fromkeys(error for _links, _targets, errors in checked.values() for error in errors))
+
+    @staticmethod
+    def _check_page(output_path: str, links: PageLinks, pages: dict[str, PageLinks], files: frozenset[str],
+                    source: LinkSource, base_path: str, verdicts: dict) -> tuple[dict[str, frozenset[str]], list[SiteError]]:
+        errors = []
+        anchored: dict[str, frozenset[str]] = {}
         page_url = base_path + output_url(output_path)[1:]
         for href in links.hrefs:
             if href.startswith("#"):  # the commonest link, to a heading of the same page
                 if len(href) > 1 and unquote(href[1:]) not in links.ids:
-                    path, line = sources[output_path].locate(href)
+                    path, line = source.locate(href)
                     errors.append(SiteError(path, line, f"the link '{href}' names an anchor '{href}' that does not exist on that page",
                                             "check the heading's words: lowercase, with spaces as hyphens"))
                 continue
             key = ("", href) if href.startswith("/") else (page_url, href)
             if key not in verdicts:
                 verdicts[key] = link_problem(page_url, href, pages, files, base_path)
-            problem = verdicts[key]
+            problem, target = verdicts[key]
+            if target is not None:
+                anchored[target] = pages[target].ids
             if problem:
                 written = href[len(base_path) - 1:] if href.startswith(base_path) and base_path != "/" else href
-                path, line = sources[output_path].locate(written)
-                error = SiteError(path, line, problem, "check the address; article pages are /articles/<file name>/")
-                if error not in errors:  # a link in site.yaml or a template is on every page: report it once
-                    errors.append(error)
-    return errors
+                path, line = source.locate(written)
+                errors.append(SiteError(path, line, problem, "check the address; article pages are /articles/<file name>/"))
+        return anchored, errors
+
+
+def check_links(pages: dict[str, PageLinks], static_files: frozenset[str], sources: dict[str, LinkSource],
+                base_path: str) -> list[SiteError]:
+    """Return an error for every internal link that leads nowhere (a one-off check)."""
+    return LinkChecker().check(pages, static_files, sources, base_path)
 
 
 # A root-relative link with no query, escapes, dot segments or doubled slashes.
 _PLAIN_ROOT_LINK = re.compile(r"^/(?!/)(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9]+)?/?)*(?:#[^\s%]*)?$")
 
 
-def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str], base_path: str) -> str | None:
-    """Return what is wrong with one link from one page, or None if it lands (or leaves the site)."""
+def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str],
+                 base_path: str) -> tuple[str | None, str | None]:
+    """Judge one link from one page: return (what is wrong or None, the page whose ids its anchor was checked against)."""
     if _PLAIN_ROOT_LINK.match(href):  # the common /articles/x/#y: no URL parsing needed
         path, _, fragment = href.partition("#")
         if path.startswith(base_path):
@@ -147,17 +178,21 @@ def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: f
             target = next((c for c in (relative or "index.html", relative + "index.html", relative + "/index.html")
                            if c in files), None)
             if target is not None:
-                if fragment and target in pages and fragment not in pages[target].ids:
-                    return f"the link '{href}' names an anchor '#{fragment}' that does not exist on that page"
-                return None
+                if fragment and target in pages:
+                    if fragment not in pages[target].ids:
+                        return f"the link '{href}' names an anchor '#{fragment}' that does not exist on that page", target
+                    return None, target
+                return None, None
     parts = urlsplit(urljoin(page_url, href))
     if parts.scheme not in ("", "http", "https") or parts.netloc or href.startswith(("http:", "https:", "mailto:", "tel:")):
-        return None
+        return None, None
     if not parts.path.startswith(base_path):
-        return f"the link '{href}' points outside the site"
+        return f"the link '{href}' points outside the site", None
     target = resolve_target("/" + parts.path[len(base_path):], files)
     if target is None:
-        return f"the link '{href}' leads to no page"
-    if parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
-        return f"the link '{href}' names an anchor '#{parts.fragment}' that does not exist on that page"
-    return None
+        return f"the link '{href}' leads to no page", None
+    if parts.fragment and target in pages:
+        if unquote(parts.fragment) not in pages[target].ids:
+            return f"the link '{href}' names an anchor '#{parts.fragment}' that does not exist on that page", target
+        return None, target
+    return None, None

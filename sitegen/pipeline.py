@@ -29,7 +29,7 @@ from .content import Project, ReadCache, load_content
 from .errors import BuildFailed, SiteError
 from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
 from .history import History, load_history
-from .links import LinkSource, PageLinks, check_links, extract_links
+from .links import LinkChecker, LinkSource, PageLinks, extract_links
 from .markup import create_markdown, render_markdown
 from .model import Article, HomePage, Publication, Site
 from .output import write_site
@@ -45,7 +45,7 @@ from .render import (
     render_listing,
 )
 from .search import build_search_bundle
-from .validate import validate_site
+from .validate import ArticleMemo, validate_site
 
 SITE_DIGEST = "site"
 PAGE_KINDS = ("home", "article", "not_found", "changes")  # the search page comes after the search index
@@ -201,6 +201,8 @@ class SiteBuilder:
         self._markdown: dict[str, Markdown] = {}  # one converter per language: its permalink title differs
         self.records: dict[str, PageRecord] = {}
         self._reads = ReadCache()
+        self._validated = ArticleMemo()
+        self._links = LinkChecker()
         self._cache_outdated = False  # whether anything was rendered since the cache was read
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
@@ -221,7 +223,8 @@ class SiteBuilder:
         """Read and check every input (only the changed files, when the caller knows them)."""
         templates = self.project.display(self.project.templates)
         self._reads.changed = changed
-        publication = validate_site(load_content(self.project, self._reads), self.options.include_drafts, templates)
+        publication = validate_site(load_content(self.project, self._reads), self.options.include_drafts, templates,
+                                    self._validated)
         if self.options.base_url:
             publication = Publication(tuple(replace(edition, config=replace(edition.config, base_url=self.options.base_url))
                                             for edition in publication.editions))
@@ -269,7 +272,7 @@ class SiteBuilder:
                 records.update(more)
                 errors.extend(failed)
         if not errors:
-            errors = check_links(
+            errors = self._links.check(
                 {path: r.links for path, r in records.items()},
                 frozenset(files),
                 {path: r.link_source for path, r in records.items()},

@@ -148,3 +148,51 @@ def test_unchanged_rebuild_renders_nothing_when_the_home_page_has_no_key_figures
     result = builder.build()
 
     assert result.rendered == []
+
+
+# The dev server passes the files its watcher saw change; the builder then re-reads,
+# re-validates and re-checks only what those files can affect. These tests hold that
+# the shortcuts never hide an error or a new file.
+
+
+def test_renaming_a_heading_that_another_page_links_to_is_caught_when_only_that_file_changed(project):
+    builder = SiteBuilder(project, FAST)
+    builder.build()
+    second = project.content / "articles/second.md"
+    edit(second, "## Details", "## More")
+
+    with pytest.raises(BuildFailed) as failure:
+        builder.build({second.resolve()})
+
+    assert [(e.path, e.line) for e in failure.value.errors] == [("content/articles/first.md", 8)]
+    assert "'#details' that does not exist" in failure.value.errors[0].message
+
+
+def test_an_error_in_one_file_is_reported_again_after_another_file_changes(project):
+    builder = SiteBuilder(project, FAST)
+    builder.build()
+    first, second = project.content / "articles/first.md", project.content / "articles/second.md"
+    edit(first, "date: 2024-01-02", "date: 2024-13-02")
+    with pytest.raises(BuildFailed):
+        builder.build({first.resolve()})
+    edit(second, "Back to", "Return to")
+
+    with pytest.raises(BuildFailed) as failure:
+        builder.build({second.resolve()})
+
+    assert [e.path for e in failure.value.errors] == ["content/articles/first.md"]
+
+
+def test_an_added_and_a_removed_article_are_seen_from_the_changed_files_alone(project):
+    builder = SiteBuilder(project, FAST)
+    builder.build()
+    added = project.content / "articles/third.md"
+    added.write_text("---\ntitle: Third article\nsummary: A new one.\ndate: 2024-02-01\n---\nNew.\n", encoding="utf-8")
+    result = builder.build({added.resolve()})
+    assert "articles/third/index.html" in result.pages
+
+    added.unlink()
+    result = builder.build({added.resolve()})
+
+    assert "articles/third/index.html" not in result.pages
+    assert result.pages == clean_build(project)
