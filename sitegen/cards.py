@@ -39,7 +39,13 @@ class CardText:
     @property
     def key(self) -> str:
         """Return a hash of the card's text, its cache key."""
-        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
+        return _card_key(self)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _card_key(card: CardText) -> str:
+    # Cached: every build asks for the key of every card, three times.
+    return hashlib.sha256(repr(card).encode()).hexdigest()[:16]
 
 
 @functools.cache

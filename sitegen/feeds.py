@@ -18,6 +18,10 @@ from .model import Site
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
+# Feed readers fetch the whole feed on every poll, many of our readers over slow or
+# filtered networks: the feed carries the most recently updated articles, not all
+# (with full content, 1,000 articles would make a 7 MB feed).
+FEED_ENTRIES = 20
 
 
 def absolute_url(base_url: str, path: str) -> str:
@@ -35,7 +39,7 @@ def _serialise(root: ET.Element) -> bytes:
 
 
 def render_atom_feed(site: Site, bodies: dict[str, str], updated: dict[str, dt.date]) -> bytes:
-    """Return the Atom feed of one edition: every published article, with full content."""
+    """Return the Atom feed of one edition: the FEED_ENTRIES most recently updated articles, with full content."""
     base, config = site.config.base_url, site.config
     home = f"/{site.prefix}"
     newest = max(updated.values(), default=None)
@@ -51,7 +55,7 @@ def render_atom_feed(site: Site, bodies: dict[str, str], updated: dict[str, dt.d
     if newest is not None:
         head.append(f"  <updated>{_timestamp(newest)}</updated>")
     head.append(f"  <author>\n    <name>{escape(config.title)}</name>\n  </author>")
-    articles = sorted(site.articles, key=lambda a: (updated[a.slug], a.slug), reverse=True)
+    articles = sorted(site.articles, key=lambda a: (updated[a.slug], a.slug), reverse=True)[:FEED_ENTRIES]
     entries = [
         _atom_entry(a.title, absolute_url(base, a.url), _timestamp(a.date), _timestamp(updated[a.slug]),
                     a.summary, a.tags, bodies[a.slug])
@@ -77,19 +81,26 @@ def _atom_entry(title: str, url: str, published: str, updated: str, summary: str
 
 def render_sitemap(site: Site, entries: list[tuple[str, dt.date | None, list[tuple[str, str | None]]]]) -> bytes:
     """Return sitemap.xml: each page's absolute URL, last modification and its translations."""
+    # Most rebuilds change no address or date: the same entries give the same sitemap.
+    key = tuple(sorted((path, date, tuple(alternates)) for path, date, alternates in entries))
+    return _sitemap(site.config.base_url, key)
+
+
+@functools.lru_cache(maxsize=4)
+def _sitemap(base_url: str, entries: tuple[tuple[str, dt.date | None, tuple[tuple[str, str | None], ...]], ...]) -> bytes:
     ET.register_namespace("", SITEMAP)
     ET.register_namespace("xhtml", XHTML)
     urlset = ET.Element(f"{{{SITEMAP}}}urlset")
-    for path, date, alternates in sorted(entries, key=lambda entry: entry[0]):
+    for path, date, alternates in entries:
         url = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = absolute_url(site.config.base_url, path)
+        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = absolute_url(base_url, path)
         if date is not None:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = date.isoformat()
         available = [(language, href) for language, href in alternates if href]
         if len(available) > 1:
             for language, href in available:
                 ET.SubElement(url, f"{{{XHTML}}}link", {"rel": "alternate", "hreflang": language,
-                                                        "href": absolute_url(site.config.base_url, href)})
+                                                        "href": absolute_url(base_url, href)})
     return _serialise(urlset)
 
 

@@ -43,6 +43,21 @@ def test_feed_is_atom_with_exactly_the_published_articles(published):
         assert content.get("type") == "html" and "<h2 id=" in content.text  # full content, not a teaser
 
 
+def test_feed_carries_the_most_recently_updated_articles_only(make_site):
+    from sitegen.feeds import FEED_ENTRIES
+
+    articles = {f"content/articles/day-{day:02d}.md": f"---\ntitle: Day {day}\nsummary: Day {day}.\ndate: 2024-02-{day:02d}\n---\nText.\n"
+                for day in range(1, FEED_ENTRIES + 2)}
+    root = make_site(articles)
+
+    pages = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions(search_index=False, social_cards=False)).build().pages
+
+    ids = [e.find("a:id", ATOM).text for e in ET.fromstring(pages["feed.xml"]).findall("a:entry", ATOM)]
+    assert len(ids) == FEED_ENTRIES
+    assert ids[0].endswith(f"/articles/day-{FEED_ENTRIES + 1:02d}/")  # newest first; the oldest articles are left out
+    assert not any(i.endswith(("/articles/day-01/", "/articles/first/")) for i in ids)
+
+
 def test_sitemap_lists_exactly_the_published_pages_with_lastmod(published):
     urls = ET.parse(published / "sitemap.xml").getroot().findall("s:url", SITEMAP)
     locations = {u.find("s:loc", SITEMAP).text: u.find("s:lastmod", SITEMAP) for u in urls}
