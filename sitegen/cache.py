@@ -5,7 +5,9 @@ their inputs, chart SVGs, social cards, the search bundle). Output: the same, re
 by the next build, so an unchanged article, chart or card is not rendered again. Every
 entry is keyed by content hashes, so a stale entry is never used, only replaced. The
 file's name carries a fingerprint of sitegen's code and its libraries: new code starts
-from an empty cache. The folder is safe to delete; `build --no-cache` ignores it.
+from an empty cache. The folder also holds the output manifest (`output.sync_site`), a
+record of files on disk that any code version may trust. The folder is safe to delete;
+`build --no-cache` ignores it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ def code_fingerprint() -> str:
 def cache_file(root: Path) -> Path:
     """Return where this code's cache lives for a project."""
     return root / CACHE_FOLDER / f"build-{code_fingerprint()}.pickle"
+
+
+def output_manifest_file(root: Path) -> Path:
+    """Return where the record of what the last build wrote to the output folder lives."""
+    return root / CACHE_FOLDER / "output-manifest.json"
 
 
 def load_cache(root: Path) -> CacheContents:

@@ -1,14 +1,20 @@
 """Output: put the site on disk without ever leaving half a site.
 
 Input: output path -> bytes for every file (pages, fingerprinted assets, feed, cards,
-search index). `write_site` writes the whole site into a temporary folder beside the
-target and swaps it into place only when everything is written; `update_site` (the dev
-server's path) replaces changed files one by one, each atomically, and removes files
-that no longer exist.
+search index). Output: those files in the output folder. `write_site` writes the whole
+site into a temporary folder beside the target and swaps it into place only when
+everything is written; `update_site` (the dev server's path) replaces changed files one
+by one, each atomically, and removes files that no longer exist. `sync_site` (what
+`build` calls) does the same from one build to the next, comparing content hashes kept
+in a manifest in .cache/, but only while the folder is exactly what the last build left
+(same files, sizes, mtimes, inodes); anything else gets `write_site`. A build killed
+while syncing leaves files the manifest does not know, so the next build writes in full.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -60,3 +66,84 @@ def update_site(output: Path, files: dict[str, bytes], previous: dict[str, bytes
         (output / relative).unlink(missing_ok=True)
         changed.append(relative)
     return sorted(changed)
+
+
+# A file's stat signature: size, mtime and inode. A hand edit changes the mtime; an editor
+# that saves by rename, a restore from backup or a `--no-cache` swap changes the inode.
+Signature = tuple[int, int, int]
+
+
+def _scan_folder(output: Path) -> dict[str, Signature] | None:
+    """Return the signature of every file under output, or None if it holds what no build leaves."""
+    found: dict[str, Signature] = {}
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(output / folder) as scan:
+            entries = list(scan)
+        if not entries:
+            return None  # an empty folder
+        for entry in entries:
+            relative = folder + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(relative + "/")
+            elif entry.is_file(follow_symlinks=False):
+                status = entry.stat(follow_symlinks=False)
+                found[relative] = (status.st_size, status.st_mtime_ns, status.st_ino)
+            else:
+                return None  # a symlink or socket
+    return found
+
+
+def _read_manifest(manifest: Path, output: Path) -> dict[str, tuple[str, Signature]] | None:
+    """Return {path: (digest, signature)} if the manifest describes this output folder."""
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        if recorded["output"] != str(output):
+            return None
+        return {path: (digest, (size, mtime, inode)) for path, (digest, size, mtime, inode) in recorded["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no manifest, or a damaged one: the full write needs none
+
+
+def _save_manifest(manifest: Path, output: Path, digests: dict[str, str]) -> None:
+    # Signatures are taken after writing; a file someone adds meanwhile is left out of the
+    # manifest, so the next build sees a stranger in the folder and writes the whole site.
+    signatures = _scan_folder(output) or {}
+    files = {path: [digests[path], *signatures[path]] for path in sorted(digests.keys() & signatures.keys())}
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    temporary = manifest.with_name(f".{manifest.name}.tmp")
+    temporary.write_text(json.dumps({"output": str(output), "files": files}), encoding="utf-8")
+    os.replace(temporary, manifest)
+
+
+def _remove_file(output: Path, relative: str) -> None:
+    target = output / relative
+    target.unlink()
+    for folder in target.parents:  # a clean build has no empty folders, so neither may we
+        if folder == output or any(folder.iterdir()):
+            break
+        folder.rmdir()
+
+
+def sync_site(output: Path, files: dict[str, bytes], manifest: Path) -> None:
+    """Rewrite only the files that changed since the build in manifest; else write the whole site."""
+    output = output.resolve()
+    digests = {relative: hashlib.sha256(content).hexdigest() for relative, content in files.items()}
+    recorded = _read_manifest(manifest, output)
+    untouched = recorded is not None and output.is_dir() and _scan_folder(output) == {
+        path: signature for path, (_, signature) in recorded.items()
+    }
+    if not untouched:
+        write_site(output, files)
+        _save_manifest(manifest, output, digests)
+        return
+    previous = {path: digest for path, (digest, _) in recorded.items()}
+    changed = [path for path, digest in digests.items() if previous.get(path) != digest]
+    removed = sorted(recorded.keys() - files.keys())
+    for path in removed:  # first, in case a new file takes the name of an emptied folder
+        _remove_file(output, path)
+    for path in changed:
+        _replace_file(output / path, files[path])
+    if changed or removed:
+        _save_manifest(manifest, output, digests)

@@ -22,7 +22,7 @@ from markdown import Markdown
 
 from . import __version__
 from .assets import Assets, load_assets
-from .cache import CacheContents, load_cache, save_cache
+from .cache import CacheContents, load_cache, output_manifest_file, save_cache
 from .cards import CardRenderer, CardText
 from .charts import ChartLanguage, ChartRenderer
 from .content import Project, ReadCache, load_content
@@ -32,7 +32,7 @@ from .history import History, load_history
 from .links import LinkChecker, LinkSource, PageLinks, extract_links
 from .markup import create_markdown, render_markdown
 from .model import Article, HomePage, Publication, Site
-from .output import write_site
+from .output import sync_site, write_site
 from .parallel import parallel_map
 from .render import (
     PAGE_TEMPLATES,
@@ -415,13 +415,16 @@ class SiteBuilder:
 
 def build_site(project: Project, output: Path, options: BuildOptions,
                progress: ProgressReport | None = None) -> BuildResult:
-    """Build the whole site and swap it into the output folder; raise BuildFailed on errors."""
+    """Build the whole site and put it in the output folder; raise BuildFailed on errors."""
     builder = SiteBuilder(project, options, progress)
     try:
         result = builder.build()
     finally:
         builder.save_cache()  # pages that did render are worth keeping even when others failed
-    write_site(output, result.pages)
+    if options.use_cache:
+        sync_site(output, result.pages, output_manifest_file(project.root))
+    else:
+        write_site(output, result.pages)
     return result
 
 

@@ -1,0 +1,146 @@
+"""Warm builds through the command line: with .cache/ in use, a build rewrites only the
+output files whose bytes changed, and swaps in a whole new folder whenever the output
+is not exactly what the last build left. Either way the result equals a clean build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.cache import output_manifest_file
+
+FIRST_ALONE = "---\ntitle: First article\nsummary: The first article.\ndate: 2024-01-02\n---\nAlone.\n"
+
+
+def write_marks(folder: Path) -> dict[str, tuple[int, int]]:
+    """Return (mtime_ns, inode) of the folder and of every file under it: a rewrite changes both."""
+    marks = {".": (folder.stat().st_mtime_ns, folder.stat().st_ino)}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            marks[path.relative_to(folder).as_posix()] = (path.stat().st_mtime_ns, path.stat().st_ino)
+    return marks
+
+
+def rewritten(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    """Return the paths present after a build that it wrote."""
+    return sorted(path for path in after if path != "." and before.get(path) != after[path])
+
+
+def clean_build(root: Path, build, read_tree) -> dict[str, bytes]:
+    """Return the files of a build from scratch, beside the output under test."""
+    assert build(root, "--no-cache", output="_clean") == 0
+    tree = read_tree(root / "_clean")
+    shutil.rmtree(root / "_clean")
+    return tree
+
+
+def test_an_unchanged_rebuild_writes_nothing(make_site, build, capsys):
+    root = make_site()
+    assert build(root) == 0, capsys.readouterr().err
+    before = write_marks(root / "_site")
+
+    code = build(root)
+
+    assert code == 0, capsys.readouterr().err
+    assert write_marks(root / "_site") == before
+
+
+def test_editing_an_article_rewrites_only_the_files_whose_bytes_changed(make_site, build, capsys, read_tree):
+    root = make_site()
+    assert build(root) == 0, capsys.readouterr().err
+    old_tree, before = read_tree(root / "_site"), write_marks(root / "_site")
+    second = root / "content/articles/second.md"
+    second.write_text(second.read_text(encoding="utf-8").replace("Back to", "Go back to"), encoding="utf-8")
+
+    code = build(root)
+
+    assert code == 0, capsys.readouterr().err
+    new_tree, after = read_tree(root / "_site"), write_marks(root / "_site")
+    differing = sorted(path for path in new_tree if old_tree.get(path) != new_tree[path])
+    assert "articles/second/index.html" in differing
+    assert "articles/first/index.html" not in differing
+    assert rewritten(before, after) == differing
+    assert after["."][1] == before["."][1], "the output folder was swapped instead of updated"
+    assert new_tree == clean_build(root, build, read_tree)
+
+
+def test_a_removed_article_disappears_with_its_folder(make_site, build, capsys, read_tree):
+    root = make_site()
+    assert build(root) == 0, capsys.readouterr().err
+    before = write_marks(root / "_site")
+    make_site({"content/articles/second.md": None, "content/articles/first.md": FIRST_ALONE}, base=False)
+
+    code = build(root)
+
+    assert code == 0, capsys.readouterr().err
+    assert not (root / "_site/articles/second").exists()
+    assert write_marks(root / "_site")["."][1] == before["."][1], "the output folder was swapped instead of updated"
+    assert read_tree(root / "_site") == clean_build(root, build, read_tree)
+
+
+def edit_same_size(site: Path) -> None:
+    page = site / "404.html"
+    page.write_bytes(page.read_bytes().upper())
+
+
+def add_empty_folder(site: Path) -> None:
+    (site / "drafts").mkdir()
+
+
+@pytest.mark.parametrize("tamper", [
+    edit_same_size,
+    lambda site: (site / "index.html").write_text("edited by hand", encoding="utf-8"),
+    lambda site: (site / "articles/first/index.html").unlink(),
+    lambda site: (site / "notes.txt").write_text("added by hand", encoding="utf-8"),
+    add_empty_folder,
+    lambda site: os.symlink(site / "index.html", site / "home.html"),
+    shutil.rmtree,
+], ids=["edit-same-size", "edit", "delete", "add", "add-empty-folder", "add-symlink", "remove-output"])
+def test_a_hand_change_to_the_output_is_undone_by_a_full_write(make_site, build, capsys, read_tree, tamper):
+    root = make_site()
+    assert build(root) == 0, capsys.readouterr().err
+    expected = read_tree(root / "_site")
+    tamper(root / "_site")
+
+    code = build(root)
+
+    assert code == 0, capsys.readouterr().err
+    assert read_tree(root / "_site") == expected
+    assert not (root / "_site/drafts").exists() and not (root / "_site/home.html").is_symlink()
+
+
+@pytest.mark.parametrize("manifest_text", ["{", "[]", '{"output": "/elsewhere", "files": {}}'],
+                         ids=["damaged", "foreign", "other-output"])
+def test_an_unusable_manifest_means_a_full_write(make_site, build, capsys, read_tree, manifest_text):
+    root = make_site()
+    assert build(root) == 0, capsys.readouterr().err
+    expected, before = read_tree(root / "_site"), write_marks(root / "_site")
+    output_manifest_file(root).write_text(manifest_text, encoding="utf-8")
+
+    code = build(root)
+
+    assert code == 0, capsys.readouterr().err
+    assert write_marks(root / "_site")["."][1] != before["."][1], "the output folder was not swapped"
+    assert read_tree(root / "_site") == expected
+
+
+def test_no_cache_swaps_the_whole_folder_and_the_next_build_notices(make_site, build, capsys, read_tree):
+    root = make_site()
+    assert build(root) == 0, capsys.readouterr().err
+    manifest = output_manifest_file(root).read_bytes()
+    first = write_marks(root / "_site")
+
+    assert build(root, "--no-cache") == 0, capsys.readouterr().err
+    swapped = write_marks(root / "_site")
+    assert build(root) == 0, capsys.readouterr().err
+    after = write_marks(root / "_site")
+
+    assert swapped["."][1] != first["."][1], "--no-cache did not swap in a new folder"
+    assert output_manifest_file(root).read_bytes() != manifest, "the build after --no-cache trusted a stale manifest"
+    assert rewritten(swapped, after) == sorted(after.keys() - {"."})
+    assert build(root) == 0, capsys.readouterr().err
+    assert write_marks(root / "_site") == after
+
