@@ -12,6 +12,7 @@ index) are put together after the pages, from the pages' records.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -110,14 +111,25 @@ def _digest(payload) -> str:
 def site_digest(context: BuildContext, options: BuildOptions) -> str:
     """Hash what every page of an edition may show of the whole site: config, strings, the article list."""
     site = context.site
-    listing = [
-        [a.slug, a.title, a.summary, a.date, context.last_updated(a), a.order, a.draft, a.tags, a.layout]
-        for a in site.articles
-    ]
+    listing = [_listing_entry(a, context.last_updated(a)) for a in site.articles]
     home = [site.home.title, site.home.summary] if site.home else None
     # Which pages exist in which edition: every page links to its translations.
     editions = [[e.language, e.prefix, e.config.title, [a.slug for a in e.articles]] for e in context.publication.editions]
     return _digest([__version__, site.config, dict(site.strings), options.include_drafts, listing, home, editions])
+
+
+@functools.lru_cache(maxsize=50_000)
+def _listing_entry(article: Article, updated: dt.date) -> str:
+    # Cached: an unchanged article is the same object from build to build (see ArticleMemo).
+    a = article
+    return json.dumps([a.slug, a.title, a.summary, a.date, updated, a.order, a.draft, a.tags, a.layout], default=str)
+
+
+def is_fresh(record: PageRecord, current: dict[str, str]) -> bool:
+    """Tell whether every input a page was rendered from still has the hash it had then."""
+    # The C-level subset test settles the common case; an input recorded as "" (a
+    # dataset or template that did not exist) also matches one that still does not.
+    return record.inputs.items() <= current.items() or all(current.get(k, "") == v for k, v in record.inputs.items())
 
 
 def updated_dates(site: Site, history: History) -> dict[str, dt.date]:
@@ -305,7 +317,7 @@ class SiteBuilder:
                 updated = context.last_updated(page) if isinstance(page, Article) else ""
                 current[f"doc:{page.path}"] = f"{page.digest}:{updated}"
             record = self.records.get(output_path)
-            if record is None or any(current.get(k, "") != v for k, v in record.inputs.items()):
+            if record is None or not is_fresh(record, current):
                 stale.append((kind, output_path, page))
             else:
                 records[output_path] = record
