@@ -45,7 +45,7 @@ from .render import (
     render_home,
     render_listing,
 )
-from .search import build_search_bundle
+from .search import SearchIndexing
 from .validate import ArticleMemo, validate_site
 
 SITE_DIGEST = "site"
@@ -272,12 +272,15 @@ class SiteBuilder:
             editions.append((context, current))
         if not errors:
             files.update(render_site_files(publication, [c for c, _ in editions]))
-            for context, current in editions:
-                edition_records = {p: r for p, r in records.items() if edition_of(p, publication) is context.site}
-                files.update(self._derived_files(context, edition_records))
+            by_edition = [{p: r for p, r in records.items() if edition_of(p, publication) is c.site} for c, _ in editions]
+            searches = [self._start_search(r, c.site) if self.options.search_index else None
+                        for r, (c, _) in zip(by_edition, editions, strict=True)]
+            for edition_records, (context, _current) in zip(by_edition, editions, strict=True):
+                files.update(self._derived_files(context, edition_records))  # while Pagefind indexes
+            for search, (context, current) in zip(searches, editions, strict=True):
                 bundle = None
-                if self.options.search_index:
-                    bundle, search_files = self._search_bundle(edition_records, context.site)
+                if search is not None:
+                    bundle, search_files = search()
                     files.update(search_files)
                 current["search"] = bundle or ""
                 more, failed = self._render_pages(renderer, replace(context, search_bundle=bundle), current, result, ("search",))
@@ -414,15 +417,21 @@ class SiteBuilder:
             files.update({card_path(url).lstrip("/"): self.cards.png(card) for url, card in cards.items()})
         return files
 
-    def _search_bundle(self, records: dict[str, PageRecord], site: Site) -> tuple[str, dict[str, bytes]]:
-        """Index the article pages, reusing the last index while they are unchanged."""
+    def _start_search(self, records: dict[str, PageRecord], site: Site) -> Callable[[], tuple[str, dict[str, bytes]]]:
+        """Start indexing the article pages, unless they are unchanged since the last index; return its result's getter."""
         pages = {path: r.html for path, r in records.items() if path.startswith(f"{site.prefix}articles/")}
         key = _digest([site.config.base_path, site.language, {p: hashlib.sha256(h).hexdigest() for p, h in pages.items()}])
         cached = self._search.get(site.language)
-        if cached is None or cached[0] != key:
-            cached = self._search[site.language] = (key, build_search_bundle(pages, site.config.base_path, site.language))
+        if cached is not None and cached[0] == key:
+            return lambda: cached[1]
+        indexing = SearchIndexing(pages, site.config.base_path, site.language)
+
+        def finish() -> tuple[str, dict[str, bytes]]:
+            self._search[site.language] = (key, indexing.result())
             self._cache_outdated = True
-        return cached[1]
+            return self._search[site.language][1]
+
+        return finish
 
 
 def build_site(project: Project, output: Path, options: BuildOptions,

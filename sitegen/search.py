@@ -21,36 +21,48 @@ UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
-def build_search_bundle(pages: dict[str, bytes], base_path: str, language: str) -> tuple[str, dict[str, bytes]]:
-    """Index the HTML pages; return (bundle folder, {output path: bytes})."""
-    html_pages = {path: html for path, html in pages.items() if path.endswith(".html") and b"data-pagefind-body" in html}
-    files = _index(html_pages, base_path, language)
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name])
-    folder = f"static/{BUNDLE_PREFIX}.{digest.hexdigest()[:10]}"
-    return folder, {f"{folder}/{name}": content for name, content in sorted(files.items())}
+class SearchIndexing:
+    """One Pagefind run: started on the pages at once, its bundle collected by `result()`.
 
+    Pagefind works mostly on one core in its own process, so the build draws social
+    cards on the other cores while it indexes.
+    """
 
-def _index(pages: dict[str, bytes], base_path: str, language: str) -> dict[str, bytes]:
-    from pagefind_bin import get_executable
+    def __init__(self, pages: dict[str, bytes], base_path: str, language: str) -> None:
+        from pagefind_bin import get_executable
 
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
-        site, bundle = Path(folder) / "site", Path(folder) / "bundle"
+        self._folder = tempfile.TemporaryDirectory(prefix="sitegen-search-")
+        site, self._bundle = Path(self._folder.name) / "site", Path(self._folder.name) / "bundle"
         for path, html in pages.items():
-            # Pages sit under the base path so that result URLs carry it too.
-            target = site / base_path.strip("/") / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html)
+            if path.endswith(".html") and b"data-pagefind-body" in html:
+                # Pages sit under the base path so that result URLs carry it too.
+                target = site / base_path.strip("/") / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(html)
         site.mkdir(exist_ok=True)
         # The command line rather than Pagefind's Python service: the process has written
         # every file when it exits (the service answered before its files were complete).
-        subprocess.run(
-            [str(get_executable()), "--site", str(site), "--output-path", str(bundle), "--force-language", language, "--silent"],
-            check=True, stdout=subprocess.DEVNULL,
+        self._process = subprocess.Popen(
+            [str(get_executable()), "--site", str(site), "--output-path", str(self._bundle),
+             "--force-language", language, "--silent"],
+            stdout=subprocess.DEVNULL,
         )
-        return {
-            p.relative_to(bundle).as_posix(): p.read_bytes()
-            for p in sorted(bundle.rglob("*"))
-            if p.is_file() and p.name not in UNUSED_FILES
-        }
+
+    def result(self) -> tuple[str, dict[str, bytes]]:
+        """Wait for Pagefind; return (bundle folder, {output path: bytes})."""
+        try:
+            if self._process.wait() != 0:
+                raise subprocess.CalledProcessError(self._process.returncode, self._process.args)
+            files = {
+                p.relative_to(self._bundle).as_posix(): p.read_bytes()
+                for p in sorted(self._bundle.rglob("*"))
+                if p.is_file() and p.name not in UNUSED_FILES
+            }
+        finally:
+            self._folder.cleanup()
+        digest = hashlib.sha256()
+        for name in sorted(files):
+            digest.update(name.encode() + b"\0" + files[name])
+        folder = f"static/{BUNDLE_PREFIX}.{digest.hexdigest()[:10]}"
+        return folder, {f"{folder}/{name}": content for name, content in sorted(files.items())}
+
