@@ -49,7 +49,7 @@ def _card_key(card: CardText) -> str:
 
 
 @functools.cache
-def _font(weight: str, size: int):
+def card_font(weight: str, size: int):
     import font_source_sans_pro
     from PIL import ImageFont
 
@@ -87,16 +87,16 @@ def draw_card(_state, card: CardText) -> bytes:
     white, accent = Image.new("L", (WIDTH, HEIGHT)), Image.new("L", (WIDTH, HEIGHT))
     on_white, on_accent = ImageDraw.Draw(white), ImageDraw.Draw(accent)
     on_accent.rectangle((0, 0, 15, HEIGHT - 1), fill=255)
-    on_accent.text((MARGIN, 66), card.site, font=_font("", 30), fill=255)
-    title_lines = wrap(card.title, _font("Bold", 64), TEXT_WIDTH, 4)
-    title_font = _font("Bold", 64 if len(title_lines) <= 3 else 54)
+    on_accent.text((MARGIN, 66), card.site, font=card_font("", 30), fill=255)
+    title_lines = wrap(card.title, card_font("Bold", 64), TEXT_WIDTH, 4)
+    title_font = card_font("Bold", 64 if len(title_lines) <= 3 else 54)
     for number, line in enumerate(wrap(card.title, title_font, TEXT_WIDTH, 4)):
         on_white.text((MARGIN, 130 + number * round(title_font.size * 1.2)), line, font=title_font, fill=255)
     if card.figure:
-        on_accent.text((MARGIN, 410), card.figure, font=_font("Bold", 88), fill=255)
+        on_accent.text((MARGIN, 410), card.figure, font=card_font("Bold", 88), fill=255)
         # The label says what the figure counts: two lines, so it is not cut mid-thought.
-        for number, line in enumerate(wrap(card.figure_label or "", _font("", 26), TEXT_WIDTH, 2)):
-            on_white.text((MARGIN, 525 + number * 36), line, font=_font("", 26), fill=255)
+        for number, line in enumerate(wrap(card.figure_label or "", card_font("", 26), TEXT_WIDTH, 2)):
+            on_white.text((MARGIN, 525 + number * 36), line, font=card_font("", 26), fill=255)
     shade = [value * SHADES // 256 for value in range(256)]
     indices = ImageChops.add(white.point(shade), accent.point([SHADES + s if s else 0 for s in shade]))
     indices.putpalette(_palette())

@@ -205,3 +205,14 @@ def test_last_updated_and_what_changed_come_from_git_history(make_site, build, c
     changes = (root / "_site/changes/index.html").read_text(encoding="utf-8")
     assert "6 May 2024</time>: Correct the second article" in changes
     assert 'href="/articles/second/">Second article</a>' in changes
+
+
+def test_social_cards_draw_cyrillic_with_the_packaged_font():
+    from sitegen.cards import card_font, wrap
+
+    font = card_font("Bold", 64)
+    # Without Cyrillic glyphs every Russian letter would be the same empty box.
+    shapes = {bytes(font.getmask(letter)) for letter in "ЖДЯБ"}
+    assert len(shapes) == 4
+    lines = wrap("Как Binance остаётся в России после объявления об уходе " * 3, font, 1056, 2)
+    assert len(lines) == 2 and lines[-1].endswith("…") and all(font.getlength(line) <= 1056 for line in lines)
