@@ -2,7 +2,10 @@
 
 Input: a command line. Output: a `Run` with its wall time and the peak, over the run,
 of the summed resident set size of the process and all its descendants, read from
-/proc every 20 ms. `ru_maxrss` would be simpler but is the peak of one process only,
+/proc every 20 ms, and the peak of their summed proportional set size (PSS). A forked
+worker's RSS counts every page it still shares with its parent, so the RSS sum counts
+the parent's memory once per worker; PSS splits each shared page among its sharers,
+so the PSS sum is the memory the build really holds. `ru_maxrss` would be simpler but is the peak of one process only,
 which misses multiprocessing workers. New descendants are found among the processes
 started after the command (higher pids), so a sample reads a handful of files, not
 every process on a busy machine.
@@ -26,10 +29,11 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 @dataclass(frozen=True)
 class Run:
-    """One timed run: wall seconds and peak tree RSS in bytes (0 when not sampled)."""
+    """One timed run: wall seconds, peak tree RSS and peak tree PSS in bytes (0 when not sampled)."""
 
     seconds: float
     peak_rss: int = 0
+    peak_pss: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,10 @@ class Summary:
     @property
     def peak_rss(self) -> int:
         return max(run.peak_rss for run in self.runs)
+
+    @property
+    def peak_pss(self) -> int:
+        return max(run.peak_pss for run in self.runs)
 
 
 def parent_pid(pid: int) -> int | None:
@@ -64,6 +72,17 @@ def resident_bytes(pid: int) -> int:
         return 0
 
 
+def proportional_bytes(pid: int) -> int:
+    """Return a process's proportional set size in bytes, 0 if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 class TreeSampler:
     """Follow a process tree in a thread and remember its largest total RSS."""
 
@@ -72,6 +91,7 @@ class TreeSampler:
         self.tree = {root}
         self.foreign: set[int] = set()  # later pids found not to be ours: skip them
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -98,6 +118,7 @@ class TreeSampler:
             elif parent is None or parent < self.root or parent in self.foreign:
                 self.foreign.add(pid)  # gone, or its parent is older than our root: not ours
         self.peak = max(self.peak, sum(resident_bytes(pid) for pid in self.tree))
+        self.peak_pss = max(self.peak_pss, sum(proportional_bytes(pid) for pid in self.tree))
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -123,7 +144,7 @@ def run_command(argv: list[str], cwd: Path | None = None, env: dict | None = Non
             log.seek(0)
             output = log.read().decode(errors="replace")[-4000:]
             raise RuntimeError(f"{' '.join(map(str, argv))} exited {code} in {cwd}:\n{output}")
-    return Run(seconds, peak)
+    return Run(seconds, peak, sampler.peak_pss)
 
 
 def repeat(times: int, prepare: Callable[[], None], run: Callable[[], Run]) -> Summary:

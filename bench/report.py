@@ -60,6 +60,11 @@ def mb(value: int) -> str:
     return f"{value / 1e6:.0f} MB"
 
 
+def memory(summary) -> str:
+    """Format a measurement's peak tree RSS, with its peak tree PSS when it was sampled."""
+    return mb(summary.peak_rss) + (f" (PSS {mb(summary.peak_pss)})" if getattr(summary, "peak_pss", 0) else "")
+
+
 def ratio(ours: float, other: float) -> str:
     """Say how ours compares with other: '2.50x faster' or '1.30x slower'."""
     if ours <= 0 or other <= 0:
@@ -112,19 +117,21 @@ def format_builds(r: Results) -> list[str]:
 
     warm = r.warm_or_cold
     lines = [
-        "| measurement | time | peak memory (process tree) | vs Pelican | vs Hugo | vs bare floor |",
+        "| measurement | time | peak memory (process tree: RSS, and PSS) | vs Pelican | vs Hugo | vs bare floor |",
         "| --- | ---: | ---: | --- | --- | --- |",
-        row("sitegen cold build (new process, no cache)", r.cold.seconds, mb(r.cold.peak_rss)),
-        row("sitegen warm build (nothing changed)" + ("" if r.warm else " ¹"), warm.seconds, mb(warm.peak_rss)),
+        row("sitegen cold build (new process, no cache)", r.cold.seconds, memory(r.cold)),
+        row("sitegen warm build (nothing changed)" + ("" if r.warm else " ¹"), warm.seconds, memory(warm)),
         row("sitegen one-article edit (kept-alive `SiteBuilder`) ²", statistics.median(edit_ms) / 1000,
             f"p95 {percentile(edit_ms, 0.95):.0f} ms", "-"),
-        row(f"bare floor ({os.cpu_count()} processes)", floor, mb(r.floor.peak_rss), "1.00x"),
-        row("Pelican (Markdown reader)", pelican, mb(r.pelican.peak_rss), itself="pelican"),
-        row("Hugo", hugo, mb(r.hugo.peak_rss), itself="hugo"),
+        row(f"bare floor ({os.cpu_count()} processes)", floor, memory(r.floor), "1.00x"),
+        row("Pelican (Markdown reader)", pelican, memory(r.pelican), itself="pelican"),
+        row("Hugo", hugo, memory(r.hugo), itself="hugo"),
         "",
         "Each build runs in a new process and includes interpreter start-up and imports; output and caches are "
         "deleted before each cold run. Memory is the peak of the summed RSS of the process and its children "
-        "(pool workers, Pagefind), sampled every 20 ms. Article pages written: "
+        "(pool workers, Pagefind), sampled every 20 ms; a forked worker's RSS includes the pages it shares with its "
+        "parent, so that sum counts them once per worker. PSS divides each shared page among the processes sharing it: "
+        "its sum is the memory really in use. Article pages written: "
         + ", ".join(f"{name} {count:,}" for name, count in r.pages.items()) + ".",
     ]
     if not r.warm:
@@ -176,7 +183,7 @@ def format_targets(r: Results) -> list[str]:
         lines.append(f"- one-article edit < 100 ms p50 in `serve`, saved to served: {serve * 1000:.0f} ms — "
                      f"{mark(serve < 0.1)}")
     if r.n >= 10000:
-        lines.append(f"- peak memory < 500 MB at {r.n:,} articles: cold build {mb(r.cold.peak_rss)} — "
+        lines.append(f"- peak memory < 500 MB at {r.n:,} articles: cold build {memory(r.cold)} — "
                      f"{mark(r.cold.peak_rss < 500e6)}")
         if r.baseline:
             scale = cold / r.baseline["cold"]
