@@ -238,12 +238,16 @@ class ArticleMemo:
     def __init__(self) -> None:
         self._last: dict[int, tuple] = {}
         self._current: dict[int, tuple] = {}
+        self._datasets: Mapping[str, Dataset] | None = None
+        self._datasets_key: tuple = ()
 
     def validate(self, raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError],
                  broken: frozenset[str] = frozenset(), original: Article | None = None,
                  original_keys: frozenset[str] = frozenset(), prefix: str = "") -> Article | None:
         """Return validate_article(...) for these arguments, reusing the last build's result when they are the same."""
-        inputs = (tuple((name, d.digest) for name, d in datasets.items()), broken, id(original), original_keys, prefix)
+        if datasets is not self._datasets:  # one datasets mapping serves every article of an edition
+            self._datasets, self._datasets_key = datasets, tuple((name, d.digest) for name, d in datasets.items())
+        inputs = (self._datasets_key, broken, id(original), original_keys, prefix)
         # The entry keeps raw and original alive, so their ids cannot be reused by new objects.
         kept = self._last.get(id(raw))
         if kept is None or kept[0] is not raw or kept[1] != inputs:
