@@ -33,6 +33,7 @@ class CacheContents:
     chart_svgs: dict = field(default_factory=dict)
     card_pngs: dict = field(default_factory=dict)
     search: tuple | None = None
+    parsed_yaml: dict = field(default_factory=dict)  # see content.ParsedYaml
 
 
 def code_fingerprint() -> str:

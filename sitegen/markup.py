@@ -44,6 +44,8 @@ class ChartBlock:
 @functools.lru_cache(maxsize=50_000)
 def find_chart_blocks(body: str, body_line: int) -> tuple[ChartBlock, ...]:
     """Return the chart fences in a body, with file line numbers (cached: bodies rarely change)."""
+    if "```chart" not in body:  # most bodies have no chart: a substring test is 100 times cheaper than the regex
+        return ()
     blocks = []
     for match in CHART_FENCE.finditer(body):
         fence_line = body_line + body.count("\n", 0, match.start())
@@ -55,6 +57,8 @@ class ChartBlockPreprocessor(Preprocessor):
     """Replace the n-th chart fence with the n-th rendered figure, stashed."""
 
     def run(self, lines: list[str]) -> list[str]:
+        if not self.md.chart_figures:  # validation found no chart fence in this body
+            return lines
         figures = iter(self.md.chart_figures)
         text = "\n".join(lines)
 

@@ -26,7 +26,7 @@ from .assets import Assets, load_assets
 from .cache import CacheContents, load_cache, output_manifest_file, save_cache
 from .cards import CardRenderer, CardText
 from .charts import ChartLanguage, ChartRenderer
-from .content import Project, ReadCache, load_content
+from .content import PARSED_YAML, Project, ReadCache, load_content
 from .errors import BuildFailed, SiteError
 from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
 from .history import History, load_history
@@ -223,13 +223,15 @@ class SiteBuilder:
             cached = load_cache(project.root)
             self.records, self._search = cached.records, cached.search or {}
             self.charts.svg_by_key, self.cards.png_by_key = cached.chart_svgs, cached.card_pngs
+            PARSED_YAML.remember(cached.parsed_yaml)
 
     def save_cache(self) -> None:
-        """Keep what this build rendered for the next one (when the cache is in use and changed)."""
-        if self.options.use_cache and self._cache_outdated:
-            save_cache(self.project.root, CacheContents(self.records, self.charts.svg_by_key,
-                                                        self.cards.png_by_key, self._search))
+        """Keep what this build rendered and parsed for the next one (when the cache is in use and changed)."""
+        if self.options.use_cache and (self._cache_outdated or PARSED_YAML.parsed_since_saved):
+            save_cache(self.project.root, CacheContents(self.records, self.charts.svg_by_key, self.cards.png_by_key,
+                                                        self._search, PARSED_YAML.worth_keeping()))
             self._cache_outdated = False
+            PARSED_YAML.parsed_since_saved = 0
 
     def load_and_validate(self, changed: set[Path] | None = None) -> Publication:
         """Read and check every input (only the changed files, when the caller knows them)."""

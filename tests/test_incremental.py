@@ -196,3 +196,19 @@ def test_an_added_and_a_removed_article_are_seen_from_the_changed_files_alone(pr
 
     assert "articles/third/index.html" not in result.pages
     assert result.pages == clean_build(project)
+
+
+def test_a_new_process_takes_parsed_front_matter_from_the_cache_and_builds_the_same(project):
+    from sitegen.content import PARSED_YAML
+
+    cached = BuildOptions(search_index=False, use_cache=True)
+    builder = SiteBuilder(project, cached)
+    first = builder.build()
+    builder.save_cache()
+    PARSED_YAML.results.clear()  # as in a new process
+    PARSED_YAML.parsed_since_saved = 0
+
+    again = SiteBuilder(project, cached).build()
+
+    assert PARSED_YAML.parsed_since_saved == 0
+    assert again.pages == first.pages
