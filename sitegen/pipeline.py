@@ -215,6 +215,7 @@ class SiteBuilder:
         self._reads = ReadCache()
         self._validated = ArticleMemo()
         self._links = LinkChecker()
+        self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
         self._cache_outdated = False  # whether anything was rendered since the cache was read
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
@@ -273,7 +274,13 @@ class SiteBuilder:
             errors.extend(failed)
             editions.append((context, current))
         if not errors:
-            files.update(render_site_files(publication, [c for c, _ in editions]))
+            # Sitemap, robots.txt and redirects show only what the editions' site digests cover
+            # (addresses, dates, translations) plus the aliases: reuse them while those are unchanged.
+            key = ([c[SITE_DIGEST] for _, c in editions], [a.aliases for e in publication.editions for a in e.articles],
+                   publication.original.config.base_url)
+            if self._site_files is None or self._site_files[0] != key:
+                self._site_files = (key, render_site_files(publication, [c for c, _ in editions]))
+            files.update(self._site_files[1])
             by_edition = [{p: r for p, r in records.items() if edition_of(p, publication) is c.site} for c, _ in editions]
             searches = [self._start_search(r, c.site) if self.options.search_index else None
                         for r, (c, _) in zip(by_edition, editions, strict=True)]
