@@ -125,7 +125,7 @@ class LinkChecker:
         checked = {}
         for output_path, links in sorted(pages.items()):
             last = self._checked.get(output_path)
-            if last is None or last[0] != links or any(pages[t].ids != ids for t, ids in last[1].items() if t in pages):
+            if not _still_holds(last, links, pages):
                 last = (links, *self._check_page(output_path, links, pages, files, sources[output_path], base_path, verdicts))
             checked[output_path] = last
         self._checked = checked
@@ -158,14 +158,15 @@ class LinkChecker:
         return anchored, errors
 
 
-def check_links(pages: dict[str, PageLinks], static_files: frozenset[str], sources: dict[str, LinkSource],
-                base_path: str) -> list[SiteError]:
-    """Return an error for every internal link that leads nowhere (a one-off check)."""
-    return LinkChecker().check(pages, static_files, sources, base_path)
-
-
 # A root-relative link with no query, escapes, dot segments or doubled slashes.
 _PLAIN_ROOT_LINK = re.compile(r"^/(?!/)(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9]+)?/?)*(?:#[^\s%]*)?$")
+
+
+def _still_holds(last: tuple | None, links: PageLinks, pages: dict[str, PageLinks]) -> bool:
+    """Tell whether a page's last verdict stands: same links, same ids on the pages it links to by anchor."""
+    if last is None or last[2]:  # a page with dead links is judged again: its errors name lines an edit may move
+        return False
+    return last[0] == links and all(pages[t].ids is ids or pages[t].ids == ids for t, ids in last[1].items() if t in pages)
 
 
 def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str],

@@ -216,6 +216,7 @@ class SiteBuilder:
         self._validated = ArticleMemo()
         self._links = LinkChecker()
         self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
+        self._cards_by_edition: dict[str, tuple[tuple, dict[str, bytes]]] = {}  # prefix -> (what they show, the files)
         self._cache_outdated = False  # whether anything was rendered since the cache was read
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
@@ -416,15 +417,26 @@ class SiteBuilder:
                           body.html if body and kind == "article" else "")
 
     def _derived_files(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, bytes]:
-        """Return the feed, sitemap, robots.txt, redirects and social cards."""
+        """Return the feed and the social cards of one edition."""
         site = context.site
         bodies = {a.slug: records[f"{site.prefix}articles/{a.slug}/index.html"].body_html for a in site.articles}
         files = {f"{site.prefix}feed.xml": render_atom_feed(site, bodies, context.updated)}
         if self.options.social_cards:
+            files.update(self._card_files(site))
+        return files
+
+    def _card_files(self, site: Site) -> dict[str, bytes]:
+        """Return the social card of every page, drawing those not drawn before."""
+        # What `social_cards` reads: most edits change none of it, and then nothing is looked up again.
+        figures = site.datasets.get("key_figures")
+        key = (site.config.title, site.home.title if site.home else None, figures.digest if figures else None,
+               tuple((a.url, a.title) for a in site.articles))
+        if site.prefix not in self._cards_by_edition or self._cards_by_edition[site.prefix][0] != key:
             cards = social_cards(site)
             self._cache_outdated |= self.cards.draw(list(cards.values()), self.options.jobs) > 0
-            files.update({card_path(url).lstrip("/"): self.cards.png(card) for url, card in cards.items()})
-        return files
+            self._cards_by_edition[site.prefix] = (key, {card_path(url).lstrip("/"): self.cards.png(card)
+                                                         for url, card in cards.items()})
+        return self._cards_by_edition[site.prefix][1]
 
     def _start_search(self, records: dict[str, PageRecord], site: Site) -> Callable[[], tuple[str, dict[str, bytes]]]:
         """Start indexing the article pages, unless they are unchanged since the last index; return its result's getter."""
