@@ -2,7 +2,7 @@
 
 Input: a command line. Output: a `Run` with its wall time and the peak, over the run,
 of the summed resident set size of the process and all its descendants, read from
-/proc every 20 ms, and the peak of their summed proportional set size (PSS). A forked
+/proc every 20 ms, and the peak of their summed proportional set size (PSS), every 200 ms. A forked
 worker's RSS counts every page it still shares with its parent, so the RSS sum counts
 the parent's memory once per worker; PSS splits each shared page among its sharers,
 so the PSS sum is the memory the build really holds. `ru_maxrss` would be simpler but is the peak of one process only,
@@ -24,6 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.02
+# Reading PSS makes the kernel walk every page table of the process: at every sample it
+# took a third of a core from the build being measured. Memory peaks last seconds, so
+# one sample in ten is enough for it.
+PSS_EVERY = 10
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -92,6 +96,7 @@ class TreeSampler:
         self.foreign: set[int] = set()  # later pids found not to be ours: skip them
         self.peak = 0
         self.peak_pss = 0
+        self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -118,7 +123,9 @@ class TreeSampler:
             elif parent is None or parent < self.root or parent in self.foreign:
                 self.foreign.add(pid)  # gone, or its parent is older than our root: not ours
         self.peak = max(self.peak, sum(resident_bytes(pid) for pid in self.tree))
-        self.peak_pss = max(self.peak_pss, sum(proportional_bytes(pid) for pid in self.tree))
+        self.samples += 1
+        if self.samples % PSS_EVERY == 1:
+            self.peak_pss = max(self.peak_pss, sum(proportional_bytes(pid) for pid in self.tree))
 
     def _run(self) -> None:
         while not self._stop.is_set():
