@@ -129,7 +129,7 @@ def format_builds(r: Results) -> list[str]:
         "",
         "Each build runs in a new process and includes interpreter start-up and imports; output and caches are "
         "deleted before each cold run. Memory is the peak of the summed RSS of the process and its children "
-        "(pool workers, Pagefind), sampled every 20 ms; a forked worker's RSS includes the pages it shares with its "
+        "(pool workers, Pagefind), sampled every 20 ms (PSS every 200 ms); a forked worker's RSS includes the pages it shares with its "
         "parent, so that sum counts them once per worker. PSS divides each shared page among the processes sharing it: "
         "its sum is the memory really in use. Article pages written: "
         + ", ".join(f"{name} {count:,}" for name, count in r.pages.items()) + ".",
