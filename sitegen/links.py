@@ -112,8 +112,9 @@ class LinkChecker:
 
     def __init__(self) -> None:
         self._files: tuple[frozenset[str], str] | None = None
-        # output path -> (its links, {page linked by anchor: that page's ids}, its errors)
-        self._checked: dict[str, tuple[PageLinks, dict[str, frozenset[str]], list[SiteError]]] = {}
+        self._ids: dict[str, frozenset[str]] = {}  # each page's ids at the last check
+        # output path -> (its links, the pages it links to by anchor, its errors)
+        self._checked: dict[str, tuple[PageLinks, frozenset[str], list[SiteError]]] = {}
 
     def check(self, pages: dict[str, PageLinks], static_files: frozenset[str], sources: dict[str, LinkSource],
               base_path: str) -> list[SiteError]:
@@ -122,10 +123,12 @@ class LinkChecker:
         if self._files != (files, base_path):
             self._files, self._checked = (files, base_path), {}
         verdicts: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # most links recur on many pages: judge each once
+        renamed = {path for path, links in pages.items() if self._ids.get(path) is not links.ids and self._ids.get(path) != links.ids}
+        self._ids = {path: links.ids for path, links in pages.items()}
         checked = {}
         for output_path, links in sorted(pages.items()):
             last = self._checked.get(output_path)
-            if not _still_holds(last, links, pages):
+            if not _still_holds(last, links, renamed):
                 last = (links, *self._check_page(output_path, links, pages, files, sources[output_path], base_path, verdicts))
             checked[output_path] = last
         self._checked = checked
@@ -134,9 +137,9 @@ class LinkChecker:
 
     @staticmethod
     def _check_page(output_path: str, links: PageLinks, pages: dict[str, PageLinks], files: frozenset[str],
-                    source: LinkSource, base_path: str, verdicts: dict) -> tuple[dict[str, frozenset[str]], list[SiteError]]:
+                    source: LinkSource, base_path: str, verdicts: dict) -> tuple[frozenset[str], list[SiteError]]:
         errors = []
-        anchored: dict[str, frozenset[str]] = {}
+        anchored: set[str] = set()
         page_url = base_path + output_url(output_path)[1:]
         for href in links.hrefs:
             if href.startswith("#"):  # the commonest link, to a heading of the same page
@@ -150,23 +153,23 @@ class LinkChecker:
                 verdicts[key] = link_problem(page_url, href, pages, files, base_path)
             problem, target = verdicts[key]
             if target is not None:
-                anchored[target] = pages[target].ids
+                anchored.add(target)
             if problem:
                 written = href[len(base_path) - 1:] if href.startswith(base_path) and base_path != "/" else href
                 path, line = source.locate(written)
                 errors.append(SiteError(path, line, problem, "check the address; article pages are /articles/<file name>/"))
-        return anchored, errors
+        return frozenset(anchored), errors
 
 
 # A root-relative link with no query, escapes, dot segments or doubled slashes.
 _PLAIN_ROOT_LINK = re.compile(r"^/(?!/)(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9]+)?/?)*(?:#[^\s%]*)?$")
 
 
-def _still_holds(last: tuple | None, links: PageLinks, pages: dict[str, PageLinks]) -> bool:
-    """Tell whether a page's last verdict stands: same links, same ids on the pages it links to by anchor."""
+def _still_holds(last: tuple | None, links: PageLinks, renamed: set[str]) -> bool:
+    """Tell whether a page's last verdict stands: same links, and no page it links to by anchor changed its ids."""
     if last is None or last[2]:  # a page with dead links is judged again: its errors name lines an edit may move
         return False
-    return last[0] == links and all(pages[t].ids is ids or pages[t].ids == ids for t, ids in last[1].items() if t in pages)
+    return last[0] == links and renamed.isdisjoint(last[1])
 
 
 def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str],
