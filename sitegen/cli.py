@@ -68,10 +68,11 @@ def command_build(args: argparse.Namespace) -> int:
     result = build_site(project, Path(args.output), options, TerminalProgress())
     print_warnings(result.warnings, project.root)
     if args.verbose:
-        for path in result.pages:
+        for path in result.written:
             print(f"wrote {Path(args.output) / path}", file=sys.stderr)
         elapsed = time.perf_counter() - started
-        print(f"built {len(result.pages)} pages in {elapsed:.2f} s", file=sys.stderr)
+        unchanged = len(result.pages) - len(result.written)
+        print(f"built {len(result.pages)} files in {elapsed:.2f} s ({unchanged} unchanged, not rewritten)", file=sys.stderr)
     return 0
 
 

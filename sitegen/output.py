@@ -126,8 +126,8 @@ def _remove_file(output: Path, relative: str) -> None:
         folder.rmdir()
 
 
-def sync_site(output: Path, files: dict[str, bytes], manifest: Path) -> None:
-    """Rewrite only the files that changed since the build in manifest; else write the whole site."""
+def sync_site(output: Path, files: dict[str, bytes], manifest: Path) -> list[str]:
+    """Rewrite only the files that changed since the build in manifest, else write the whole site; return what was written."""
     output = output.resolve()
     digests = {relative: hashlib.sha256(content).hexdigest() for relative, content in files.items()}
     recorded = _read_manifest(manifest, output)
@@ -137,7 +137,7 @@ def sync_site(output: Path, files: dict[str, bytes], manifest: Path) -> None:
     if not untouched:
         write_site(output, files)
         _save_manifest(manifest, output, digests)
-        return
+        return list(files)
     previous = {path: digest for path, (digest, _) in recorded.items()}
     changed = [path for path, digest in digests.items() if previous.get(path) != digest]
     removed = sorted(recorded.keys() - files.keys())
@@ -147,3 +147,4 @@ def sync_site(output: Path, files: dict[str, bytes], manifest: Path) -> None:
         _replace_file(output / path, files[path])
     if changed or removed:
         _save_manifest(manifest, output, digests)
+    return changed

@@ -102,6 +102,7 @@ class BuildResult:
     pages: dict[str, bytes]
     rendered: list[str] = field(default_factory=list)
     warnings: list[SiteError] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # output files whose bytes were written
 
 
 def _digest(payload) -> str:
@@ -464,9 +465,10 @@ def build_site(project: Project, output: Path, options: BuildOptions,
     finally:
         builder.save_cache()  # pages that did render are worth keeping even when others failed
     if options.use_cache:
-        sync_site(output, result.pages, output_manifest_file(project.root))
+        result.written = sync_site(output, result.pages, output_manifest_file(project.root))
     else:
         write_site(output, result.pages)
+        result.written = list(result.pages)
     return result
 
 

@@ -111,3 +111,17 @@ def test_new_refuses_a_title_without_letters_or_digits(make_site, capsys):
     err = capsys.readouterr().err
     assert code == 1, err
     assert err.startswith("content/articles: cannot make a file name from the title '!!!'\n"), err
+
+
+def test_verbose_build_lists_only_the_files_it_wrote(make_site, build, capsys):
+    root = make_site()
+    assert build(root, "--verbose") == 0
+    first = capsys.readouterr().err
+    assert "wrote " in first and re.search(r"built \d+ files in .* \(0 unchanged", first)
+
+    assert build(root, "--verbose") == 0
+
+    again = capsys.readouterr().err
+    assert "wrote " not in again
+    total = int(re.search(r"built (\d+) files", again).group(1))
+    assert f"({total} unchanged, not rewritten)" in again
