@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import SiteError
@@ -102,6 +103,14 @@ def resolve_target(href_path: str, files: frozenset[str]) -> str | None:
     return None
 
 
+class _Verdict(NamedTuple):
+    """What the last check found on one page, and what that finding depends on."""
+
+    links: PageLinks
+    anchored: frozenset[str]  # the pages it links to by anchor
+    errors: list[SiteError]
+
+
 class LinkChecker:
     """Checks every internal link, remembering each page's verdict between builds.
 
@@ -113,8 +122,7 @@ class LinkChecker:
     def __init__(self) -> None:
         self._files: tuple[frozenset[str], str] | None = None
         self._ids: dict[str, frozenset[str]] = {}  # each page's ids at the last check
-        # output path -> (its links, the pages it links to by anchor, its errors)
-        self._checked: dict[str, tuple[PageLinks, frozenset[str], list[SiteError]]] = {}
+        self._checked: dict[str, _Verdict] = {}  # output path -> its last verdict
 
     def check(self, pages: dict[str, PageLinks], static_files: frozenset[str], sources: dict[str, LinkSource],
               base_path: str) -> list[SiteError]:
@@ -129,11 +137,11 @@ class LinkChecker:
         for output_path, links in sorted(pages.items()):
             last = self._checked.get(output_path)
             if not _still_holds(last, links, renamed):
-                last = (links, *self._check_page(output_path, links, pages, files, sources[output_path], base_path, verdicts))
+                last = _Verdict(links, *self._check_page(output_path, links, pages, files, sources[output_path], base_path, verdicts))
             checked[output_path] = last
         self._checked = checked
         # A link in site.yaml or a template is on every page: report it once.
-        return list(dict.fromkeys(error for _links, _targets, errors in checked.values() for error in errors))
+        return list(dict.fromkeys(error for verdict in checked.values() for error in verdict.errors))
 
     @staticmethod
     def _check_page(output_path: str, links: PageLinks, pages: dict[str, PageLinks], files: frozenset[str],
@@ -165,11 +173,11 @@ class LinkChecker:
 _PLAIN_ROOT_LINK = re.compile(r"^/(?!/)(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9]+)?/?)*(?:#[^\s%]*)?$")
 
 
-def _still_holds(last: tuple | None, links: PageLinks, renamed: set[str]) -> bool:
+def _still_holds(last: _Verdict | None, links: PageLinks, renamed: set[str]) -> bool:
     """Tell whether a page's last verdict stands: same links, and no page it links to by anchor changed its ids."""
-    if last is None or last[2]:  # a page with dead links is judged again: its errors name lines an edit may move
+    if last is None or last.errors:  # a page with dead links is judged again: its errors name lines an edit may move
         return False
-    return last[0] == links and renamed.isdisjoint(last[1])
+    return last.links == links and renamed.isdisjoint(last.anchored)
 
 
 def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str],

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .charts import CHART_KEYS, CHART_KINDS, REQUIRED_CHART_KEYS, ChartSpec, Dataset
 from .content import LineDict, LineList, RawContent, RawData, RawDocument, RawEdition, parse_yaml
@@ -226,6 +227,16 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
     return article if len(errors) == count else None
 
 
+class _Validated(NamedTuple):
+    """One remembered result of validate_article, with what it was computed from."""
+
+    raw: RawDocument  # kept alive, so its id cannot be reused by a new document
+    inputs: tuple
+    original: Article | None  # kept alive for the same reason: its id is in inputs
+    article: Article | None
+    errors: list[SiteError]
+
+
 class ArticleMemo:
     """Validated articles of the last build, reused for the documents that did not change.
 
@@ -236,8 +247,8 @@ class ArticleMemo:
     """
 
     def __init__(self) -> None:
-        self._last: dict[int, tuple] = {}
-        self._current: dict[int, tuple] = {}
+        self._last: dict[int, _Validated] = {}
+        self._current: dict[int, _Validated] = {}
         self._datasets: Mapping[str, Dataset] | None = None
         self._datasets_key: tuple = ()
 
@@ -248,14 +259,14 @@ class ArticleMemo:
         if datasets is not self._datasets:  # one datasets mapping serves every article of an edition
             self._datasets, self._datasets_key = datasets, tuple((name, d.digest) for name, d in datasets.items())
         inputs = (self._datasets_key, broken, id(original), original_keys, prefix)
-        # The entry keeps raw and original alive, so their ids cannot be reused by new objects.
         kept = self._last.get(id(raw))
-        if kept is None or kept[0] is not raw or kept[1] != inputs:
+        if kept is None or kept.raw is not raw or kept.inputs != inputs:
             found: list[SiteError] = []
-            kept = (raw, inputs, original, validate_article(raw, datasets, found, broken, original, original_keys, prefix), found)
+            article = validate_article(raw, datasets, found, broken, original, original_keys, prefix)
+            kept = _Validated(raw, inputs, original, article, found)
         self._current[id(raw)] = kept
-        errors.extend(kept[4])
-        return kept[3]
+        errors.extend(kept.errors)
+        return kept.article
 
     def finish(self) -> None:
         """Forget the documents this build did not use."""
