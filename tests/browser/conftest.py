@@ -183,7 +183,12 @@ class Tab:
             self.log.foreign_requests.append(request.url)
 
     def on_request_failed(self, request: Request) -> None:
-        self.log_of_request.get(request, self.log).failed_requests.append(f"{request.url}: {request.failure}")
+        # ERR_ABORTED is the browser cancelling a request, as the next navigation does with
+        # the last page's favicon; Playwright may report that request's start only after the
+        # navigation began, so it cannot always be charged to the right visit. A file the
+        # server lacks still fails as HTTP 404 (on_response), and a refused connection as itself.
+        if request.failure != "net::ERR_ABORTED":
+            self.log_of_request.get(request, self.log).failed_requests.append(f"{request.url}: {request.failure}")
 
     def on_response(self, response: Response) -> None:
         if response.status >= 400:
