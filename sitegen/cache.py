@@ -32,7 +32,7 @@ class CacheContents:
     records: dict = field(default_factory=dict)
     chart_svgs: dict = field(default_factory=dict)
     card_pngs: dict = field(default_factory=dict)
-    search: tuple | None = None
+    search: dict = field(default_factory=dict)  # search shard key -> its Pagefind bundle
     parsed_yaml: dict = field(default_factory=dict)  # see content.ParsedYaml
 
 

@@ -45,7 +45,7 @@ from .render import (
     render_home,
     render_listing,
 )
-from .search import SearchIndexing
+from .search import Bundle, SearchIndexing, searchable, shard_key, shards
 from .validate import ArticleMemo, validate_site
 
 SITE_DIGEST = "site"
@@ -221,10 +221,10 @@ class SiteBuilder:
         self._cache_outdated = False  # whether anything was rendered since the cache was read
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
-        self._search: dict[str, tuple[str, tuple[str, dict[str, bytes]]]] = {}  # language -> (key, bundle)
+        self._search: dict[str, Bundle] = {}  # search shard key -> its Pagefind bundle
         if options.use_cache:
             cached = load_cache(project.root)
-            self.records, self._search = cached.records, cached.search or {}
+            self.records, self._search = cached.records, cached.search
             self.charts.svg_by_key, self.cards.png_by_key = cached.chart_svgs, cached.card_pngs
             PARSED_YAML.remember(cached.parsed_yaml)
 
@@ -288,15 +288,19 @@ class SiteBuilder:
                         for r, (c, _) in zip(by_edition, editions, strict=True)]
             for edition_records, (context, _current) in zip(by_edition, editions, strict=True):
                 files.update(self._derived_files(context, edition_records))  # while Pagefind indexes
+            used_shards: dict[str, Bundle] = {}
             for search, (context, current) in zip(searches, editions, strict=True):
-                bundle = None
-                if search is not None:
-                    bundle, search_files = search()
+                bundles = search() if search is not None else {}
+                used_shards.update(bundles)
+                for _folder, search_files in bundles.values():
                     files.update(search_files)
-                current["search"] = bundle or ""
-                more, failed = self._render_pages(renderer, replace(context, search_bundle=bundle), current, result, ("search",))
+                folders = tuple(folder for folder, _files in bundles.values())
+                current["search"] = " ".join(folders)
+                more, failed = self._render_pages(renderer, replace(context, search_bundles=folders), current, result, ("search",))
                 records.update(more)
                 errors.extend(failed)
+            if self.options.search_index:
+                self._search = used_shards  # bundles of shards that no longer exist are not kept
         if not errors:
             errors = self._links.check(
                 {path: r.links for path, r in records.items()},
@@ -439,22 +443,23 @@ class SiteBuilder:
                                                          for url, card in cards.items()})
         return self._cards_by_edition[site.prefix][1]
 
-    def _start_search(self, records: dict[str, PageRecord], site: Site) -> Callable[[], tuple[str, dict[str, bytes]]]:
-        """Start indexing the article pages, unless they are unchanged since the last index; return its result's getter."""
-        pages = {path: r.html for path, r in records.items() if path.startswith(f"{site.prefix}articles/")}
-        key = _digest([site.config.base_path, site.language, {p: hashlib.sha256(h).hexdigest() for p, h in pages.items()}])
-        cached = self._search.get(site.language)
-        if cached is not None and cached[0] == key:
-            return lambda: cached[1]
-        indexing = SearchIndexing(pages, site.config.base_path, site.language)
+    def _start_search(self, records: dict[str, PageRecord], site: Site) -> Callable[[], dict[str, Bundle]]:
+        """Start indexing the shards of article pages that changed since they were last indexed.
 
-        def finish() -> tuple[str, dict[str, bytes]]:
-            self._search[site.language] = (key, indexing.result())
-            self._cache_outdated = True
-            return self._search[site.language][1]
+        Return the getter of every shard's bundle, by shard key, in shard order.
+        """
+        pages = searchable({path: r.html for path, r in records.items() if path.startswith(f"{site.prefix}articles/")})
+        by_key = {shard_key(shard, site.config.base_path, site.language): shard for shard in shards(pages)}
+        missing = {key: shard for key, shard in by_key.items() if key not in self._search}
+        indexing = SearchIndexing(list(missing.values()), site.config.base_path, site.language) if missing else None
+
+        def finish() -> dict[str, Bundle]:
+            if indexing is not None:
+                self._search.update(zip(missing, indexing.result(), strict=True))
+                self._cache_outdated = True
+            return {key: self._search[key] for key in by_key}
 
         return finish
-
 
 def build_site(project: Project, output: Path, options: BuildOptions,
                progress: ProgressReport | None = None) -> BuildResult:

@@ -150,7 +150,7 @@ class BuildContext:
     updated: Mapping[str, dt.date]  # article slug -> last updated
     history: History
     publication: Publication  # every edition, for links between translations
-    search_bundle: str | None = None
+    search_bundles: tuple[str, ...] = ()  # Pagefind bundle folders: the first is loaded, the others merged into it
 
     def last_updated(self, article: Article) -> dt.date:
         """Return when an article last changed: front matter, else git, else its date."""
@@ -263,7 +263,7 @@ def base_context(context: BuildContext, page_id: str, data: DataAccess, meta: Pa
         "alternates": context.alternates(page_id),
         "meta": meta,
         "last_updated": context.last_updated,
-        "search_bundle": context.search_bundle,
+        "search_bundles": context.search_bundles,
     }
 
 

@@ -1,11 +1,17 @@
-"""Full-text search for a static host: a Pagefind index built from the rendered pages.
+"""Full-text search for a static host: Pagefind indexes built from the rendered pages.
 
-Input: the rendered HTML pages of one edition. Output: the files of a Pagefind bundle,
-placed under a folder named by a hash of the bundle (`static/pagefind.<hash>/`), so hosts
+Input: the rendered HTML pages of one edition. Output: one or more Pagefind bundles,
+each in a folder named by a hash of its files (`static/pagefind.<hash>/`), so hosts
 cache it for a year like every other fingerprinted asset, and every rebuilt index gets a
 new address. Only the part of a page marked `data-pagefind-body` is indexed, so
 navigation and footers do not pollute results. Pagefind is the binary that the
 pagefind-bin package ships; it needs no network.
+
+A large edition is indexed in shards of PAGES_PER_SHARD pages, one Pagefind process at
+a time: Pagefind holds about 270 KB per page while it indexes (2.3 GB for 10,000
+articles in one run), and a shard bounds that. The search page loads the first bundle
+and merges the others into it (Pagefind's `mergeIndex`), so a reader searches them all
+at once. A site of up to PAGES_PER_SHARD articles has a single bundle.
 """
 
 from __future__ import annotations
@@ -13,56 +19,91 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 BUNDLE_PREFIX = "pagefind"
+PAGES_PER_SHARD = 1000
 # Pagefind also ships ready-made UIs; our page has its own small script, so they are left out.
+# One Pagefind process at a time, whichever edition it indexes: the memory bound is per process.
+_ONE_PAGEFIND_AT_A_TIME = threading.Lock()
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
+Bundle = tuple[str, dict[str, bytes]]  # (its folder in the site, {output path: bytes})
+
+
+def searchable(pages: dict[str, bytes]) -> dict[str, bytes]:
+    """Return the pages that have a part marked for the index."""
+    return {path: html for path, html in pages.items() if path.endswith(".html") and b"data-pagefind-body" in html}
+
+
+def shards(pages: dict[str, bytes], size: int | None = None) -> list[dict[str, bytes]]:
+    """Split pages, in path order, into groups of at most `size` (a page stays in its shard while others come and go)."""
+    size = size or PAGES_PER_SHARD
+    ordered = sorted(pages)
+    # An edition with nothing to index still gets an (empty) bundle: its search page works and finds nothing.
+    return [{path: pages[path] for path in ordered[start:start + size]} for start in range(0, len(ordered), size)] or [{}]
+
+
+def shard_key(pages: dict[str, bytes], base_path: str, language: str) -> str:
+    """Return a hash of everything a shard's bundle is made from."""
+    digest = hashlib.sha256(f"{base_path}\0{language}".encode())
+    for path in sorted(pages):
+        digest.update(b"\0" + path.encode() + b"\0" + hashlib.sha256(pages[path]).digest())
+    return digest.hexdigest()
+
 
 class SearchIndexing:
-    """One Pagefind run: started on the pages at once, its bundle collected by `result()`.
+    """Pagefind runs over some shards, one after another in the background; `result()` collects the bundles.
 
     Pagefind works mostly on one core in its own process, so the build draws social
     cards on the other cores while it indexes.
     """
 
-    def __init__(self, pages: dict[str, bytes], base_path: str, language: str) -> None:
-        from pagefind_bin import get_executable
+    def __init__(self, shards_to_index: list[dict[str, bytes]], base_path: str, language: str) -> None:
+        self._bundles: list[Bundle | None] = [None] * len(shards_to_index)
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._index_all, args=(shards_to_index, base_path, language),
+                                        name="pagefind", daemon=True)
+        self._thread.start()
 
-        self._folder = tempfile.TemporaryDirectory(prefix="sitegen-search-")
-        site, self._bundle = Path(self._folder.name) / "site", Path(self._folder.name) / "bundle"
+    def _index_all(self, shards_to_index: list[dict[str, bytes]], base_path: str, language: str) -> None:
+        try:
+            for number, pages in enumerate(shards_to_index):
+                self._bundles[number] = index_shard(pages, base_path, language)
+        except BaseException as failure:  # handed to the caller of result()
+            self._failure = failure
+
+    def result(self) -> list[Bundle]:
+        """Wait for every shard; return their bundles, in the order the shards were given."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        return list(self._bundles)
+
+
+def index_shard(pages: dict[str, bytes], base_path: str, language: str) -> Bundle:
+    """Run Pagefind over one shard of pages; return its bundle."""
+    from pagefind_bin import get_executable
+
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
+        site, bundle = Path(folder) / "site", Path(folder) / "bundle"
+        site.mkdir()
         for path, html in pages.items():
-            if path.endswith(".html") and b"data-pagefind-body" in html:
-                # Pages sit under the base path so that result URLs carry it too.
-                target = site / base_path.strip("/") / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(html)
-        site.mkdir(exist_ok=True)
+            # Pages sit under the base path so that result URLs carry it too.
+            target = site / base_path.strip("/") / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html)
         # The command line rather than Pagefind's Python service: the process has written
         # every file when it exits (the service answered before its files were complete).
-        self._process = subprocess.Popen(
-            [str(get_executable()), "--site", str(site), "--output-path", str(self._bundle),
-             "--force-language", language, "--silent"],
-            stdout=subprocess.DEVNULL,
-        )
-
-    def result(self) -> tuple[str, dict[str, bytes]]:
-        """Wait for Pagefind; return (bundle folder, {output path: bytes})."""
-        try:
-            if self._process.wait() != 0:
-                raise subprocess.CalledProcessError(self._process.returncode, self._process.args)
-            files = {
-                p.relative_to(self._bundle).as_posix(): p.read_bytes()
-                for p in sorted(self._bundle.rglob("*"))
-                if p.is_file() and p.name not in UNUSED_FILES
-            }
-        finally:
-            self._folder.cleanup()
-        digest = hashlib.sha256()
-        for name in sorted(files):
-            digest.update(name.encode() + b"\0" + files[name])
-        folder = f"static/{BUNDLE_PREFIX}.{digest.hexdigest()[:10]}"
-        return folder, {f"{folder}/{name}": content for name, content in sorted(files.items())}
-
+        with _ONE_PAGEFIND_AT_A_TIME:
+            subprocess.run([str(get_executable()), "--site", str(site), "--output-path", str(bundle),
+                            "--force-language", language, "--silent"], stdout=subprocess.DEVNULL, check=True)
+        files = {p.relative_to(bundle).as_posix(): p.read_bytes()
+                 for p in sorted(bundle.rglob("*")) if p.is_file() and p.name not in UNUSED_FILES}
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name])
+    folder_name = f"static/{BUNDLE_PREFIX}.{digest.hexdigest()[:10]}"
+    return folder_name, {f"{folder_name}/{name}": content for name, content in sorted(files.items())}

@@ -141,12 +141,36 @@ def test_search_index_is_fingerprinted_and_finds_a_word_from_an_article(make_sit
     bundles = {path.split("/")[1] for path in pages if path.startswith("static/pagefind.")}
     assert len(bundles) == 1 and re.fullmatch(r"pagefind\.[0-9a-f]{10}", bundles.pop())
     search_page = pages["search/index.html"].decode()
-    assert re.search(r'data-bundle="/static/pagefind\.[0-9a-f]{10}/"', search_page)
+    assert re.search(r'data-bundles="/static/pagefind\.[0-9a-f]{10}/"', search_page)
     # Pagefind stores each page's words in a fragment: the article's word is in the index.
     import gzip
 
     fragments = [gzip.decompress(body) for path, body in pages.items() if path.endswith(".pf_fragment")]
     assert any(b"zeppelin" in fragment for fragment in fragments)
+
+
+def test_a_large_edition_is_indexed_in_shards_and_an_edit_reindexes_only_its_shard(make_site, monkeypatch):
+    # Three articles in shards of two: two Pagefind bundles, each bounded in memory while it indexes.
+    monkeypatch.setattr("sitegen.search.PAGES_PER_SHARD", 2)
+    third = "---\ntitle: Third article\nsummary: s\ndate: 2024-01-04\n---\n## Notes\n\nThe {word} lands.\n"
+    root = make_site({"content/articles/third.md": third.format(word="zeppelin")})
+    builder = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions())
+    pages = builder.build().pages
+
+    folders = re.search(r'data-bundles="([^"]+)"', pages["search/index.html"].decode()).group(1).split(" ")
+    assert len(folders) == 2 and all(re.fullmatch(r"/static/pagefind\.[0-9a-f]{10}/", f) for f in folders), folders
+    for folder in folders:
+        assert f"{folder.lstrip('/')}pagefind-entry.json" in pages, folder
+    # The shards hold the articles in path order: first and second, then third.
+    import gzip
+
+    last_shard = [gzip.decompress(body) for path, body in pages.items()
+                  if path.startswith(folders[1].lstrip("/")) and path.endswith(".pf_fragment")]
+    assert len(last_shard) == 1 and b"zeppelin" in last_shard[0]
+
+    (root / "content/articles/third.md").write_text(third.format(word="airship"), encoding="utf-8")
+    again = re.search(r'data-bundles="([^"]+)"', builder.build().pages["search/index.html"].decode()).group(1).split(" ")
+    assert again[0] == folders[0] and again[1] != folders[1]
 
 
 def test_netlify_serves_a_strict_policy_and_caches_only_fingerprinted_files_for_a_year():

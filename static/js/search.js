@@ -1,13 +1,22 @@
 // Search, as a progressive enhancement: without JavaScript the page lists every article.
-// Loads the Pagefind bundle named in the form's data-bundle attribute (fingerprinted),
-// runs the query from the box or from ?q=, and lists results with their excerpts.
+// Loads the Pagefind bundles named in the form's data-bundles attribute (fingerprinted;
+// a large site is indexed in several, merged here into one search), runs the query from
+// the box or from ?q=, and lists results with their excerpts.
 const form = document.querySelector(".search-form");
 const box = document.getElementById("search-query");
 const results = document.getElementById("search-results");
 let pagefind;
 
+async function loadIndex([first, ...others]) {
+  const index = await import(first + "pagefind.js");
+  for (const other of others) {
+    await index.mergeIndex(other);
+  }
+  return index;
+}
+
 async function search(query) {
-  pagefind ??= await import(form.dataset.bundle + "pagefind.js");
+  pagefind ??= await loadIndex(form.dataset.bundles.split(" "));
   const found = await pagefind.search(query);
   const pages = await Promise.all(found.results.slice(0, 20).map((result) => result.data()));
   results.replaceChildren();

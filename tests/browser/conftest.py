@@ -28,6 +28,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, Request, Response, sync_playwright
 
+import sitegen.search
 from sitegen.cli import main as sitegen_main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,6 +45,7 @@ SERVER_SCRIPT = REPO / "audit" / "serve.py"
 LOCAL_HOST = "127.0.0.1"
 SERVER_START_TIMEOUT = 10.0
 ACTION_TIMEOUT_MS = 10_000
+SEARCH_SHARD_SIZE = 3
 
 
 @dataclass
@@ -72,7 +74,13 @@ class PageLog:
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the repository's content once into a temporary folder and return it."""
     output = tmp_path_factory.mktemp("browser") / "site"
-    code = sitegen_main(["build", "--content", str(REPO / "content"), "--output", str(output)])
+    # Search indexes in shards of a few articles, so that every search test also merges
+    # several Pagefind bundles, as the search of a site with thousands of articles does.
+    shard_size, sitegen.search.PAGES_PER_SHARD = sitegen.search.PAGES_PER_SHARD, SEARCH_SHARD_SIZE
+    try:
+        code = sitegen_main(["build", "--content", str(REPO / "content"), "--output", str(output)])
+    finally:
+        sitegen.search.PAGES_PER_SHARD = shard_size
     assert code == 0, f"building the site from {REPO / 'content'} failed with exit code {code} (see captured stderr)"
     return output
 

@@ -33,3 +33,18 @@ def test_search_page_lists_every_article_without_javascript(visit):
     page, _ = visit("/search/", java_script_enabled=False)
     expect(page.get_by_role("search")).to_be_hidden()
     expect(page.locator(".search-fallback .article-list li").first).to_be_visible()
+
+
+def test_search_finds_articles_in_every_shard_of_the_index(visit, served_site):
+    # The browser suite's site is indexed in shards of a few articles (see conftest.py).
+    search_page = (served_site / "search/index.html").read_text(encoding="utf-8")
+    assert len(re.search(r'data-bundles="([^"]+)"', search_page).group(1).split()) > 1
+    articles = sorted((served_site / "articles").glob("*/index.html"))
+    page, log = visit("/search/")
+    box = page.get_by_role("searchbox", name="Words to look for")
+    box.fill("Binance")
+    box.press("Enter")
+    # Every article names Binance, so every shard contributes its articles.
+    expect(page.locator("#search-results li a")).to_have_count(len(articles))
+    assert log.console_errors == [], log.console_errors
+    assert log.failed_requests == [], log.failed_requests
