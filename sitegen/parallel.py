@@ -1,17 +1,27 @@
-"""Use every core: map a function over items in forked worker processes.
+"""Use every core: map a function over items in worker processes.
 
 Input: a function, the state it needs, and the items. Output: the results, in order.
-Workers are forked after the state is built, so they inherit it instead of receiving
-it through a pipe; only the items and the results travel. With one core, or few items,
-it runs in this process: forking costs more than it saves.
+Two kinds of worker:
+- `parallel_map` forks workers after the state is built, so they inherit it instead of
+  receiving it through a pipe; only the items and the results travel. For work that
+  needs the build's state (rendering pages).
+- `fresh_process_map` starts new interpreters (`python -m sitegen.parallel`) that hold
+  only what the function's module imports. For self-contained work (drawing social
+  cards) late in a build: a worker forked then would hold a copy of every page the build
+  has rendered, and the whole build's memory counts it once per worker.
+With one core, or few items, both run in this process: a worker costs more than it saves.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 MIN_ITEMS_PER_WORKER = 16
 _STATE: tuple[Callable, object] | None = None
@@ -47,6 +57,52 @@ def parallel_map(function: Callable, state, items: list, jobs: int) -> Iterator:
         _STATE = None
 
 
+def fresh_process_map(function: Callable, state, items: list, jobs: int) -> list:
+    """Return [function(state, item) for item in items], computed in up to `jobs` new interpreters.
+
+    The function, the state and the items travel pickled (a function by its module and
+    name), so the function must be importable at module level.
+    """
+    workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    if workers <= 1:
+        return [function(state, item) for item in items]
+    # The worker imports sitegen from where this copy of it lives, whatever the current folder.
+    package_parent = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
+    processes = []
+    for number in range(workers):
+        process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   env={**os.environ, "PYTHONPATH": path})
+        # Every worker reads all of its input before it writes anything, so this cannot deadlock.
+        with process.stdin:
+            pickle.dump((function, state, items[number::workers]), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        processes.append(process)
+    outcomes = []
+    for process in processes:
+        with process.stdout:
+            answer = process.stdout.read()
+        if process.wait() != 0 or not answer:
+            raise RuntimeError(f"a worker process ({process.args[-1]}) stopped with exit code {process.returncode}")
+        outcomes.append(pickle.loads(answer))
+    for failed, value in outcomes:
+        if failed:
+            raise value
+    results = [None] * len(items)
+    for number, (_failed, values) in enumerate(outcomes):
+        results[number::workers] = values
+    return results
+
+
+def _work_in_fresh_process() -> None:
+    """Be one worker of `fresh_process_map`: read (function, state, items), write (failed, results or error)."""
+    function, state, items = pickle.load(sys.stdin.buffer)
+    try:
+        outcome = (False, [function(state, item) for item in items])
+    except Exception as error:  # handed to the parent, which raises it there
+        outcome = (True, error)
+    pickle.dump(outcome, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def batched(items: Iterable, size: int) -> Iterator[list]:
     """Yield lists of up to size items."""
     batch = []
@@ -57,3 +113,7 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
             batch = []
     if batch:
         yield batch
+
+
+if __name__ == "__main__":
+    _work_in_fresh_process()
