@@ -1,13 +1,14 @@
 """The persistent build cache in .cache/: what the last build rendered, for the next.
 
 Input: the project and what a build produced (page records with the content hashes of
-their inputs, chart SVGs, social cards, the search bundle). Output: the same, read back
+their inputs, chart SVGs, social cards, the search bundles). Output: the same, read back
 by the next build, so an unchanged article, chart or card is not rendered again. Every
 entry is keyed by content hashes, so a stale entry is never used, only replaced. The
-file's name carries a fingerprint of sitegen's code and its libraries: new code starts
-from an empty cache. The folder also holds the output manifest (`output.sync_site`), a
-record of files on disk that any code version may trust. The folder is safe to delete;
-`build --no-cache` ignores it.
+records are small: the pages, cards and search files they name are in the file store,
+.cache/store/ (see store.py). The records file's name carries a fingerprint of sitegen's
+code and its libraries: new code starts from an empty cache. The folder also holds the
+output manifest (`output.sync_site`), a record of files on disk that any code version
+may trust. The folder is safe to delete; `build --no-cache` ignores it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from .store import FileStore
+
 CACHE_FOLDER = ".cache"
 LIBRARIES = ("Markdown", "Jinja2", "PyYAML", "altair", "vl-convert-python", "pillow", "font-source-sans-pro", "pagefind")
 
@@ -29,11 +32,29 @@ LIBRARIES = ("Markdown", "Jinja2", "PyYAML", "altair", "vl-convert-python", "pil
 class CacheContents:
     """What one build leaves for the next."""
 
-    records: dict = field(default_factory=dict)
+    records: dict = field(default_factory=dict)  # output path -> pipeline.PageRecord
     chart_svgs: dict = field(default_factory=dict)
-    card_pngs: dict = field(default_factory=dict)
-    search: dict = field(default_factory=dict)  # search shard key -> its Pagefind bundle
+    card_digests: dict = field(default_factory=dict)  # card key -> digest of its PNG in the store
+    search: dict = field(default_factory=dict)  # search shard key -> its Pagefind bundle (digests in the store)
     parsed_yaml: dict = field(default_factory=dict)  # see content.ParsedYaml
+
+    def stored_digests(self) -> set[str]:
+        """Return the digest of every file in the store these contents name."""
+        digests = set(self.card_digests.values())
+        for record in self.records.values():
+            digests.update((record.html_digest, record.body_digest))
+        for _folder, files in self.search.values():
+            digests.update(files.values())
+        digests.discard("")  # a page without a body of its own
+        return digests
+
+    def without_missing_files(self, store: FileStore) -> CacheContents:
+        """Drop the entries whose files are gone from the store (part of .cache/ was deleted)."""
+        self.records = {p: r for p, r in self.records.items()
+                        if store.has(r.html_digest) and (not r.body_digest or store.has(r.body_digest))}
+        self.card_digests = {key: digest for key, digest in self.card_digests.items() if store.has(digest)}
+        self.search = {key: bundle for key, bundle in self.search.items() if all(map(store.has, bundle[1].values()))}
+        return self
 
 
 def code_fingerprint() -> str:
@@ -54,13 +75,18 @@ def cache_file(root: Path) -> Path:
     return root / CACHE_FOLDER / f"build-{code_fingerprint()}.pickle"
 
 
+def store_folder(root: Path) -> Path:
+    """Return where the cache keeps the files it names (pages, cards, search files)."""
+    return root / CACHE_FOLDER / "store"
+
+
 def output_manifest_file(root: Path) -> Path:
     """Return where the record of what the last build wrote to the output folder lives."""
     return root / CACHE_FOLDER / "output-manifest.json"
 
 
-def load_cache(root: Path) -> CacheContents:
-    """Return the cached contents, or empty ones when there is no usable cache."""
+def load_cache(root: Path, store: FileStore) -> CacheContents:
+    """Return the cached contents whose files are in the store, or empty ones when there is no usable cache."""
     path = cache_file(root)
     try:
         with path.open("rb") as stream:
@@ -69,7 +95,7 @@ def load_cache(root: Path) -> CacheContents:
         return CacheContents()
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return CacheContents()  # a damaged or foreign cache is only a missed speed-up
-    return contents if isinstance(contents, CacheContents) else CacheContents()
+    return contents.without_missing_files(store) if isinstance(contents, CacheContents) else CacheContents()
 
 
 def save_cache(root: Path, contents: CacheContents) -> None:

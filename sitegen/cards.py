@@ -13,8 +13,10 @@ import hashlib
 import io
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from .parallel import fresh_process_map
+from .store import FileStore
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
@@ -140,23 +142,29 @@ def draw_card(_state, card: CardText) -> bytes:
     return png.getvalue()
 
 
-class CardRenderer:
-    """Draw social cards, each distinct card once, on every core."""
+def _draw_into_store(store_folder: Path, card: CardText) -> str:
+    """Draw one card into the build's file store; return its digest (what a card worker runs)."""
+    return FileStore(store_folder).put(draw_card(None, card))
 
-    def __init__(self) -> None:
-        self.png_by_key: dict[str, bytes] = {}
+
+class CardRenderer:
+    """Draw social cards into the build's file store, each distinct card once, on every core."""
+
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
+        self.digest_by_key: dict[str, str] = {}  # card key -> digest of its PNG in the store
 
     def draw(self, cards: list[CardText], jobs: int) -> int:
         """Draw every card not drawn before; return how many were drawn."""
-        missing = list({card.key: card for card in cards if card.key not in self.png_by_key}.values())
+        missing = list({card.key: card for card in cards if card.key not in self.digest_by_key}.values())
         # Fresh interpreters rather than forked ones: cards are drawn late in a build, when a
         # forked worker would carry every rendered page along (see parallel.py).
-        for card, png in zip(missing, fresh_process_map(draw_card, None, missing, jobs), strict=True):
-            self.png_by_key[card.key] = png
+        drawn = fresh_process_map(_draw_into_store, self.store.folder, missing, jobs)
+        self.digest_by_key.update((card.key, digest) for card, digest in zip(missing, drawn, strict=True))
         return len(missing)
 
-    def png(self, card: CardText) -> bytes:
-        """Return a card drawn by `draw` (or draw it now)."""
-        if card.key not in self.png_by_key:
+    def digest(self, card: CardText) -> str:
+        """Return the store digest of a card drawn by `draw` (or draw it now)."""
+        if card.key not in self.digest_by_key:
             self.draw([card], jobs=1)
-        return self.png_by_key[card.key]
+        return self.digest_by_key[card.key]

@@ -15,6 +15,8 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
+from .parallel import fresh_process_map
+
 CHART_KINDS = ("bar", "line", "area", "point")
 CHART_KEYS = (
     "data", "kind", "x", "y", "color", "label", "title", "description", "source",
@@ -205,12 +207,29 @@ def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: s
     return "".join(parts)
 
 
+def _draw_svg(_state, chart: tuple[ChartSpec, Dataset, str]) -> str:
+    spec, dataset, language = chart
+    return render_svg(build_vegalite(spec, dataset), language)
+
+
 class ChartRenderer:
     """Render chart figures, each distinct chart once (cache keyed by spec and data)."""
 
     def __init__(self) -> None:
         self.svg_by_key: dict[str, str] = {}
         self.rendered = 0
+
+    def draw_missing(self, charts: list[tuple[ChartSpec, Dataset, str]], jobs: int) -> None:
+        """Render the SVG of every (spec, dataset, language) not drawn before, in fresh worker processes.
+
+        Altair and vl-convert's JavaScript engine take about 115 MB once loaded; in workers
+        of their own they leave the build, and the page workers forked from it, without them.
+        """
+        missing = {chart_key(spec, dataset, language): (spec, dataset, language) for spec, dataset, language in charts}
+        missing = {key: chart for key, chart in missing.items() if key not in self.svg_by_key}
+        svgs = fresh_process_map(_draw_svg, None, list(missing.values()), jobs, min_items_per_worker=1)
+        self.svg_by_key.update(zip(missing, svgs, strict=True))
+        self.rendered += len(missing)
 
     def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1,
                language: ChartLanguage = ChartLanguage()) -> str:

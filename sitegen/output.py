@@ -13,22 +13,36 @@ while syncing leaves files the manifest does not know, so the next build writes 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
+from .store import SiteFiles, file_digests
 
-def _write_files(root: Path, files: dict[str, bytes]) -> None:
-    for relative, content in files.items():
+
+def _write_files(root: Path, files: Mapping[str, bytes]) -> None:
+    made: set[Path] = set()
+    for relative in files:
         target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        _put_file(target, files, relative)
 
 
-def write_site(output: Path, files: dict[str, bytes]) -> None:
+def _put_file(target: Path, files: Mapping[str, bytes], relative: str) -> None:
+    # A file in the build's store is copied by the kernel, without passing through Python.
+    source = files.stored_at(relative) if isinstance(files, SiteFiles) else None
+    if source is not None:
+        shutil.copyfile(source, target)
+    else:
+        target.write_bytes(files[relative])
+
+
+def write_site(output: Path, files: Mapping[str, bytes]) -> None:
     """Write the whole site to a temporary folder, then swap it in for the old output."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -48,19 +62,20 @@ def write_site(output: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def _replace_file(target: Path, content: bytes) -> None:
+def _replace_file(target: Path, files: Mapping[str, bytes], relative: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(content)
+    _put_file(temporary, files, relative)
     os.replace(temporary, target)
 
 
-def update_site(output: Path, files: dict[str, bytes], previous: dict[str, bytes]) -> list[str]:
+def update_site(output: Path, files: Mapping[str, bytes], previous: Mapping[str, bytes]) -> list[str]:
     """Bring an existing output folder up to date; return the paths that changed."""
     changed = []
-    for relative, content in files.items():
-        if previous.get(relative) != content:
-            _replace_file(output / relative, content)
+    digests, previous_digests = file_digests(files), file_digests(previous)
+    for relative, digest in digests.items():
+        if previous_digests.get(relative) != digest:
+            _replace_file(output / relative, files, relative)
             changed.append(relative)
     for relative in sorted(previous.keys() - files.keys()):
         (output / relative).unlink(missing_ok=True)
@@ -126,10 +141,10 @@ def _remove_file(output: Path, relative: str) -> None:
         folder.rmdir()
 
 
-def sync_site(output: Path, files: dict[str, bytes], manifest: Path) -> list[str]:
+def sync_site(output: Path, files: Mapping[str, bytes], manifest: Path) -> list[str]:
     """Rewrite only the files that changed since the build in manifest, else write the whole site; return what was written."""
     output = output.resolve()
-    digests = {relative: hashlib.sha256(content).hexdigest() for relative, content in files.items()}
+    digests = file_digests(files)
     recorded = _read_manifest(manifest, output)
     untouched = recorded is not None and output.is_dir() and _scan_folder(output) == {
         path: signature for path, (_, signature) in recorded.items()
@@ -144,7 +159,7 @@ def sync_site(output: Path, files: dict[str, bytes], manifest: Path) -> list[str
     for path in removed:  # first, in case a new file takes the name of an emptied folder
         _remove_file(output, path)
     for path in changed:
-        _replace_file(output / path, files[path])
+        _replace_file(output / path, files, path)
     if changed or removed:
         _save_manifest(manifest, output, digests)
     return changed

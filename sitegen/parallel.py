@@ -57,14 +57,16 @@ def parallel_map(function: Callable, state, items: list, jobs: int) -> Iterator:
         _STATE = None
 
 
-def fresh_process_map(function: Callable, state, items: list, jobs: int) -> list:
+def fresh_process_map(function: Callable, state, items: list, jobs: int,
+                      min_items_per_worker: int = MIN_ITEMS_PER_WORKER) -> list:
     """Return [function(state, item) for item in items], computed in up to `jobs` new interpreters.
 
     The function, the state and the items travel pickled (a function by its module and
-    name), so the function must be importable at module level.
+    name), so the function must be importable at module level. With one job, or fewer
+    items than one worker's worth, they are computed here.
     """
-    workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
-    if workers <= 1:
+    workers = min(jobs, len(items) // min_items_per_worker)
+    if jobs <= 1 or workers < 1:
         return [function(state, item) for item in items]
     # The worker imports sitegen from where this copy of it lives, whatever the current folder.
     package_parent = str(Path(__file__).resolve().parents[1])

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from markdown import Markdown
 
 from . import __version__
 from .assets import Assets, load_assets
-from .cache import CacheContents, load_cache, output_manifest_file, save_cache
+from .cache import CacheContents, load_cache, output_manifest_file, save_cache, store_folder
 from .cards import CardRenderer, CardText
 from .charts import ChartLanguage, ChartRenderer
 from .content import PARSED_YAML, Project, ReadCache, load_content
@@ -45,7 +45,8 @@ from .render import (
     render_home,
     render_listing,
 )
-from .search import Bundle, SearchIndexing, searchable, shard_key, shards
+from .search import Bundle, SearchIndexing, shard_key, shards
+from .store import FileStore, SiteFiles, StoredTexts
 from .validate import ArticleMemo, validate_site
 
 SITE_DIGEST = "site"
@@ -78,10 +79,10 @@ class PageRecord:
     """A rendered page and the content hashes of every input it was rendered from."""
 
     inputs: dict[str, str]
-    html: bytes
+    html_digest: str  # the page, in the builder's file store
     links: PageLinks
     link_source: LinkSource
-    body_html: str = ""
+    body_digest: str = ""  # an article's body alone (for the feed), in the file store
 
 
 def _render_in_worker(state: tuple, item: tuple) -> tuple[str, PageRecord | SiteError]:
@@ -99,7 +100,7 @@ class BuildResult:
     """What one run produced: every output file, which pages had to be rendered again, and warnings."""
 
     site: Site  # the original edition
-    pages: dict[str, bytes]
+    pages: Mapping[str, bytes]  # every output file, in path order
     rendered: list[str] = field(default_factory=list)
     warnings: list[SiteError] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # output files whose bytes were written
@@ -209,30 +210,34 @@ class SiteBuilder:
         self.project = project
         self.options = options
         self.progress = progress
+        # Pages, cards and search files go to disk as they are made (see store.py).
+        self.store = FileStore(store_folder(project.root) if options.use_cache else None)
         self.charts = ChartRenderer()
-        self.cards = CardRenderer()
+        self.cards = CardRenderer(self.store)
         self._markdown: dict[str, Markdown] = {}  # one converter per language: its permalink title differs
         self.records: dict[str, PageRecord] = {}
         self._reads = ReadCache()
         self._validated = ArticleMemo()
         self._links = LinkChecker()
         self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
-        self._cards_by_edition: dict[str, tuple[tuple, dict[str, bytes]]] = {}  # prefix -> (what they show, the files)
+        self._cards_by_edition: dict[str, tuple[tuple, dict[str, str]]] = {}  # prefix -> (what they show, the files)
         self._cache_outdated = False  # whether anything was rendered since the cache was read
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
         self._search: dict[str, Bundle] = {}  # search shard key -> its Pagefind bundle
         if options.use_cache:
-            cached = load_cache(project.root)
+            cached = load_cache(project.root, self.store)
             self.records, self._search = cached.records, cached.search
-            self.charts.svg_by_key, self.cards.png_by_key = cached.chart_svgs, cached.card_pngs
+            self.charts.svg_by_key, self.cards.digest_by_key = cached.chart_svgs, cached.card_digests
             PARSED_YAML.remember(cached.parsed_yaml)
 
     def save_cache(self) -> None:
         """Keep what this build rendered and parsed for the next one (when the cache is in use and changed)."""
         if self.options.use_cache and (self._cache_outdated or PARSED_YAML.parsed_since_saved):
-            save_cache(self.project.root, CacheContents(self.records, self.charts.svg_by_key, self.cards.png_by_key,
-                                                        self._search, PARSED_YAML.worth_keeping()))
+            contents = CacheContents(self.records, self.charts.svg_by_key, self.cards.digest_by_key, self._search,
+                                     PARSED_YAML.worth_keeping())
+            save_cache(self.project.root, contents)
+            self.store.keep_only(contents.stored_digests())
             self._cache_outdated = False
             PARSED_YAML.parsed_since_saved = 0
 
@@ -263,7 +268,8 @@ class SiteBuilder:
         shared = {"assets": assets.digest, "history": _digest(history.changes)}
         shared.update({f"template:{n}": d for n, d in self._template_digests.items()})
         result = BuildResult(publication.original, {}, warnings=stale_translations(publication, history))
-        files = dict(assets.files)
+        files = dict(assets.files)  # small files, held in memory
+        stored: dict[str, str] = {}  # the rest: output path -> digest in the file store
         records: dict[str, PageRecord] = {}
         errors: list[SiteError] = []
         editions = []
@@ -287,13 +293,16 @@ class SiteBuilder:
             searches = [self._start_search(r, c.site) if self.options.search_index else None
                         for r, (c, _) in zip(by_edition, editions, strict=True)]
             for edition_records, (context, _current) in zip(by_edition, editions, strict=True):
-                files.update(self._derived_files(context, edition_records))  # while Pagefind indexes
+                # While Pagefind indexes: the feed, and the social cards on the other cores.
+                files.update(self._feed(context, edition_records))
+                if self.options.social_cards:
+                    stored.update(self._card_files(context.site))
             used_shards: dict[str, Bundle] = {}
             for search, (context, current) in zip(searches, editions, strict=True):
                 bundles = search() if search is not None else {}
                 used_shards.update(bundles)
                 for _folder, search_files in bundles.values():
-                    files.update(search_files)
+                    stored.update(search_files)
                 folders = tuple(folder for folder, _files in bundles.values())
                 current["search"] = " ".join(folders)
                 more, failed = self._render_pages(renderer, replace(context, search_bundles=folders), current, result, ("search",))
@@ -304,7 +313,7 @@ class SiteBuilder:
         if not errors:
             errors = self._links.check(
                 {path: r.links for path, r in records.items()},
-                frozenset(files),
+                frozenset(files.keys() | stored.keys()),
                 {path: r.link_source for path, r in records.items()},
                 publication.original.config.base_path,
             )
@@ -314,8 +323,8 @@ class SiteBuilder:
         for stale in self.records.keys() - records.keys():
             del self.records[stale]
             self._cache_outdated = True
-        files.update({path: record.html for path, record in records.items()})
-        result.pages = {path: files[path] for path in sorted(files)}
+        stored.update({path: record.html_digest for path, record in records.items()})
+        result.pages = SiteFiles(self.store, files, stored)
         return result
 
     def _render_pages(self, renderer: Renderer, context: BuildContext, current: dict[str, str],
@@ -353,10 +362,11 @@ class SiteBuilder:
         return records, errors
 
     def _render_charts_of(self, pages: list[tuple], site: Site) -> None:
-        """Render the charts of pages about to be rendered, here, so workers find them cached."""
-        for _kind, _path, page in pages:
-            for number, chart in enumerate(page.charts if page is not None else (), start=1):
-                self.charts.figure(chart.spec, site.datasets[chart.spec.data], number, chart_language(site))
+        """Render the charts of pages about to be rendered, before the page workers start, so they find them cached."""
+        language = chart_language(site).code
+        self.charts.draw_missing([(chart.spec, site.datasets[chart.spec.data], language)
+                                  for _kind, _path, page in pages for chart in (page.charts if page else ())],
+                                 self.options.jobs)
 
     def _markdown_for(self, site: Site) -> Markdown:
         if site.language not in self._markdown:
@@ -418,20 +428,18 @@ class SiteBuilder:
             sources.append(self.project.display(self.project.templates / name))
         sources.append(self.project.display(self.project.content / "site.yaml"))
         link_source = LinkSource(str(self.project.root), tuple(sources))
-        return PageRecord(inputs, html.encode("utf-8"), extract_links(html), link_source,
-                          body.html if body and kind == "article" else "")
+        return PageRecord(inputs, self.store.put(html.encode("utf-8")), extract_links(html), link_source,
+                          self.store.put(body.html.encode("utf-8")) if body and kind == "article" else "")
 
-    def _derived_files(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, bytes]:
-        """Return the feed and the social cards of one edition."""
+    def _feed(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, bytes]:
+        """Return the Atom feed of one edition."""
         site = context.site
-        bodies = {a.slug: records[f"{site.prefix}articles/{a.slug}/index.html"].body_html for a in site.articles}
-        files = {f"{site.prefix}feed.xml": render_atom_feed(site, bodies, context.updated)}
-        if self.options.social_cards:
-            files.update(self._card_files(site))
-        return files
+        bodies = StoredTexts(self.store, {a.slug: records[f"{site.prefix}articles/{a.slug}/index.html"].body_digest
+                                          for a in site.articles})  # the feed reads only its entries' bodies
+        return {f"{site.prefix}feed.xml": render_atom_feed(site, bodies, context.updated)}
 
-    def _card_files(self, site: Site) -> dict[str, bytes]:
-        """Return the social card of every page, drawing those not drawn before."""
+    def _card_files(self, site: Site) -> dict[str, str]:
+        """Return the social card of every page (output path -> digest in the store), drawing those not drawn before."""
         # What `social_cards` reads: most edits change none of it, and then nothing is looked up again.
         figures = site.datasets.get("key_figures")
         key = (site.config.title, site.home.title if site.home else None, figures.digest if figures else None,
@@ -439,7 +447,7 @@ class SiteBuilder:
         if site.prefix not in self._cards_by_edition or self._cards_by_edition[site.prefix][0] != key:
             cards = social_cards(site)
             self._cache_outdated |= self.cards.draw(list(cards.values()), self.options.jobs) > 0
-            self._cards_by_edition[site.prefix] = (key, {card_path(url).lstrip("/"): self.cards.png(card)
+            self._cards_by_edition[site.prefix] = (key, {card_path(url).lstrip("/"): self.cards.digest(card)
                                                          for url, card in cards.items()})
         return self._cards_by_edition[site.prefix][1]
 
@@ -448,10 +456,10 @@ class SiteBuilder:
 
         Return the getter of every shard's bundle, by shard key, in shard order.
         """
-        pages = searchable({path: r.html for path, r in records.items() if path.startswith(f"{site.prefix}articles/")})
+        pages = {path: r.html_digest for path, r in records.items() if path.startswith(f"{site.prefix}articles/")}
         by_key = {shard_key(shard, site.config.base_path, site.language): shard for shard in shards(pages)}
         missing = {key: shard for key, shard in by_key.items() if key not in self._search}
-        indexing = SearchIndexing(list(missing.values()), site.config.base_path, site.language) if missing else None
+        indexing = SearchIndexing(list(missing.values()), self.store, site.config.base_path, site.language) if missing else None
 
         def finish() -> dict[str, Bundle]:
             if indexing is not None:

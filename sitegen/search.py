@@ -1,6 +1,7 @@
 """Full-text search for a static host: Pagefind indexes built from the rendered pages.
 
-Input: the rendered HTML pages of one edition. Output: one or more Pagefind bundles,
+Input: the rendered HTML pages of one edition, by their digests in the build's file store.
+Output: one or more Pagefind bundles, their files put in the same store,
 each in a folder named by a hash of its files (`static/pagefind.<hash>/`), so hosts
 cache it for a year like every other fingerprinted asset, and every rebuilt index gets a
 new address. Only the part of a page marked `data-pagefind-body` is indexed, so
@@ -22,6 +23,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from .store import FileStore
+
 BUNDLE_PREFIX = "pagefind"
 PAGES_PER_SHARD = 1000
 # Pagefind also ships ready-made UIs; our page has its own small script, so they are left out.
@@ -30,15 +33,11 @@ _ONE_PAGEFIND_AT_A_TIME = threading.Lock()
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
-Bundle = tuple[str, dict[str, bytes]]  # (its folder in the site, {output path: bytes})
+Bundle = tuple[str, dict[str, str]]  # (its folder in the site, {output path: digest in the store})
+Pages = dict[str, str]  # output path -> digest of the page in the store
 
 
-def searchable(pages: dict[str, bytes]) -> dict[str, bytes]:
-    """Return the pages that have a part marked for the index."""
-    return {path: html for path, html in pages.items() if path.endswith(".html") and b"data-pagefind-body" in html}
-
-
-def shards(pages: dict[str, bytes], size: int | None = None) -> list[dict[str, bytes]]:
+def shards(pages: Pages, size: int | None = None) -> list[Pages]:
     """Split pages, in path order, into groups of at most `size` (a page stays in its shard while others come and go)."""
     size = size or PAGES_PER_SHARD
     ordered = sorted(pages)
@@ -46,11 +45,11 @@ def shards(pages: dict[str, bytes], size: int | None = None) -> list[dict[str, b
     return [{path: pages[path] for path in ordered[start:start + size]} for start in range(0, len(ordered), size)] or [{}]
 
 
-def shard_key(pages: dict[str, bytes], base_path: str, language: str) -> str:
+def shard_key(pages: Pages, base_path: str, language: str) -> str:
     """Return a hash of everything a shard's bundle is made from."""
     digest = hashlib.sha256(f"{base_path}\0{language}".encode())
     for path in sorted(pages):
-        digest.update(b"\0" + path.encode() + b"\0" + hashlib.sha256(pages[path]).digest())
+        digest.update(f"\0{path}\0{pages[path]}".encode())
     return digest.hexdigest()
 
 
@@ -61,17 +60,17 @@ class SearchIndexing:
     cards on the other cores while it indexes.
     """
 
-    def __init__(self, shards_to_index: list[dict[str, bytes]], base_path: str, language: str) -> None:
+    def __init__(self, shards_to_index: list[Pages], store: FileStore, base_path: str, language: str) -> None:
         self._bundles: list[Bundle | None] = [None] * len(shards_to_index)
         self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._index_all, args=(shards_to_index, base_path, language),
+        self._thread = threading.Thread(target=self._index_all, args=(shards_to_index, store, base_path, language),
                                         name="pagefind", daemon=True)
         self._thread.start()
 
-    def _index_all(self, shards_to_index: list[dict[str, bytes]], base_path: str, language: str) -> None:
+    def _index_all(self, shards_to_index: list[Pages], store: FileStore, base_path: str, language: str) -> None:
         try:
             for number, pages in enumerate(shards_to_index):
-                self._bundles[number] = index_shard(pages, base_path, language)
+                self._bundles[number] = index_shard(pages, store, base_path, language)
         except BaseException as failure:  # handed to the caller of result()
             self._failure = failure
 
@@ -83,14 +82,17 @@ class SearchIndexing:
         return list(self._bundles)
 
 
-def index_shard(pages: dict[str, bytes], base_path: str, language: str) -> Bundle:
+def index_shard(pages: Pages, store: FileStore, base_path: str, language: str) -> Bundle:
     """Run Pagefind over one shard of pages; return its bundle."""
     from pagefind_bin import get_executable
 
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
         site, bundle = Path(folder) / "site", Path(folder) / "bundle"
         site.mkdir()
-        for path, html in pages.items():
+        for path, digest in pages.items():
+            html = store.get(digest)
+            if not path.endswith(".html") or b"data-pagefind-body" not in html:
+                continue  # nothing on the page is marked for the index
             # Pages sit under the base path so that result URLs carry it too.
             target = site / base_path.strip("/") / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -100,10 +102,10 @@ def index_shard(pages: dict[str, bytes], base_path: str, language: str) -> Bundl
         with _ONE_PAGEFIND_AT_A_TIME:
             subprocess.run([str(get_executable()), "--site", str(site), "--output-path", str(bundle),
                             "--force-language", language, "--silent"], stdout=subprocess.DEVNULL, check=True)
-        files = {p.relative_to(bundle).as_posix(): p.read_bytes()
+        files = {p.relative_to(bundle).as_posix(): store.put(p.read_bytes())
                  for p in sorted(bundle.rglob("*")) if p.is_file() and p.name not in UNUSED_FILES}
     digest = hashlib.sha256()
     for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name])
+        digest.update(f"{name}\0{files[name]}\0".encode())
     folder_name = f"static/{BUNDLE_PREFIX}.{digest.hexdigest()[:10]}"
-    return folder_name, {f"{folder_name}/{name}": content for name, content in sorted(files.items())}
+    return folder_name, {f"{folder_name}/{name}": stored for name, stored in sorted(files.items())}

@@ -212,3 +212,33 @@ def test_a_new_process_takes_parsed_front_matter_from_the_cache_and_builds_the_s
 
     assert PARSED_YAML.parsed_since_saved == 0
     assert again.pages == first.pages
+
+
+def test_the_store_keeps_only_the_files_the_cache_names_and_a_lost_store_is_rebuilt(project):
+    from sitegen.cache import store_folder
+
+    cached = BuildOptions(use_cache=True)
+    first = SiteBuilder(project, cached)
+    first.build()
+    first.save_cache()
+    edit(project.content / "articles/first.md", "## Background", "## Origins")
+    builder = SiteBuilder(project, cached)
+    result = builder.build()
+    builder.save_cache()
+
+    store = store_folder(project.root)
+    kept = {f"{folder.name}{file.name}" for folder in store.iterdir() for file in folder.iterdir()}
+    # The edited page's former version, and the search bundle built from it, are gone.
+    named = load_cache_contents(project).stored_digests()
+    assert kept == named
+    assert all(result.pages.digest(path) in kept for path in result.pages if path.endswith((".png", "index.html")))
+
+    shutil.rmtree(store)  # a partly deleted .cache/: the records name files that are gone
+    assert SiteBuilder(project, cached).build().pages == result.pages
+
+
+def load_cache_contents(project: Project):
+    from sitegen.cache import load_cache, store_folder
+    from sitegen.store import FileStore
+
+    return load_cache(project.root, FileStore(store_folder(project.root)))

@@ -1,0 +1,138 @@
+"""Built files kept on disk by content hash, so a build holds hashes, not every page.
+
+Input: the bytes of a built file (a rendered page, a social card, a search index file).
+Output: their SHA-256, and the bytes again when asked. At 10,000 articles the pages,
+cards and search index come to about 400 MB; held in memory they were most of a build's
+memory, and a worker forked from the build counted them again. A build that uses the
+cache keeps its store in .cache/store/, so the next build finds unchanged files there;
+any other build uses a temporary folder, removed when the store is no longer used.
+`SiteFiles` is a whole built site: small files in memory, the rest in the store, each
+read when it is asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+import weakref
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+
+class FileStore:
+    """A folder of files named by the SHA-256 of their bytes."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        if folder is None:
+            folder = Path(tempfile.mkdtemp(prefix="sitegen-store-"))
+            # Removed by the process that made it: a forked worker that exits must not take it along.
+            weakref.finalize(self, _remove_if_owner, folder, os.getpid())
+        self.folder = folder
+        self.opened = time.time()  # files older than this that no build refers to may be removed
+
+    def put(self, content: bytes) -> str:
+        """Keep content (unless it is kept already); return its digest."""
+        digest = hashlib.sha256(content).hexdigest()
+        target = self.path(digest)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Written under a name of its own, then renamed: a reader never sees half a file,
+            # and two workers storing the same bytes at once both succeed.
+            handle, temporary = tempfile.mkstemp(prefix=".new-", dir=target.parent)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+            os.replace(temporary, target)
+        return digest
+
+    def has(self, digest: str) -> bool:
+        """Tell whether the bytes of a digest are kept here."""
+        return self.path(digest).is_file()
+
+    def get(self, digest: str) -> bytes:
+        """Return the bytes kept under a digest."""
+        return self.path(digest).read_bytes()
+
+    def path(self, digest: str) -> Path:
+        """Return where the bytes of a digest are kept (in one of 256 subfolders, so none grows huge)."""
+        return self.folder / digest[:2] / digest[2:]
+
+    def keep_only(self, digests: set[str]) -> None:
+        """Remove every file not among digests, except those stored since this store was opened.
+
+        A dev server running beside a build shares .cache/store/: what it stored since this
+        build began may not be among this build's files, and it still needs them.
+        """
+        if not self.folder.is_dir():
+            return
+        for subfolder in os.scandir(self.folder):
+            if not subfolder.is_dir():
+                continue
+            for entry in os.scandir(subfolder.path):
+                if subfolder.name + entry.name not in digests and entry.stat().st_mtime < self.opened:
+                    Path(entry.path).unlink(missing_ok=True)
+
+
+def _remove_if_owner(folder: Path, owner: int) -> None:
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class SiteFiles(Mapping[str, bytes]):
+    """Every file of a built site by output path, in path order: bytes held here, or a digest in a store."""
+
+    def __init__(self, store: FileStore, held: dict[str, bytes], stored: dict[str, str]) -> None:
+        self._store = store  # kept alive as long as these files are: a temporary store goes with it
+        self._held = held
+        self._stored = stored
+        self._paths = sorted(held.keys() | stored.keys())
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self._held:
+            return self._held[path]
+        return self._store.get(self._stored[path])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._stored or path in self._held
+
+    def stored_at(self, path: str) -> Path | None:
+        """Return where a stored file is on disk (None for one held in memory), for copying it as it is."""
+        return self._store.path(self._stored[path]) if path in self._stored else None
+
+    def digest(self, path: str) -> str:
+        """Return the SHA-256 of a file, without reading a stored one."""
+        if path in self._stored:
+            return self._stored[path]
+        return hashlib.sha256(self._held[path]).hexdigest()
+
+
+class StoredTexts(Mapping[str, str]):
+    """Texts by key, each read from the store (and decoded) only when it is asked for."""
+
+    def __init__(self, store: FileStore, digests: dict[str, str]) -> None:
+        self._store = store
+        self._digests = digests
+
+    def __getitem__(self, key: str) -> str:
+        return self._store.get(self._digests[key]).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._digests)
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+
+def file_digests(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Return the SHA-256 of every file, from the store's names where there are any."""
+    if isinstance(files, SiteFiles):
+        return {path: files.digest(path) for path in files}
+    return {path: hashlib.sha256(content).hexdigest() for path, content in files.items()}
