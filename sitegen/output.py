@@ -34,10 +34,8 @@ def _write_files(root: Path, files: Mapping[str, bytes]) -> None:
 
 
 def _put_file(target: Path, files: Mapping[str, bytes], relative: str) -> None:
-    # A file in the build's store is copied by the kernel, without passing through Python.
-    source = files.stored_at(relative) if isinstance(files, SiteFiles) else None
-    if source is not None:
-        shutil.copyfile(source, target)
+    if isinstance(files, SiteFiles):
+        files.write_to(relative, target)
     else:
         target.write_bytes(files[relative])
 

@@ -90,13 +90,11 @@ def index_shard(pages: Pages, store: FileStore, base_path: str, language: str) -
         site, bundle = Path(folder) / "site", Path(folder) / "bundle"
         site.mkdir()
         for path, digest in pages.items():
-            html = store.get(digest)
-            if not path.endswith(".html") or b"data-pagefind-body" not in html:
-                continue  # nothing on the page is marked for the index
-            # Pages sit under the base path so that result URLs carry it too.
+            # Pages sit under the base path so that result URLs carry it too. Pagefind
+            # indexes only the part marked data-pagefind-body, and skips pages without one.
             target = site / base_path.strip("/") / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html)
+            store.place(digest, target, shared=True)  # Pagefind only reads them
         # The command line rather than Pagefind's Python service: the process has written
         # every file when it exits (the service answered before its files were complete).
         with _ONE_PAGEFIND_AT_A_TIME:

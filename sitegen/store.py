@@ -22,10 +22,20 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_current_umask()  # what open() gives a new file
+
+
 class FileStore:
     """A folder of files named by the SHA-256 of their bytes."""
 
     def __init__(self, folder: Path | None = None) -> None:
+        self.temporary = folder is None
         if folder is None:
             folder = Path(tempfile.mkdtemp(prefix="sitegen-store-"))
             # Removed by the process that made it: a forked worker that exits must not take it along.
@@ -44,6 +54,8 @@ class FileStore:
             handle, temporary = tempfile.mkstemp(prefix=".new-", dir=target.parent)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
+            # mkstemp makes a private file; a site's files are for every reader, such as a web server.
+            os.chmod(temporary, _FILE_MODE)
             os.replace(temporary, target)
         return digest
 
@@ -58,6 +70,23 @@ class FileStore:
     def path(self, digest: str) -> Path:
         """Return where the bytes of a digest are kept (in one of 256 subfolders, so none grows huge)."""
         return self.folder / digest[:2] / digest[2:]
+
+    def place(self, digest: str, target: Path, *, shared: bool) -> None:
+        """Put a stored file at target: as a second name for it (a hard link) where that is
+        safe, else as a copy made by the kernel.
+
+        A link costs no copy, but the two names share their bytes: an edit to one would
+        change the other. So a link is made only for a reader that never writes (`shared`),
+        or from a temporary store, which is gone once the build ends.
+        """
+        source = self.path(digest)
+        if shared or self.temporary:
+            try:
+                os.link(source, target)
+                return
+            except OSError:  # another file system, or links not supported: copy
+                pass
+        shutil.copyfile(source, target)
 
     def keep_only(self, digests: set[str]) -> None:
         """Remove every file not among digests, except those stored since this store was opened.
@@ -103,9 +132,12 @@ class SiteFiles(Mapping[str, bytes]):
     def __contains__(self, path: object) -> bool:
         return path in self._stored or path in self._held
 
-    def stored_at(self, path: str) -> Path | None:
-        """Return where a stored file is on disk (None for one held in memory), for copying it as it is."""
-        return self._store.path(self._stored[path]) if path in self._stored else None
+    def write_to(self, path: str, target: Path) -> None:
+        """Write one file at target (a stored one without passing its bytes through Python)."""
+        if path in self._stored:
+            self._store.place(self._stored[path], target, shared=False)
+        else:
+            target.write_bytes(self._held[path])
 
     def digest(self, path: str) -> str:
         """Return the SHA-256 of a file, without reading a stored one."""

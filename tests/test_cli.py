@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,22 @@ def test_verbose_build_lists_only_the_files_it_wrote(make_site, build, capsys):
     assert "wrote " not in again
     total = int(re.search(r"built (\d+) files", again).group(1))
     assert f"({total} unchanged, not rewritten)" in again
+
+
+@pytest.mark.parametrize("options", [(), ("--no-cache",)], ids=["cache", "no-cache"])
+def test_built_files_are_readable_by_everyone_and_stand_alone(make_site, build, options):
+    # Pages come from the build's file store; a web server running as another user must read
+    # them, and an edit to one must not reach the store (or another build's copy).
+    root = make_site()
+    assert build(root, *options) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in [root / "_site/index.html", root / "_site/articles/first/index.html"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+    page = root / "_site/articles/first/index.html"
+    if not options:  # from .cache/store/: a copy of its own
+        assert page.stat().st_nlink == 1
+    before = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    assert build(root, "--no-cache") == 0
+    assert page.read_bytes() == before
