@@ -212,15 +212,10 @@ class RawDocument:
 
     path: Path
     display_path: str
-    text: str
+    digest: str  # a hash of the file's text, to tell whether it changed (the text itself is not kept: the body is)
     meta: LineDict
     body: str
     body_line: int
-
-    @property
-    def digest(self) -> str:
-        """Return a hash of the file's text, used to tell whether it changed."""
-        return hashlib.sha256(self.text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -295,7 +290,7 @@ def read_document(path: Path, project: Project) -> RawDocument:
     display_path = project.display(path)
     text = read_text(path, display_path)
     meta, body, body_line = split_front_matter(text, display_path)
-    return RawDocument(path, display_path, text, meta, body, body_line)
+    return RawDocument(path, display_path, hashlib.sha256(text.encode()).hexdigest(), meta, body, body_line)
 
 
 def read_data(path: Path, project: Project) -> RawData:

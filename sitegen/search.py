@@ -26,7 +26,7 @@ from pathlib import Path
 from .store import FileStore
 
 BUNDLE_PREFIX = "pagefind"
-PAGES_PER_SHARD = 1000
+PAGES_PER_SHARD = 500
 # Pagefind also ships ready-made UIs; our page has its own small script, so they are left out.
 # One Pagefind process at a time, whichever edition it indexes: the memory bound is per process.
 _ONE_PAGEFIND_AT_A_TIME = threading.Lock()
