@@ -13,9 +13,10 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from .parallel import fresh_process_map
+from .parallel import FreshWorkers
 
 CHART_KINDS = ("bar", "line", "area", "point")
 CHART_KEYS = (
@@ -219,17 +220,27 @@ class ChartRenderer:
         self.svg_by_key: dict[str, str] = {}
         self.rendered = 0
 
-    def draw_missing(self, charts: list[tuple[ChartSpec, Dataset, str]], jobs: int) -> None:
-        """Render the SVG of every (spec, dataset, language) not drawn before, in fresh worker processes.
+    def start_drawing(self, charts: list[tuple[ChartSpec, Dataset, str]], jobs: int) -> Callable[[], dict[str, str]]:
+        """Start rendering the SVG of every (spec, dataset, language) not drawn before.
 
-        Altair and vl-convert's JavaScript engine take about 115 MB once loaded; in workers
-        of their own they leave the build, and the page workers forked from it, without them.
+        Return the getter of the new SVGs by chart key (it also keeps them here). With more
+        than one job they are drawn in a new interpreter while the build goes on: Altair
+        and vl-convert's JavaScript engine take about 115 MB once loaded, and there they
+        leave the build, and the page workers forked from it, without them. One worker:
+        loading them takes a second in each.
         """
         missing = {chart_key(spec, dataset, language): (spec, dataset, language) for spec, dataset, language in charts}
         missing = {key: chart for key, chart in missing.items() if key not in self.svg_by_key}
-        svgs = fresh_process_map(_draw_svg, None, list(missing.values()), jobs, min_items_per_worker=1)
-        self.svg_by_key.update(zip(missing, svgs, strict=True))
-        self.rendered += len(missing)
+        workers = FreshWorkers(_draw_svg, None, list(missing.values()), 1) if missing and jobs > 1 else None
+
+        def finish() -> dict[str, str]:
+            svgs = workers.results() if workers else [_draw_svg(None, chart) for chart in missing.values()]
+            drawn = dict(zip(missing, svgs, strict=True))
+            self.svg_by_key.update(drawn)
+            self.rendered += len(drawn)
+            return drawn
+
+        return finish
 
     def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1,
                language: ChartLanguage = ChartLanguage()) -> str:

@@ -40,17 +40,22 @@ def _call(item):
     return function(state, item)
 
 
-def parallel_map(function: Callable, state, items: list, jobs: int) -> Iterator:
-    """Yield function(state, item) for each item, in order, using up to `jobs` processes."""
+def parallel_map(function: Callable, state, items: Iterable, jobs: int, count: int | None = None) -> Iterator:
+    """Yield function(state, item) for each item, in order, using up to `jobs` processes.
+
+    `items` may be a generator (give its `count`): it is drawn from while the workers
+    already work on the items it gave (ProcessPoolExecutor.map collects them all at once).
+    """
     global _STATE
-    workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    count = len(items) if count is None else count
+    workers = min(jobs, count // MIN_ITEMS_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (function(state, item) for item in items)
         return
     _STATE = (function, state)
     try:
         context = multiprocessing.get_context("fork")
-        chunk = max(1, len(items) // (workers * 8))
+        chunk = max(1, count // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             yield from pool.map(_call, items, chunksize=chunk)
     finally:
@@ -61,38 +66,51 @@ def fresh_process_map(function: Callable, state, items: list, jobs: int,
                       min_items_per_worker: int = MIN_ITEMS_PER_WORKER) -> list:
     """Return [function(state, item) for item in items], computed in up to `jobs` new interpreters.
 
-    The function, the state and the items travel pickled (a function by its module and
-    name), so the function must be importable at module level. With one job, or fewer
-    items than one worker's worth, they are computed here.
+    With one job, or fewer items than one worker's worth, they are computed here.
     """
     workers = min(jobs, len(items) // min_items_per_worker)
     if jobs <= 1 or workers < 1:
         return [function(state, item) for item in items]
-    # The worker imports sitegen from where this copy of it lives, whatever the current folder.
-    package_parent = str(Path(__file__).resolve().parents[1])
-    path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
-    processes = []
-    for number in range(workers):
-        process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   env={**os.environ, "PYTHONPATH": path})
-        # Every worker reads all of its input before it writes anything, so this cannot deadlock.
-        with process.stdin:
-            pickle.dump((function, state, items[number::workers]), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        processes.append(process)
-    outcomes = []
-    for process in processes:
-        with process.stdout:
-            answer = process.stdout.read()
-        if process.wait() != 0 or not answer:
-            raise RuntimeError(f"a worker process ({process.args[-1]}) stopped with exit code {process.returncode}")
-        outcomes.append(pickle.loads(answer))
-    for failed, value in outcomes:
-        if failed:
-            raise value
-    results = [None] * len(items)
-    for number, (_failed, values) in enumerate(outcomes):
-        results[number::workers] = values
-    return results
+    return FreshWorkers(function, state, items, workers).results()
+
+
+class FreshWorkers:
+    """function(state, item) over items in `workers` new interpreters, started at once; `results()` waits.
+
+    The function, the state and the items travel pickled (a function by its module and
+    name), so the function must be importable at module level.
+    """
+
+    def __init__(self, function: Callable, state, items: list, workers: int) -> None:
+        self._count = len(items)
+        # The worker imports sitegen from where this copy of it lives, whatever the current folder.
+        package_parent = str(Path(__file__).resolve().parents[1])
+        path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
+        self._processes = []
+        for number in range(workers):
+            process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       env={**os.environ, "PYTHONPATH": path})
+            # Every worker reads all of its input before it writes anything, so this cannot deadlock.
+            with process.stdin:
+                pickle.dump((function, state, items[number::workers]), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._processes.append(process)
+
+    def results(self) -> list:
+        """Wait for every worker; return the results in the items' order, or raise a worker's error."""
+        outcomes = []
+        for process in self._processes:
+            with process.stdout:
+                answer = process.stdout.read()
+            if process.wait() != 0 or not answer:
+                raise RuntimeError(f"a worker process ({process.args[-1]}) stopped with exit code {process.returncode}")
+            outcomes.append(pickle.loads(answer))
+        for failed, value in outcomes:
+            if failed:
+                raise value
+        results = [None] * self._count
+        for number, (_failed, values) in enumerate(outcomes):
+            results[number::len(outcomes)] = values
+        return results
 
 
 def _work_in_fresh_process() -> None:

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from . import __version__
 from .assets import Assets, load_assets
 from .cache import CacheContents, load_cache, output_manifest_file, save_cache, store_folder
 from .cards import CardRenderer, CardText
-from .charts import ChartLanguage, ChartRenderer
+from .charts import ChartLanguage, ChartRenderer, chart_key
 from .content import PARSED_YAML, Project, ReadCache, load_content
 from .errors import BuildFailed, SiteError
 from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
@@ -88,7 +88,8 @@ class PageRecord:
 def _render_in_worker(state: tuple, item: tuple) -> tuple[str, PageRecord | SiteError]:
     """Render one page; runs in a worker process (or inline) with the builder's state."""
     builder, renderer, context, current = state
-    kind, output_path, page = item
+    kind, output_path, page, chart_svgs = item
+    builder.charts.svg_by_key.update(chart_svgs)  # drawn after this worker was forked
     try:
         return output_path, builder.render_page(renderer, context, kind, page, current)
     except SiteError as error:
@@ -349,9 +350,12 @@ class SiteBuilder:
             else:
                 records[output_path] = record
         self._cache_outdated |= bool(stale)
-        self._render_charts_of(stale, context.site)
+        # Pages without charts go first: workers render them while the charts are drawn.
+        stale.sort(key=lambda item: bool(item[2] is not None and item[2].charts))
+        items = self._with_chart_svgs(stale, context.site)
         state = (self, renderer, context, current)
-        for done, (output_path, outcome) in enumerate(parallel_map(_render_in_worker, state, stale, self.options.jobs), 1):
+        rendering = parallel_map(_render_in_worker, state, items, self.options.jobs, count=len(stale))
+        for done, (output_path, outcome) in enumerate(rendering, 1):
             if isinstance(outcome, SiteError):
                 errors.append(outcome)
             else:
@@ -361,12 +365,24 @@ class SiteBuilder:
                 self.progress(done, len(stale))
         return records, errors
 
-    def _render_charts_of(self, pages: list[tuple], site: Site) -> None:
-        """Render the charts of pages about to be rendered, before the page workers start, so they find them cached."""
+    def _with_chart_svgs(self, pages: list[tuple], site: Site) -> Iterator[tuple]:
+        """Yield each page to render with the SVGs of its charts that this build draws.
+
+        The charts are drawn in a worker of their own from the start; the first page that
+        has charts waits for them (see `parallel_map` on items given while workers work).
+        """
         language = chart_language(site).code
-        self.charts.draw_missing([(chart.spec, site.datasets[chart.spec.data], language)
-                                  for _kind, _path, page in pages for chart in (page.charts if page else ())],
-                                 self.options.jobs)
+        charts_of = {path: [(c.spec, site.datasets[c.spec.data], language) for c in page.charts]
+                     for _kind, path, page in pages if page is not None and page.charts}
+        drawing = self.charts.start_drawing([chart for charts in charts_of.values() for chart in charts], self.options.jobs)
+        drawn = None
+        for kind, path, page in pages:
+            if path not in charts_of:
+                yield kind, path, page, {}
+                continue
+            drawn = drawing() if drawn is None else drawn
+            keys = (chart_key(*chart) for chart in charts_of[path])
+            yield kind, path, page, {key: drawn[key] for key in keys if key in drawn}
 
     def _markdown_for(self, site: Site) -> Markdown:
         if site.language not in self._markdown:
