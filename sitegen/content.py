@@ -212,10 +212,14 @@ class RawDocument:
 
     path: Path
     display_path: str
-    digest: str  # a hash of the file's text, to tell whether it changed (the text itself is not kept: the body is)
+    digest: str  # a hash of the file's text, to tell whether it changed
     meta: LineDict
-    body: str
     body_line: int
+
+    @property
+    def body(self) -> str:
+        """Return the Markdown body, read from the file again (see `read_body`)."""
+        return read_body(self.path, self.digest, self.display_path)
 
 
 @dataclass(frozen=True)
@@ -252,9 +256,8 @@ def read_text(path: Path, display_path: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int]:
-    """Split a Markdown file into (front matter, body, body's first line)."""
-    lines = text.split("\n")
+def _front_matter_end(lines: list[str], display_path: str) -> int:
+    """Return the index of the line that closes the front matter."""
     if lines[0].strip() != FRONT_MATTER_FENCE:
         raise SiteError(
             display_path,
@@ -263,15 +266,19 @@ def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int
         )
     for index, line in enumerate(lines[1:], start=1):
         if line.rstrip() == FRONT_MATTER_FENCE:
-            closing = index
-            break
-    else:
-        raise SiteError(
-            display_path,
-            1,
-            "the front matter is not closed",
-            hint="add a line '---' after the last front matter field",
-        )
+            return index
+    raise SiteError(
+        display_path,
+        1,
+        "the front matter is not closed",
+        hint="add a line '---' after the last front matter field",
+    )
+
+
+def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int]:
+    """Split a Markdown file into (front matter, body, body's first line)."""
+    lines = text.split("\n")
+    closing = _front_matter_end(lines, display_path)
     meta_text = "\n".join(lines[1:closing])
     meta = parse_yaml(meta_text, display_path, first_line=2) if meta_text.strip() else None
     if not isinstance(meta, LineDict):
@@ -289,8 +296,24 @@ def read_document(path: Path, project: Project) -> RawDocument:
     """Read one Markdown file with front matter."""
     display_path = project.display(path)
     text = read_text(path, display_path)
-    meta, body, body_line = split_front_matter(text, display_path)
-    return RawDocument(path, display_path, hashlib.sha256(text.encode()).hexdigest(), meta, body, body_line)
+    meta, _body, body_line = split_front_matter(text, display_path)
+    return RawDocument(path, display_path, hashlib.sha256(text.encode()).hexdigest(), meta, body_line)
+
+
+def read_body(path: Path, digest: str, display_path: str) -> str:
+    """Return the body of a Markdown file whose text has the given hash.
+
+    Bodies are read when they are needed (to validate, to render) rather than kept: at
+    10,000 articles they are 66 MB, which the build and every page worker forked from it
+    would each hold. A file saved again since it was read fails here; the dev server's
+    watcher has seen the save, and the rebuild that follows reads the new version.
+    """
+    text = read_text(path, display_path)
+    if hashlib.sha256(text.encode()).hexdigest() != digest:
+        raise SiteError(display_path, None, "the file changed while the site was being built",
+                        hint="build again (the dev server does so by itself)")
+    lines = text.split("\n")
+    return "\n".join(lines[_front_matter_end(lines, display_path) + 1:])
 
 
 def read_data(path: Path, project: Project) -> RawData:

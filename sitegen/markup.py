@@ -10,7 +10,6 @@ for validation.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from dataclasses import dataclass
@@ -41,9 +40,8 @@ class ChartBlock:
     fence_line: int
 
 
-@functools.lru_cache(maxsize=50_000)
 def find_chart_blocks(body: str, body_line: int) -> tuple[ChartBlock, ...]:
-    """Return the chart fences in a body, with file line numbers (cached: bodies rarely change)."""
+    """Return the chart fences in a body, with file line numbers."""
     if "```chart" not in body:  # most bodies have no chart: a substring test is 100 times cheaper than the regex
         return ()
     blocks = []
@@ -186,9 +184,8 @@ class _UnsafeHtmlFinder(HTMLParser):
                 self.found.append((line, f"a 'javascript:' URL in '{name}=' is not allowed in content"))
 
 
-@functools.lru_cache(maxsize=50_000)
 def find_unsafe_html(body: str, body_line: int) -> tuple[UnsafeHtml, ...]:
-    """Return script elements, on*= attributes and javascript: URLs in a body (cached by text)."""
+    """Return script elements, on*= attributes and javascript: URLs in a body."""
     # Most bodies have no tag, no character reference and no script URL at all; plain
     # substring tests say so nine times faster than one case-insensitive regex.
     if "<" not in body and "&" not in body and "javascript" not in body.lower():

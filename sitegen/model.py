@@ -11,8 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .charts import ChartSpec, Dataset
+from .content import read_body
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Article:
     title: str
     summary: str
     date: dt.date
-    body: str
+    source: Path  # the Markdown file: its body is read from there when needed (see content.read_body)
     body_line: int
     digest: str
     updated: dt.date | None = None
@@ -61,6 +63,11 @@ class Article:
         """Return the article's root-relative URL: /articles/x/, or /ru/articles/x/ in a translation."""
         return f"/{self.url_prefix}articles/{self.slug}/"
 
+    @property
+    def body(self) -> str:
+        """Return the Markdown body, from the file."""
+        return read_body(self.source, self.digest, self.path)
+
 
 @dataclass(frozen=True)
 class HomePage:
@@ -69,11 +76,16 @@ class HomePage:
     path: str
     title: str
     summary: str
-    body: str
+    source: Path  # the Markdown file: its body is read from there when needed (see content.read_body)
     body_line: int
     digest: str
     sources: tuple[Source, ...] = ()
     charts: tuple[PlacedChart, ...] = ()
+
+    @property
+    def body(self) -> str:
+        """Return the Markdown body, from the file."""
+        return read_body(self.source, self.digest, self.path)
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,7 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
         suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
         check.error(None, f"the file name '{raw.path.name}' cannot become a clean URL",
                     f"use lowercase letters, digits and hyphens, e.g. '{suggestion}.md'")
-    meta = raw.meta
+    meta, body = raw.meta, raw.body
     check.keys(meta, ARTICLE_KEYS + (TRANSLATION_KEYS if prefix else ()), REQUIRED_ARTICLE_KEYS, "front matter")
     layout = check.text(meta, "layout") or "article"
     if layout not in LAYOUTS:
@@ -218,12 +218,12 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
         aliases=validate_aliases(check, meta),
         url_prefix=prefix,
         translated_from=check.date(meta, "translated_from"),
-        charts=validate_charts(check, raw.body, raw.body_line, datasets, broken),
-        body=raw.body,
+        charts=validate_charts(check, body, raw.body_line, datasets, broken),
+        source=raw.path,
         body_line=raw.body_line,
         digest=raw.digest,
     )
-    check_unsafe_html(check, raw.body, raw.body_line)
+    check_unsafe_html(check, body, raw.body_line)
     return article if len(errors) == count else None
 
 
@@ -302,17 +302,18 @@ def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: lis
     check = FieldChecker(raw.display_path, errors)
     count = len(errors)
     check.keys(raw.meta, HOME_KEYS, REQUIRED_HOME_KEYS, "front matter")
+    body = raw.body
     home = HomePage(
         path=raw.display_path,
         title=check.text(raw.meta, "title", True) or "",
         summary=check.text(raw.meta, "summary", True) or "",
         sources=validate_sources(check, raw.meta),
-        charts=validate_charts(check, raw.body, raw.body_line, datasets, broken),
-        body=raw.body,
+        charts=validate_charts(check, body, raw.body_line, datasets, broken),
+        source=raw.path,
         body_line=raw.body_line,
         digest=raw.digest,
     )
-    check_unsafe_html(check, raw.body, raw.body_line)
+    check_unsafe_html(check, body, raw.body_line)
     return home if len(errors) == count else None
 
 

@@ -242,3 +242,18 @@ def load_cache_contents(project: Project):
     from sitegen.store import FileStore
 
     return load_cache(project.root, FileStore(store_folder(project.root)))
+
+
+def test_an_article_saved_again_while_the_site_builds_fails_plainly_and_the_next_build_takes_it(project):
+    # Bodies are read from their files when rendered; a save between reading and rendering
+    # must not render a body that was never validated.
+    builder = SiteBuilder(project, FAST)
+    publication = builder.load_and_validate()
+    edit(project.content / "articles/first.md", "## Background", "## Origins")
+
+    with pytest.raises(BuildFailed) as failure:
+        builder.render_site(publication)
+
+    assert [(e.path, e.message) for e in failure.value.errors] == [
+        ("content/articles/first.md", "the file changed while the site was being built")]
+    assert builder.build().pages == clean_build(project)
