@@ -50,10 +50,10 @@ class CacheContents:
 
     def without_missing_files(self, store: FileStore) -> CacheContents:
         """Drop the entries whose files are gone from the store (part of .cache/ was deleted)."""
-        self.records = {p: r for p, r in self.records.items()
-                        if store.has(r.html_digest) and (not r.body_digest or store.has(r.body_digest))}
-        self.card_digests = {key: digest for key, digest in self.card_digests.items() if store.has(digest)}
-        self.search = {key: bundle for key, bundle in self.search.items() if all(map(store.has, bundle[1].values()))}
+        kept = store.digests() | {""}  # "": a page without a body of its own
+        self.records = {p: r for p, r in self.records.items() if r.html_digest in kept and r.body_digest in kept}
+        self.card_digests = {key: digest for key, digest in self.card_digests.items() if digest in kept}
+        self.search = {key: bundle for key, bundle in self.search.items() if kept.issuperset(bundle[1].values())}
         return self
 
 

@@ -16,19 +16,11 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_current_umask()  # what open() gives a new file
 
 
 class FileStore:
@@ -46,22 +38,29 @@ class FileStore:
     def put(self, content: bytes) -> str:
         """Keep content (unless it is kept already); return its digest."""
         digest = hashlib.sha256(content).hexdigest()
-        target = self.path(digest)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # Written under a name of its own, then renamed: a reader never sees half a file,
-            # and two workers storing the same bytes at once both succeed.
-            handle, temporary = tempfile.mkstemp(prefix=".new-", dir=target.parent)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-            # mkstemp makes a private file; a site's files are for every reader, such as a web server.
-            os.chmod(temporary, _FILE_MODE)
+        target = os.path.join(self.folder, digest[:2], digest[2:])
+        if not os.path.exists(target):
+            # Written under a name of its own (this process and thread), then renamed: a reader
+            # never sees half a file, and two workers storing the same bytes at once both succeed.
+            temporary = f"{target}.{os.getpid()}-{threading.get_ident()}.new"
+            try:
+                handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            except FileNotFoundError:  # the first file of its subfolder
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            try:
+                os.write(handle, content)
+            finally:
+                os.close(handle)
             os.replace(temporary, target)
         return digest
 
-    def has(self, digest: str) -> bool:
-        """Tell whether the bytes of a digest are kept here."""
-        return self.path(digest).is_file()
+    def digests(self) -> set[str]:
+        """Return the digest of every file kept here (one listing per subfolder, not a look-up per file)."""
+        if not self.folder.is_dir():
+            return set()
+        return {subfolder.name + entry.name for subfolder in os.scandir(self.folder) if subfolder.is_dir()
+                for entry in os.scandir(subfolder.path) if not entry.name.endswith(".new")}
 
     def get(self, digest: str) -> bytes:
         """Return the bytes kept under a digest."""
