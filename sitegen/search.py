@@ -27,9 +27,9 @@ from .store import FileStore
 
 BUNDLE_PREFIX = "pagefind"
 PAGES_PER_SHARD = 500
-# Pagefind also ships ready-made UIs; our page has its own small script, so they are left out.
 # One Pagefind process at a time, whichever edition it indexes: the memory bound is per process.
 _ONE_PAGEFIND_AT_A_TIME = threading.Lock()
+# Pagefind also ships ready-made UIs; our page has its own small script, so they are left out.
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
@@ -38,7 +38,10 @@ Pages = dict[str, str]  # output path -> digest of the page in the store
 
 
 def shards(pages: Pages, size: int | None = None) -> list[Pages]:
-    """Split pages, in path order, into groups of at most `size` (a page stays in its shard while others come and go)."""
+    """Split pages, in path order, into groups of at most `size`.
+
+    An edited page changes its own shard only; an added or removed one shifts the shards after it.
+    """
     size = size or PAGES_PER_SHARD
     ordered = sorted(pages)
     # An edition with nothing to index still gets an (empty) bundle: its search page works and finds nothing.
