@@ -215,17 +215,13 @@ class RawDocument:
     digest: str  # a hash of the file's text, to tell whether it changed
     meta: LineDict
     body_line: int
-    # The body as read with the front matter, until validation takes it (see `body`).
-    _unread_body: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def body(self) -> str:
-        """Return the Markdown body: the first time, as read with the file; later, read again (see `read_body`)."""
-        body = self._unread_body
-        if body is None:
-            return read_body(self.path, self.digest, self.display_path)
-        object.__setattr__(self, "_unread_body", None)  # validation reads it once; then it is not kept
-        return body
+        """Return the Markdown body, read from the file again (see `read_body`)."""
+        # Not kept from the first reading: every body would then be in memory at once until
+        # validation, and the memory they took stays with the process (and its forked workers).
+        return read_body(self.path, self.digest, self.display_path)
 
 
 @dataclass(frozen=True)
@@ -302,8 +298,8 @@ def read_document(path: Path, project: Project) -> RawDocument:
     """Read one Markdown file with front matter."""
     display_path = project.display(path)
     text = read_text(path, display_path)
-    meta, body, body_line = split_front_matter(text, display_path)
-    return RawDocument(path, display_path, hashlib.sha256(text.encode()).hexdigest(), meta, body_line, body)
+    meta, _body, body_line = split_front_matter(text, display_path)
+    return RawDocument(path, display_path, hashlib.sha256(text.encode()).hexdigest(), meta, body_line)
 
 
 def read_body(path: Path, digest: str, display_path: str) -> str:
