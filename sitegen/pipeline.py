@@ -29,7 +29,7 @@ from .charts import ChartLanguage, ChartRenderer, chart_key
 from .content import PARSED_YAML, Project, ReadCache, load_content
 from .errors import BuildFailed, SiteError
 from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
-from .history import History, load_history
+from .history import History, HistoryReader
 from .links import LinkChecker, LinkSource, PageLinks, extract_links
 from .markup import create_markdown, render_markdown
 from .model import Article, HomePage, Publication, Site
@@ -219,6 +219,7 @@ class SiteBuilder:
         self.records: dict[str, PageRecord] = {}
         self._reads = ReadCache()
         self._validated = ArticleMemo()
+        self._history = HistoryReader()
         self._links = LinkChecker()
         self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
         self._cards_by_edition: dict[str, tuple[tuple, dict[str, str]]] = {}  # prefix -> (what they show, the files)
@@ -263,7 +264,7 @@ class SiteBuilder:
 
     def render_site(self, publication: Publication) -> BuildResult:
         """Render every file of every edition (reusing unchanged pages) and check the links between them."""
-        history = load_history(self.project.root, self.project.content)
+        history = self._history.load(self.project.root, self.project.content)
         assets = load_assets(self.project.static)
         renderer = self._current_renderer(publication.original, assets)
         shared = {"assets": assets.digest, "history": _digest(history.changes)}

@@ -231,6 +231,32 @@ def test_last_updated_and_what_changed_come_from_git_history(make_site, build, c
     assert 'href="/articles/second/">Second article</a>' in changes
 
 
+def test_history_is_read_from_git_again_only_after_head_moves(make_site, monkeypatch):
+    import subprocess
+
+    from sitegen.history import HistoryReader
+
+    root = make_site()
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{name}_NAME", "Editor")
+        monkeypatch.setenv(f"GIT_{name}_EMAIL", "editor@example.invalid")
+
+    def git(*command):
+        subprocess.run(["git", "-C", str(root), *command], check=True)
+
+    git("init", "-q")
+    git("add", "content")
+    git("commit", "-q", "-m", "First")
+    reader = HistoryReader()
+    first = reader.load(root, root / "content")
+    (root / "content/articles/first.md").write_text("---\ntitle: First\nsummary: s\ndate: 2024-01-02\n---\nEdited.\n")
+    assert reader.load(root, root / "content") is first  # an edit, not yet committed: git is not asked
+
+    git("commit", "-q", "-am", "Edit the first article")
+    again = reader.load(root, root / "content")
+    assert [change.subject for change in again.changes] == ["Edit the first article", "First"]
+
+
 def test_social_cards_draw_cyrillic_with_the_packaged_font():
     from sitegen.cards import card_font, wrap
 
