@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
-from .model import Site
+from .model import Article, Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -38,7 +39,12 @@ def _serialise(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def render_atom_feed(site: Site, bodies: dict[str, str], updated: dict[str, dt.date]) -> bytes:
+def feed_articles(site: Site, updated: Mapping[str, dt.date]) -> list[Article]:
+    """Return the articles the feed carries: the FEED_ENTRIES most recently updated, newest first."""
+    return sorted(site.articles, key=lambda a: (updated[a.slug], a.slug), reverse=True)[:FEED_ENTRIES]
+
+
+def render_atom_feed(site: Site, bodies: Mapping[str, str], updated: Mapping[str, dt.date]) -> bytes:
     """Return the Atom feed of one edition: the FEED_ENTRIES most recently updated articles, with full content."""
     base, config = site.config.base_url, site.config
     home = f"/{site.prefix}"
@@ -55,7 +61,7 @@ def render_atom_feed(site: Site, bodies: dict[str, str], updated: dict[str, dt.d
     if newest is not None:
         head.append(f"  <updated>{_timestamp(newest)}</updated>")
     head.append(f"  <author>\n    <name>{escape(config.title)}</name>\n  </author>")
-    articles = sorted(site.articles, key=lambda a: (updated[a.slug], a.slug), reverse=True)[:FEED_ENTRIES]
+    articles = feed_articles(site, updated)
     entries = [
         _atom_entry(a.title, absolute_url(base, a.url), _timestamp(a.date), _timestamp(updated[a.slug]),
                     a.summary, a.tags, bodies[a.slug])

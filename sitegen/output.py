@@ -69,12 +69,13 @@ def _replace_file(target: Path, files: Mapping[str, bytes], relative: str) -> No
 
 def update_site(output: Path, files: Mapping[str, bytes], previous: Mapping[str, bytes]) -> list[str]:
     """Bring an existing output folder up to date; return the paths that changed."""
-    changed = []
-    digests, previous_digests = file_digests(files), file_digests(previous)
-    for relative, digest in digests.items():
-        if previous_digests.get(relative) != digest:
-            _replace_file(output / relative, files, relative)
-            changed.append(relative)
+    if isinstance(files, SiteFiles) and isinstance(previous, SiteFiles):
+        changed = files.changed_since(previous)  # compares the store's names: no file is read
+    else:
+        digests, previous_digests = file_digests(files), file_digests(previous)
+        changed = [relative for relative, digest in digests.items() if previous_digests.get(relative) != digest]
+    for relative in changed:
+        _replace_file(output / relative, files, relative)
     for relative in sorted(previous.keys() - files.keys()):
         (output / relative).unlink(missing_ok=True)
         changed.append(relative)

@@ -28,7 +28,7 @@ from .cards import CardRenderer, CardText
 from .charts import ChartLanguage, ChartRenderer, chart_key
 from .content import PARSED_YAML, Project, ReadCache, load_content
 from .errors import BuildFailed, SiteError
-from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
+from .feeds import feed_articles, render_atom_feed, render_redirects, render_robots, render_sitemap
 from .history import History, HistoryReader
 from .links import LinkChecker, LinkSource, PageLinks, extract_links
 from .markup import create_markdown, render_markdown
@@ -222,6 +222,7 @@ class SiteBuilder:
         self._history = HistoryReader()
         self._links = LinkChecker()
         self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
+        self._feeds: dict[str, tuple[tuple, bytes]] = {}  # edition prefix -> (what the feed shows, the feed)
         self._cards_by_edition: dict[str, tuple[tuple, dict[str, str]]] = {}  # prefix -> (what they show, the files)
         self._cache_outdated = False  # whether anything was rendered since the cache was read
         self._renderer: Renderer | None = None
@@ -294,9 +295,9 @@ class SiteBuilder:
             by_edition = [{p: r for p, r in records.items() if edition_of(p, publication) is c.site} for c, _ in editions]
             searches = [self._start_search(r, c.site) if self.options.search_index else None
                         for r, (c, _) in zip(by_edition, editions, strict=True)]
-            for edition_records, (context, _current) in zip(by_edition, editions, strict=True):
+            for edition_records, (context, current) in zip(by_edition, editions, strict=True):
                 # While Pagefind indexes: the feed, and the social cards on the other cores.
-                files.update(self._feed(context, edition_records))
+                files.update(self._feed(context, current[SITE_DIGEST], edition_records))
                 if self.options.social_cards:
                     stored.update(self._card_files(context.site))
             used_shards: dict[str, Bundle] = {}
@@ -448,12 +449,15 @@ class SiteBuilder:
         return PageRecord(inputs, self.store.put(html.encode("utf-8")), extract_links(html), link_source,
                           self.store.put(body.html.encode("utf-8")) if body and kind == "article" else "")
 
-    def _feed(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, bytes]:
-        """Return the Atom feed of one edition."""
+    def _feed(self, context: BuildContext, site_digest: str, records: dict[str, PageRecord]) -> dict[str, bytes]:
+        """Return the Atom feed of one edition, reused while its site digest and its entries' bodies are unchanged."""
         site = context.site
-        bodies = StoredTexts(self.store, {a.slug: records[f"{site.prefix}articles/{a.slug}/index.html"].body_digest
-                                          for a in site.articles})  # the feed reads only its entries' bodies
-        return {f"{site.prefix}feed.xml": render_atom_feed(site, bodies, context.updated)}
+        bodies = {a.slug: records[f"{site.prefix}articles/{a.slug}/index.html"].body_digest
+                  for a in feed_articles(site, context.updated)}
+        key = (site_digest, bodies)  # the digest covers the config and every article's title, dates and order
+        if self._feeds.get(site.prefix, (None,))[0] != key:
+            self._feeds[site.prefix] = (key, render_atom_feed(site, StoredTexts(self.store, bodies), context.updated))
+        return {f"{site.prefix}feed.xml": self._feeds[site.prefix][1]}
 
     def _card_files(self, site: Site) -> dict[str, str]:
         """Return the social card of every page (output path -> digest in the store), drawing those not drawn before."""

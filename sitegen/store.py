@@ -138,6 +138,12 @@ class SiteFiles(Mapping[str, bytes]):
         else:
             target.write_bytes(self._held[path])
 
+    def changed_since(self, previous: SiteFiles) -> list[str]:
+        """Return the paths whose bytes differ from those in previous (or that previous lacks)."""
+        changed = [path for path, digest in self._stored.items() if previous._stored.get(path) != digest]
+        # Held files are few and small; an unchanged one is often the very same object.
+        return changed + [path for path, content in self._held.items() if previous._held.get(path) != content]
+
     def digest(self, path: str) -> str:
         """Return the SHA-256 of a file, without reading a stored one."""
         if path in self._stored:
