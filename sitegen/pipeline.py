@@ -12,7 +12,6 @@ index) are put together after the pages, from the pages' records.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -111,19 +110,31 @@ def _digest(payload) -> str:
     return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()
 
 
-def site_digest(context: BuildContext, options: BuildOptions) -> str:
-    """Hash what every page of an edition may show of the whole site: config, strings, the article list."""
+ListingEntries = dict[int, tuple[Article, dt.date, str]]  # id(article) -> (article, its update, its entry)
+
+
+def site_digest(context: BuildContext, options: BuildOptions, known: ListingEntries) -> str:
+    """Hash what every page of an edition may show of the whole site: config, strings, the article list.
+
+    `known` holds each article's listing entry from the last build; an unchanged article is
+    the same object from build to build (see ArticleMemo), so its entry is found by identity,
+    without hashing the article. Entries of this edition's articles are left in it.
+    """
     site = context.site
-    listing = [_listing_entry(a, context.last_updated(a)) for a in site.articles]
+    listing = []
+    for article in site.articles:
+        updated = context.last_updated(article)
+        entry = known.get(id(article))
+        if entry is None or entry[0] is not article or entry[1] != updated:
+            entry = known[id(article)] = (article, updated, _listing_entry(article, updated))
+        listing.append(entry[2])
     home = [site.home.title, site.home.summary] if site.home else None
     # Which pages exist in which edition: every page links to its translations.
     editions = [[e.language, e.prefix, e.config.title, [a.slug for a in e.articles]] for e in context.publication.editions]
     return _digest([__version__, site.config, dict(site.strings), options.include_drafts, listing, home, editions])
 
 
-@functools.lru_cache(maxsize=50_000)
 def _listing_entry(article: Article, updated: dt.date) -> str:
-    # Cached: an unchanged article is the same object from build to build (see ArticleMemo).
     a = article
     return json.dumps([a.slug, a.title, a.summary, a.date, updated, a.order, a.draft, a.tags, a.layout], default=str)
 
@@ -163,14 +174,6 @@ def chart_language(site: Site) -> ChartLanguage:
     """Return the language and the words a chart of this edition uses."""
     return ChartLanguage(site.language, site.strings.get("source", "Source"),
                          site.strings.get("show_data_table", "Show the data table"))
-
-
-def edition_of(output_path: str, publication: Publication) -> Site:
-    """Return the edition an output file belongs to, by its folder: ru/... is the Russian edition."""
-    for edition in publication.editions[1:]:
-        if output_path.startswith(edition.prefix):
-            return edition
-    return publication.original
 
 
 def render_site_files(publication: Publication, contexts: list[BuildContext]) -> dict[str, bytes]:
@@ -222,7 +225,8 @@ class SiteBuilder:
         self._history = HistoryReader()
         self._links = LinkChecker()
         self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
-        self._feeds: dict[str, tuple[tuple, bytes]] = {}  # edition prefix -> (what the feed shows, the feed)
+        self._feeds: dict[str, tuple[tuple, bytes]] = {}
+        self._listing_entries: ListingEntries = {}  # see site_digest  # edition prefix -> (what the feed shows, the feed)
         self._cards_by_edition: dict[str, tuple[tuple, dict[str, str]]] = {}  # prefix -> (what they show, the files)
         self._cache_outdated = False  # whether anything was rendered since the cache was read
         self._renderer: Renderer | None = None
@@ -276,14 +280,19 @@ class SiteBuilder:
         records: dict[str, PageRecord] = {}
         errors: list[SiteError] = []
         editions = []
+        by_edition = []  # each edition's pages
+        listing_entries: ListingEntries = {}
         for site in publication.editions:
             context = BuildContext(site, updated_dates(site, history), history, publication)
-            current = {**shared, SITE_DIGEST: site_digest(context, self.options)}
+            current = {**shared, SITE_DIGEST: site_digest(context, self.options, self._listing_entries)}
+            listing_entries.update((id(a), self._listing_entries[id(a)]) for a in site.articles)
             current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
             rendered, failed = self._render_pages(renderer, context, current, result, PAGE_KINDS)
             records.update(rendered)
             errors.extend(failed)
             editions.append((context, current))
+            by_edition.append(rendered)
+        self._listing_entries = listing_entries  # only the current articles' entries are kept
         if not errors:
             # Sitemap, robots.txt and redirects show only what the editions' site digests cover
             # (addresses, dates, translations) plus the aliases: reuse them while those are unchanged.
@@ -292,7 +301,6 @@ class SiteBuilder:
             if self._site_files is None or self._site_files[0] != key:
                 self._site_files = (key, render_site_files(publication, [c for c, _ in editions]))
             files.update(self._site_files[1])
-            by_edition = [{p: r for p, r in records.items() if edition_of(p, publication) is c.site} for c, _ in editions]
             searches = [self._start_search(r, c.site) if self.options.search_index else None
                         for r, (c, _) in zip(by_edition, editions, strict=True)]
             for edition_records, (context, current) in zip(by_edition, editions, strict=True):
