@@ -17,8 +17,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -35,16 +37,17 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _call(item):
+def _call_batch(batch: list) -> list:
     function, state = _STATE
-    return function(state, item)
+    return [function(state, item) for item in batch]
 
 
 def parallel_map(function: Callable, state, items: Iterable, jobs: int, count: int | None = None) -> Iterator:
     """Yield function(state, item) for each item, in order, using up to `jobs` processes.
 
-    `items` may be a generator (give its `count`): it is drawn from while the workers
-    already work on the items it gave (ProcessPoolExecutor.map collects them all at once).
+    `items` may be a generator (give its `count`) that waits for something before its last
+    items: a thread hands the items to the workers as they come, while the results of
+    those already given are yielded here.
     """
     global _STATE
     count = len(items) if count is None else count
@@ -57,7 +60,22 @@ def parallel_map(function: Callable, state, items: Iterable, jobs: int, count: i
         context = multiprocessing.get_context("fork")
         chunk = max(1, count // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            yield from pool.map(_call, items, chunksize=chunk)
+            submitted: queue.Queue = queue.Queue()
+
+            def submit_all() -> None:
+                try:
+                    for batch in batched(items, chunk):
+                        submitted.put(pool.submit(_call_batch, batch))
+                except BaseException as error:  # raised where the results are read
+                    submitted.put(error)
+                    return
+                submitted.put(None)
+
+            threading.Thread(target=submit_all, name="submit-items", daemon=True).start()
+            while (batch_results := submitted.get()) is not None:
+                if isinstance(batch_results, BaseException):
+                    raise batch_results
+                yield from batch_results.result()
     finally:
         _STATE = None
 
