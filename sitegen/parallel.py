@@ -5,10 +5,11 @@ Two kinds of worker:
 - `parallel_map` forks workers after the state is built, so they inherit it instead of
   receiving it through a pipe; only the items and the results travel. For work that
   needs the build's state (rendering pages).
-- `fresh_process_map` starts new interpreters (`python -m sitegen.parallel`) that hold
-  only what the function's module imports. For self-contained work (drawing social
-  cards) late in a build: a worker forked then would hold a copy of every page the build
-  has rendered, and the whole build's memory counts it once per worker.
+- `fresh_process_map` and `FreshWorkers` start new interpreters (`python -m
+  sitegen.parallel`) that hold only what the function's module imports. For
+  self-contained work: drawing social cards late in a build, when a forked worker would
+  hold a copy of everything the build holds (and the whole build's memory counts it once
+  per worker), and rendering charts, whose libraries the build then never loads.
 With one core, or few items, both run in this process: a worker costs more than it saves.
 """
 
@@ -80,14 +81,13 @@ def parallel_map(function: Callable, state, items: Iterable, jobs: int, count: i
         _STATE = None
 
 
-def fresh_process_map(function: Callable, state, items: list, jobs: int,
-                      min_items_per_worker: int = MIN_ITEMS_PER_WORKER) -> list:
+def fresh_process_map(function: Callable, state, items: list, jobs: int) -> list:
     """Return [function(state, item) for item in items], computed in up to `jobs` new interpreters.
 
     With one job, or fewer items than one worker's worth, they are computed here.
     """
-    workers = min(jobs, len(items) // min_items_per_worker)
-    if jobs <= 1 or workers < 1:
+    workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    if workers <= 1:
         return [function(state, item) for item in items]
     return FreshWorkers(function, state, items, workers).results()
 
