@@ -35,8 +35,20 @@ class PlacedChart:
     line: int
 
 
+class BodyFromFile:
+    """A page whose Markdown body is read from its file when needed, not kept (see content.read_body).
+
+    Needs the fields `source` (the file), `digest` (of its text) and `path` (as shown to editors).
+    """
+
+    @property
+    def body(self) -> str:
+        """Return the Markdown body, from the file."""
+        return read_body(self.source, self.digest, self.path)
+
+
 @dataclass(frozen=True)
-class Article:
+class Article(BodyFromFile):
     """One article, validated."""
 
     slug: str
@@ -63,14 +75,9 @@ class Article:
         """Return the article's root-relative URL: /articles/x/, or /ru/articles/x/ in a translation."""
         return f"/{self.url_prefix}articles/{self.slug}/"
 
-    @property
-    def body(self) -> str:
-        """Return the Markdown body, from the file."""
-        return read_body(self.source, self.digest, self.path)
-
 
 @dataclass(frozen=True)
-class HomePage:
+class HomePage(BodyFromFile):
     """The front page's own text (content/index.md)."""
 
     path: str
@@ -82,10 +89,6 @@ class HomePage:
     sources: tuple[Source, ...] = ()
     charts: tuple[PlacedChart, ...] = ()
 
-    @property
-    def body(self) -> str:
-        """Return the Markdown body, from the file."""
-        return read_body(self.source, self.digest, self.path)
 
 
 @dataclass(frozen=True)
