@@ -12,6 +12,7 @@ import functools
 import hashlib
 import io
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,13 +155,17 @@ class CardRenderer:
         self.store = store
         self.digest_by_key: dict[str, str] = {}  # card key -> digest of its PNG in the store
 
-    def draw(self, cards: list[CardText], jobs: int) -> int:
+    def draw(self, cards: list[CardText], jobs: int, progress: Callable[[int, int, str], None] | None = None) -> int:
         """Draw every card not drawn before; return how many were drawn."""
         missing = list({card.key: card for card in cards if card.key not in self.digest_by_key}.values())
+        if progress and missing:
+            progress(0, len(missing), "social cards")
         # Fresh interpreters rather than forked ones: cards are drawn late in a build, when a
         # forked worker would carry every rendered page along (see parallel.py).
         drawn = fresh_process_map(_draw_into_store, self.store.folder, missing, jobs)
         self.digest_by_key.update((card.key, digest) for card, digest in zip(missing, drawn, strict=True))
+        if progress and missing:
+            progress(len(missing), len(missing), "social cards")
         return len(missing)
 
     def digest(self, card: CardText) -> str:

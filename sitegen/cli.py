@@ -38,20 +38,21 @@ def print_errors(errors: list[SiteError], root: Path) -> None:
 
 
 class TerminalProgress:
-    """Show 'rendered 412/1000 pages, 3.1 s' on one terminal line; silent in CI and in logs."""
+    """Show 'pages: 412/1000, 3.1 s' on one terminal line, then social cards and search shards the same way;
+    silent in CI and in logs."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.shown = sys.stderr.isatty() and not os.environ.get("CI")
-        self.last = 0.0
+        self.last: dict[str, float] = {}  # what is counted -> when it was last shown
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, counted: str = "pages") -> None:
         now = time.perf_counter()
-        if not self.shown or (now - self.last < 0.1 and done < total):
+        if not self.shown or (now - self.last.get(counted, 0.0) < 0.1 and 0 < done < total):
             return
-        self.last = now
+        self.last[counted] = now
         end = "\n" if done == total else ""
-        print(f"\rrendered {done}/{total} pages, {now - self.started:.1f} s", end=end, file=sys.stderr, flush=True)
+        print(f"\r{counted}: {done}/{total}, {now - self.started:.1f} s", end=end, file=sys.stderr, flush=True)
 
 
 def print_warnings(warnings: list[SiteError], root: Path) -> None:

@@ -70,7 +70,7 @@ class BuildOptions:
     jobs: int = 1  # processes for rendering pages and cards
 
 
-ProgressReport = Callable[[int, int], None]  # (pages done, pages to render)
+ProgressReport = Callable[[int, int, str], None]  # (done, to do, what is counted: "pages", "social cards", ...)
 
 
 @dataclass(frozen=True)
@@ -372,7 +372,7 @@ class SiteBuilder:
                 records[output_path] = outcome
                 result.rendered.append(output_path)
             if self.progress:
-                self.progress(done, len(stale))
+                self.progress(done, len(stale), "pages")
         return records, errors
 
     def _with_chart_svgs(self, pages: list[tuple], site: Site) -> Iterator[tuple]:
@@ -475,7 +475,7 @@ class SiteBuilder:
                tuple((a.url, a.title) for a in site.articles))
         if site.prefix not in self._cards_by_edition or self._cards_by_edition[site.prefix][0] != key:
             cards = social_cards(site)
-            self._cache_outdated |= self.cards.draw(list(cards.values()), self.options.jobs) > 0
+            self._cache_outdated |= self.cards.draw(list(cards.values()), self.options.jobs, self.progress) > 0
             self._cards_by_edition[site.prefix] = (key, {card_path(url).lstrip("/"): self.cards.digest(card)
                                                          for url, card in cards.items()})
         return self._cards_by_edition[site.prefix][1]
@@ -488,7 +488,8 @@ class SiteBuilder:
         pages = {path: r.html_digest for path, r in records.items() if path.startswith(f"{site.prefix}articles/")}
         by_key = {shard_key(shard, site.config.base_path, site.language): shard for shard in shards(pages)}
         missing = {key: shard for key, shard in by_key.items() if key not in self._search}
-        indexing = SearchIndexing(list(missing.values()), self.store, site.config.base_path, site.language) if missing else None
+        indexing = (SearchIndexing(list(missing.values()), self.store, site.config.base_path, site.language, self.progress)
+                    if missing else None)
 
         def finish() -> dict[str, Bundle]:
             if indexing is not None:

@@ -21,6 +21,7 @@ import hashlib
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from .store import FileStore
@@ -63,9 +64,11 @@ class SearchIndexing:
     cards on the other cores while it indexes.
     """
 
-    def __init__(self, shards_to_index: list[Pages], store: FileStore, base_path: str, language: str) -> None:
+    def __init__(self, shards_to_index: list[Pages], store: FileStore, base_path: str, language: str,
+                 progress: Callable[[int, int, str], None] | None = None) -> None:
         self._bundles: list[Bundle | None] = [None] * len(shards_to_index)
         self._failure: BaseException | None = None
+        self._progress = progress
         self._thread = threading.Thread(target=self._index_all, args=(shards_to_index, store, base_path, language),
                                         name="pagefind", daemon=True)
         self._thread.start()
@@ -74,6 +77,8 @@ class SearchIndexing:
         try:
             for number, pages in enumerate(shards_to_index):
                 self._bundles[number] = index_shard(pages, store, base_path, language)
+                if self._progress:
+                    self._progress(number + 1, len(shards_to_index), f"search index shards ({language})")
         except BaseException as failure:  # handed to the caller of result()
             self._failure = failure
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,30 @@ def test_built_files_are_readable_by_everyone_and_stand_alone(make_site, build, 
     page.write_bytes(b"edited by hand")
     assert build(root, "--no-cache") == 0
     assert page.read_bytes() == before
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("ci", [None, "true"], ids=["terminal", "ci"])
+def test_a_build_shows_its_progress_on_a_terminal_and_stays_quiet_in_ci(make_site, build, monkeypatch, ci):
+    root = make_site()
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    if ci:
+        monkeypatch.setenv("CI", ci)
+    else:
+        monkeypatch.delenv("CI", raising=False)
+
+    assert build(root) == 0
+
+    shown = terminal.getvalue()
+    if ci:
+        assert shown == ""
+    else:
+        # Each count ends on its own finished line: pages, then cards and search while they are made.
+        for finished in (r"pages: (\d+)/\1, [\d.]+ s\n", r"social cards: (\d+)/\1, [\d.]+ s\n",
+                         r"search index shards \(en\): 1/1, [\d.]+ s\n"):
+            assert re.search(finished, shown), shown
