@@ -116,7 +116,7 @@ def _accent_layer(site: str, figure: str | None):
     return layer.point(_ACCENT_INDEX)
 
 
-def draw_card(_state, card: CardText) -> bytes:
+def draw_card(card: CardText) -> bytes:
     """Return one card as PNG bytes (a function of its text alone, so it can run in a worker)."""
     from PIL import ImageDraw
 
@@ -145,7 +145,7 @@ def draw_card(_state, card: CardText) -> bytes:
 
 def _draw_into_store(store_folder: Path, card: CardText) -> str:
     """Draw one card into the build's file store; return its digest (what a card worker runs)."""
-    return FileStore(store_folder).put(draw_card(None, card))
+    return FileStore(store_folder).put(draw_card(card))
 
 
 class CardRenderer:
