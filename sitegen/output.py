@@ -20,24 +20,18 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .store import SiteFiles, file_digests
+from .store import SiteFiles
 
 
 def _write_files(root: Path, files: Mapping[str, bytes]) -> None:
+    files = SiteFiles.of(files)
     made: set[Path] = set()
     for relative in files:
         target = root / relative
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        _put_file(target, files, relative)
-
-
-def _put_file(target: Path, files: Mapping[str, bytes], relative: str) -> None:
-    if isinstance(files, SiteFiles):
         files.write_to(relative, target)
-    else:
-        target.write_bytes(files[relative])
 
 
 def write_site(output: Path, files: Mapping[str, bytes]) -> None:
@@ -60,20 +54,17 @@ def write_site(output: Path, files: Mapping[str, bytes]) -> None:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def _replace_file(target: Path, files: Mapping[str, bytes], relative: str) -> None:
+def _replace_file(target: Path, files: SiteFiles, relative: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    _put_file(temporary, files, relative)
+    files.write_to(relative, temporary)
     os.replace(temporary, target)
 
 
 def update_site(output: Path, files: Mapping[str, bytes], previous: Mapping[str, bytes]) -> list[str]:
     """Bring an existing output folder up to date; return the paths that changed."""
-    if isinstance(files, SiteFiles) and isinstance(previous, SiteFiles):
-        changed = files.changed_since(previous)  # compares the store's names: no file is read
-    else:
-        digests, previous_digests = file_digests(files), file_digests(previous)
-        changed = [relative for relative, digest in digests.items() if previous_digests.get(relative) != digest]
+    files, previous = SiteFiles.of(files), SiteFiles.of(previous)
+    changed = files.changed_since(previous)  # compares the store's names: no stored file is read
     for relative in changed:
         _replace_file(output / relative, files, relative)
     for relative in sorted(previous.keys() - files.keys()):
@@ -143,7 +134,8 @@ def _remove_file(output: Path, relative: str) -> None:
 def sync_site(output: Path, files: Mapping[str, bytes], manifest: Path) -> list[str]:
     """Rewrite only the files that changed since the build in manifest, else write the whole site; return what was written."""
     output = output.resolve()
-    digests = file_digests(files)
+    files = SiteFiles.of(files)
+    digests = {path: files.digest(path) for path in files}
     recorded = _read_manifest(manifest, output)
     untouched = recorded is not None and output.is_dir() and _scan_folder(output) == {
         path: signature for path, (_, signature) in recorded.items()

@@ -111,11 +111,16 @@ def _remove_if_owner(folder: Path, owner: int) -> None:
 class SiteFiles(Mapping[str, bytes]):
     """Every file of a built site by output path, in path order: bytes held here, or a digest in a store."""
 
-    def __init__(self, store: FileStore, held: dict[str, bytes], stored: dict[str, str]) -> None:
+    def __init__(self, store: FileStore | None, held: dict[str, bytes], stored: dict[str, str]) -> None:
         self._store = store  # kept alive as long as these files are: a temporary store goes with it
         self._held = held
         self._stored = stored
         self._paths = sorted(held.keys() | stored.keys())
+
+    @classmethod
+    def of(cls, files: Mapping[str, bytes]) -> SiteFiles:
+        """Return files as SiteFiles: these very ones, or plain bytes by path held as they are."""
+        return files if isinstance(files, SiteFiles) else cls(None, dict(files), {})
 
     def __getitem__(self, path: str) -> bytes:
         if path in self._held:
@@ -166,10 +171,3 @@ class StoredTexts(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._digests)
-
-
-def file_digests(files: Mapping[str, bytes]) -> dict[str, str]:
-    """Return the SHA-256 of every file, from the store's names where there are any."""
-    if isinstance(files, SiteFiles):
-        return {path: files.digest(path) for path in files}
-    return {path: hashlib.sha256(content).hexdigest() for path, content in files.items()}
