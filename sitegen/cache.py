@@ -25,7 +25,8 @@ from pathlib import Path
 from .store import FileStore
 
 CACHE_FOLDER = ".cache"
-LIBRARIES = ("Markdown", "Jinja2", "PyYAML", "altair", "vl-convert-python", "pillow", "font-source-sans-pro", "pagefind")
+LIBRARIES = ("Markdown", "Jinja2", "PyYAML", "altair", "vl-convert-python", "pillow", "font-source-sans-pro", "zlib-ng",
+             "pagefind")
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import zlib
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,7 @@ WHITE = (0xFF, 0xFF, 0xFF)
 # ink are every colour a card has: the card is saved as a 32-colour palette PNG, which
 # encodes about three times faster than full colour and is half the size.
 SHADES = 16
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,32 @@ def draw_card(card: CardText) -> bytes:
         # The label says what the figure counts: two lines, so it is not cut mid-thought.
         for number, line in enumerate(wrap(card.figure_label or "", card_font("", 26), TEXT_WIDTH, 2)):
             draw.text((MARGIN, 525 + number * 36), line, font=card_font("", 26), fill=SHADES - 1)
-    card_image.putpalette(_palette())
-    png = io.BytesIO()
-    # Run-length matching suits a card of flat colour: 40% smaller than zlib's default
+    return palette_png(card_image, _palette())
+
+
+def palette_png(image, palette: list[int]) -> bytes:
+    """Return an 8-bit palette image as PNG bytes, its pixels deflated by zlib-ng.
+
+    Pillow's PNG writer deflates with the zlib its wheel finds on the system, which took
+    half of a card's time; zlib-ng does the same job five times faster. Pillow still
+    writes the chunks.
+    """
+    from PIL.PngImagePlugin import putchunk
+    from zlib_ng import zlib_ng
+
+    width, height = image.size
+    pixels = image.tobytes()
+    # Each row starts with its filter type, 0 (none): flat colour needs no filtering.
+    rows = b"".join(b"\0" + pixels[start:start + width] for start in range(0, width * height, width))
+    # Run-length matching suits a card of flat colour: 40% smaller than the default
     # strategy, and faster; at level 1 it is as small as at 9.
-    card_image.save(png, "PNG", compress_level=1, compress_type=zlib.Z_RLE)
+    deflate = zlib_ng.compressobj(1, zlib_ng.DEFLATED, 15, 9, zlib_ng.Z_RLE)
+    png = io.BytesIO()
+    png.write(PNG_SIGNATURE)
+    putchunk(png, b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0))  # 8 bits, palette colour
+    putchunk(png, b"PLTE", bytes(palette))
+    putchunk(png, b"IDAT", deflate.compress(rows) + deflate.flush())
+    putchunk(png, b"IEND", b"")
     return png.getvalue()
 
 

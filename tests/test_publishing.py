@@ -5,6 +5,7 @@ and the netlify.toml headers are what the site needs."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import tomllib
@@ -266,3 +267,18 @@ def test_social_cards_draw_cyrillic_with_the_packaged_font():
     assert len(shapes) == 4
     lines = wrap("Как Binance остаётся в России после объявления об уходе " * 3, font, 1056, 2)
     assert len(lines) == 2 and lines[-1].endswith("…") and all(font.getlength(line) <= 1056 for line in lines)
+
+
+def test_a_social_card_is_a_valid_png_in_the_card_colours():
+    from PIL import Image
+
+    from sitegen.cards import ACCENT, BACKGROUND, WHITE, CardText, draw_card
+
+    png = draw_card(CardText("Binance in Russia", "How Binance stays present", "1", "a key figure"))
+    Image.open(io.BytesIO(png)).verify()  # chunk CRCs and structure, as a reader's browser checks them
+    card = Image.open(io.BytesIO(png)).convert("RGB")
+    assert card.size == (1200, 630)
+    colours = {colour for _count, colour in card.getcolors(64)}
+    # The background, full white title ink, the accent, and only blends of them in between.
+    assert {BACKGROUND, WHITE, ACCENT} <= colours and len(colours) <= 32
+    assert card.getpixel((600, 600)) == BACKGROUND and card.getpixel((4, 300)) == ACCENT
