@@ -108,7 +108,7 @@ def index_shard(pages: Pages, store: FileStore, base_path: str, language: str) -
         with _ONE_PAGEFIND_AT_A_TIME:
             subprocess.run([str(get_executable()), "--site", str(site), "--output-path", str(bundle),
                             "--force-language", language, "--silent"], stdout=subprocess.DEVNULL, check=True)
-        files = {p.relative_to(bundle).as_posix(): store.put(p.read_bytes())
+        files = {p.relative_to(bundle).as_posix(): store.adopt(p)
                  for p in sorted(bundle.rglob("*")) if p.is_file() and p.name not in UNUSED_FILES}
     digest = hashlib.sha256()
     for name in sorted(files):

@@ -144,3 +144,17 @@ def test_no_cache_swaps_the_whole_folder_and_the_next_build_notices(make_site, b
     assert build(root) == 0, capsys.readouterr().err
     assert write_marks(root / "_site") == after
 
+
+
+def test_a_file_the_store_adopts_is_moved_in_under_the_digest_put_gives(tmp_path):
+    from sitegen.store import FileStore
+
+    store = FileStore(tmp_path / "store")
+    made, again = tmp_path / "made.js", tmp_path / "again.js"
+    made.write_bytes(b"index")
+    again.write_bytes(b"index")
+
+    digest = store.adopt(made)
+
+    assert store.adopt(again) == digest == store.put(b"index")
+    assert store.get(digest) == b"index" and not made.exists() and not again.exists()
