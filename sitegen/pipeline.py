@@ -81,16 +81,16 @@ class PageRecord:
     html_digest: str  # the page, in the builder's file store
     links: PageLinks
     link_source: LinkSource
-    body_digest: str = ""  # an article's body alone (for the feed), in the file store
+    body_digest: str = ""  # the body alone of an article in the feed when rendered, in the file store
 
 
 def _render_in_worker(state: tuple, item: tuple) -> tuple[str, PageRecord | SiteError]:
     """Render one page; runs in a worker process (or inline) with the builder's state."""
-    builder, renderer, context, current = state
+    builder, renderer, context, current, feed_slugs = state
     kind, output_path, page, chart_svgs = item
     builder.charts.svg_by_key.update(chart_svgs)  # drawn after this worker was forked
     try:
-        return output_path, builder.render_page(renderer, context, kind, page, current)
+        return output_path, builder.render_page(renderer, context, kind, page, current, feed_slugs)
     except SiteError as error:
         return output_path, error
 
@@ -305,7 +305,9 @@ class SiteBuilder:
                         for r, (c, _) in zip(by_edition, editions, strict=True)]
             for edition_records, (context, current) in zip(by_edition, editions, strict=True):
                 # While Pagefind indexes: the feed, and the social cards on the other cores.
-                files.update(self._feed(context, current[SITE_DIGEST], edition_records))
+                bodies = self._feed_bodies(context, edition_records)
+                records.update(edition_records)
+                files.update(self._feed(context, current[SITE_DIGEST], bodies))
                 if self.options.social_cards:
                     stored.update(self._card_files(context.site))
             used_shards: dict[str, Bundle] = {}
@@ -363,7 +365,9 @@ class SiteBuilder:
         # Pages without charts go first: workers render them while the charts are drawn.
         stale.sort(key=lambda item: bool(item[2] is not None and item[2].charts))
         items = self._with_chart_svgs(stale, context.site)
-        state = (self, renderer, context, current)
+        # Only the articles the feed carries keep their body apart: a stored file each.
+        feed_slugs = frozenset(a.slug for a in feed_articles(context.site, context.updated))
+        state = (self, renderer, context, current, feed_slugs)
         rendering = parallel_map(_render_in_worker, state, items, self.options.jobs, count=len(stale))
         for done, (output_path, outcome) in enumerate(rendering, 1):
             if isinstance(outcome, SiteError):
@@ -420,9 +424,12 @@ class SiteBuilder:
             if kind in LISTING_PAGES and not (kind == "not_found" and site.prefix):  # one 404 page serves all
                 yield kind, site.prefix + LISTING_PAGES[kind][0], None
 
-    def render_page(self, renderer: Renderer, context: BuildContext, kind: str,
-                    page: Article | HomePage | None, current: dict[str, str]) -> PageRecord:
-        """Render one page and record the content hashes of everything it read."""
+    def render_page(self, renderer: Renderer, context: BuildContext, kind: str, page: Article | HomePage | None,
+                    current: dict[str, str], feed_slugs: frozenset[str]) -> PageRecord:
+        """Render one page and record the content hashes of everything it read.
+
+        An article in `feed_slugs` also keeps its body alone in the store, for the feed.
+        """
         site = context.site
         data = DataAccess(site.datasets)
         inputs = {key: current[key] for key in (SITE_DIGEST, "assets")}
@@ -430,9 +437,7 @@ class SiteBuilder:
         body = None
         if page is not None:
             inputs[f"doc:{page.path}"] = current[f"doc:{page.path}"]
-            language = chart_language(site)
-            figures = [self.charts.figure(c.spec, data[c.spec.data], n, language) for n, c in enumerate(page.charts, start=1)]
-            body = render_markdown(self._markdown_for(site), page.body, figures, site.config.base_path)
+            body = self._render_body(site, page, data)
             sources.append(page.path)
         if kind == "article":
             html = render_article(renderer, context, page, body.html, body.toc, data)
@@ -454,14 +459,36 @@ class SiteBuilder:
             sources.append(self.project.display(self.project.templates / name))
         sources.append(self.project.display(self.project.content / "site.yaml"))
         link_source = LinkSource(str(self.project.root), tuple(sources))
+        keep_body = kind == "article" and page.slug in feed_slugs
         return PageRecord(inputs, self.store.put(html.encode("utf-8")), extract_links(html), link_source,
-                          self.store.put(body.html.encode("utf-8")) if body and kind == "article" else "")
+                          self.store.put(body.html.encode("utf-8")) if keep_body else "")
 
-    def _feed(self, context: BuildContext, site_digest: str, records: dict[str, PageRecord]) -> dict[str, bytes]:
+    def _render_body(self, site: Site, page: Article | HomePage, data: DataAccess):
+        """Convert a page's Markdown to HTML, with its charts' figures."""
+        language = chart_language(site)
+        figures = [self.charts.figure(c.spec, data[c.spec.data], n, language) for n, c in enumerate(page.charts, start=1)]
+        return render_markdown(self._markdown_for(site), page.body, figures, site.config.base_path)
+
+    def _feed_bodies(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, str]:
+        """Return the stored body of each article the feed carries (slug -> digest).
+
+        An article that joined the feed after its page was rendered (a newer one was
+        removed) has no body kept: it is converted again here, and its record keeps it.
+        """
+        site = context.site
+        bodies = {}
+        for article in feed_articles(site, context.updated):
+            path = f"{site.prefix}articles/{article.slug}/index.html"
+            if not records[path].body_digest:
+                html = self._render_body(site, article, DataAccess(site.datasets)).html
+                records[path] = replace(records[path], body_digest=self.store.put(html.encode("utf-8")))
+                self._cache_outdated = True
+            bodies[article.slug] = records[path].body_digest
+        return bodies
+
+    def _feed(self, context: BuildContext, site_digest: str, bodies: dict[str, str]) -> dict[str, bytes]:
         """Return the Atom feed of one edition, reused while its site digest and its entries' bodies are unchanged."""
         site = context.site
-        bodies = {a.slug: records[f"{site.prefix}articles/{a.slug}/index.html"].body_digest
-                  for a in feed_articles(site, context.updated)}
         key = (site_digest, bodies)  # the digest covers the config and every article's title, dates and order
         if self._feeds.get(site.prefix, (None,))[0] != key:
             self._feeds[site.prefix] = (key, render_atom_feed(site, StoredTexts(self.store, bodies), context.updated))

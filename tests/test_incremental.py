@@ -257,3 +257,20 @@ def test_an_article_saved_again_while_the_site_builds_fails_plainly_and_the_next
     assert [(e.path, e.message) for e in failure.value.errors] == [
         ("content/articles/first.md", "the file changed while the site was being built")]
     assert builder.build().pages == clean_build(project)
+
+
+def test_an_article_that_joins_the_feed_after_it_was_rendered_gets_its_body_in_the_feed(project, monkeypatch):
+    from sitegen import feeds
+
+    # Only the feed's articles keep their body apart when rendered. Widening the feed
+    # changes no input of the second article's page, so the page is not rendered again.
+    monkeypatch.setattr(feeds, "FEED_ENTRIES", 1)
+    builder = SiteBuilder(project, FAST)
+    first = builder.build()
+    monkeypatch.setattr(feeds, "FEED_ENTRIES", 2)
+
+    result = builder.build()
+
+    assert first.pages["feed.xml"].count(b"<entry>") == 1
+    assert result.pages["feed.xml"].count(b"<entry>") == 2 and "articles/second/index.html" not in result.rendered
+    assert result.pages == clean_build(project)
