@@ -472,8 +472,10 @@ class SiteBuilder:
     def _feed_bodies(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, str]:
         """Return the stored body of each article the feed carries (slug -> digest).
 
-        An article that joined the feed after its page was rendered (a newer one was
-        removed) has no body kept: it is converted again here, and its record keeps it.
+        An article whose page was rendered while it was not among the feed's entries has
+        no body kept: it is converted again here, and its record keeps it. (What decides
+        the entries, the articles' dates, is in the site digest, so a change there renders
+        every page anyway; this covers any other way in.)
         """
         site = context.site
         bodies = {}
