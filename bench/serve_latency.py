@@ -107,18 +107,18 @@ async def _reloaded_latencies(port: int, url: str, save_edit, edits: int) -> lis
     """Time each edit as livereload.js in a browser would: reload message, then one request."""
     from tornado.websocket import websocket_connect
 
-    socket = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
     try:
         # livereload.js's handshake: hello both ways, then info, which subscribes to reloads.
-        await socket.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD_PROTOCOL]}))
-        await socket.read_message()
-        await socket.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
+        await connection.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD_PROTOCOL]}))
+        await connection.read_message()
+        await connection.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
         await asyncio.sleep(0.2)  # the server registers the subscriber on its own loop
         latencies = []
         for number in range(edits):
             marker, saved = save_edit(number)
             while True:
-                message = await asyncio.wait_for(socket.read_message(), timeout=10)
+                message = await asyncio.wait_for(connection.read_message(), timeout=10)
                 if message is None:
                     raise ConnectionError("the dev server closed the livereload socket")
                 if json.loads(message).get("command") == "reload":
@@ -131,7 +131,7 @@ async def _reloaded_latencies(port: int, url: str, save_edit, edits: int) -> lis
             await asyncio.sleep(0.1)
         return latencies
     finally:
-        socket.close()
+        connection.close()
 
 
 def main() -> int:
