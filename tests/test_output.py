@@ -158,3 +158,25 @@ def test_a_file_the_store_adopts_is_moved_in_under_the_digest_put_gives(tmp_path
 
     assert store.adopt(again) == digest == store.put(b"index")
     assert store.get(digest) == b"index" and not made.exists() and not again.exists()
+
+
+def test_a_file_the_store_cannot_move_in_from_another_file_system_is_copied(tmp_path, monkeypatch):
+    import errno
+
+    from sitegen.store import FileStore
+
+    store = FileStore(tmp_path / "store")
+    made = tmp_path / "made.js"  # as Pagefind's output in /tmp on tmpfs, beside a store in .cache/
+    made.write_bytes(b"index")
+    replace = os.replace
+
+    def cross_device(source, target):
+        if Path(source) == made:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        replace(source, target)
+
+    monkeypatch.setattr("sitegen.store.os.replace", cross_device)
+
+    digest = store.adopt(made)
+
+    assert store.get(digest) == b"index"
