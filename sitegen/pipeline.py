@@ -27,7 +27,7 @@ from .cards import CardRenderer, CardText
 from .charts import ChartLanguage, ChartRenderer, chart_key
 from .content import PARSED_YAML, Project, ReadCache, load_content
 from .errors import BuildFailed, SiteError
-from .feeds import feed_articles, render_atom_feed, render_redirects, render_robots, render_sitemap
+from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
 from .history import History, HistoryReader
 from .links import LinkChecker, LinkSource, PageLinks, extract_links
 from .markup import create_markdown, render_markdown
@@ -366,7 +366,7 @@ class SiteBuilder:
         stale.sort(key=lambda item: bool(item[2] is not None and item[2].charts))
         items = self._with_chart_svgs(stale, context.site)
         # Only the articles the feed carries keep their body apart: a stored file each.
-        feed_slugs = frozenset(a.slug for a in feed_articles(context.site, context.updated))
+        feed_slugs = frozenset(a.slug for a in context.feed)
         state = (self, renderer, context, current, feed_slugs)
         rendering = parallel_map(_render_in_worker, state, items, self.options.jobs, count=len(stale))
         for done, (output_path, outcome) in enumerate(rendering, 1):
@@ -479,7 +479,7 @@ class SiteBuilder:
         """
         site = context.site
         bodies = {}
-        for article in feed_articles(site, context.updated):
+        for article in context.feed:
             path = f"{site.prefix}articles/{article.slug}/index.html"
             if not records[path].body_digest:
                 html = self._render_body(site, article, DataAccess(site.datasets)).html

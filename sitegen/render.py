@@ -23,7 +23,7 @@ from jinja2 import meta
 
 from .assets import Assets
 from .errors import SiteError
-from .feeds import absolute_url, is_absolute
+from .feeds import absolute_url, feed_articles, is_absolute
 from .history import History
 from .model import Article, HomePage, Publication, Site
 
@@ -172,6 +172,11 @@ class BuildContext:
                 urls["not_found"] = "/404.html"
             by_prefix[edition.prefix] = urls
         return by_prefix
+
+    @functools.cached_property
+    def feed(self) -> list[Article]:
+        """Return the articles the edition's feed carries, newest first (worked out once per build)."""
+        return feed_articles(self.site, self.updated)
 
     def article(self, page_id: str) -> Article:
         """Return the article behind a page id such as 'article:commex'."""
