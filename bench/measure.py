@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -51,11 +52,12 @@ def shares_address_space(pid: int, other: int) -> bool:
 
 @dataclass(frozen=True)
 class Run:
-    """One timed run: wall seconds, peak tree RSS and peak tree PSS in bytes (0 when not sampled)."""
+    """One timed run: wall seconds, CPU seconds of the whole tree, peak tree RSS and PSS in bytes (0: not sampled)."""
 
     seconds: float
     peak_rss: int = 0
     peak_pss: int = 0
+    cpu_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ class Summary:
     @property
     def seconds(self) -> float:
         return statistics.median(run.seconds for run in self.runs)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return statistics.median(run.cpu_seconds for run in self.runs)
 
     @property
     def peak_rss(self) -> int:
@@ -157,11 +163,14 @@ class TreeSampler:
 
 
 def run_command(argv: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
-    """Run a command to completion; return its wall time and peak tree RSS.
+    """Run a command to completion; return its wall time, CPU time and peak tree RSS.
 
+    The CPU time is user + system of the process and of every descendant it waited for
+    (pool workers, Pagefind): on a shared machine it varies far less than the wall time.
     Output goes to a temporary file, shown in the exception if the command fails.
     """
     with tempfile.TemporaryFile() as log:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
@@ -169,12 +178,14 @@ def run_command(argv: list[str], cwd: Path | None = None, env: dict | None = Non
         sampler.start()
         code = process.wait()
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         peak = sampler.stop()
         if code != 0:
             log.seek(0)
             output = log.read().decode(errors="replace")[-4000:]
             raise RuntimeError(f"{' '.join(map(str, argv))} exited {code} in {cwd}:\n{output}")
-    return Run(seconds, peak, sampler.peak_pss)
+    return Run(seconds, peak, sampler.peak_pss, cpu)
 
 
 def repeat(times: int, prepare: Callable[[], None], run: Callable[[], Run]) -> Summary:

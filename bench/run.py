@@ -272,7 +272,8 @@ def save_numbers(r: Results) -> None:
     """Keep this run's headline numbers for a later run's scaling targets."""
     numbers = {"n": r.n, "date": f"{r.started:%Y-%m-%d %H:%M}", "version": r.versions["sitegen"],
                "cold": r.cold.seconds, "warm": r.warm_or_cold.seconds, "floor": r.floor.seconds,
-               "pelican": r.pelican.seconds, "hugo": r.hugo.seconds, "cold_peak_rss": r.cold.peak_rss}
+               "pelican": r.pelican.seconds, "hugo": r.hugo.seconds, "cold_peak_rss": r.cold.peak_rss,
+               "cold_cpu": r.cold.cpu_seconds, "floor_cpu": r.floor.cpu_seconds}
     (WORK / f"results-{r.n}.json").write_text(json.dumps(numbers, indent=2) + "\n")
 
 
