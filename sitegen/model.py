@@ -90,7 +90,6 @@ class HomePage(BodyFromFile):
     charts: tuple[PlacedChart, ...] = ()
 
 
-
 @dataclass(frozen=True)
 class NavItem:
     """One link in the site navigation."""

@@ -225,8 +225,8 @@ class SiteBuilder:
         self._history = HistoryReader()
         self._links = LinkChecker()
         self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
-        self._feeds: dict[str, tuple[tuple, bytes]] = {}
-        self._listing_entries: ListingEntries = {}  # see site_digest  # edition prefix -> (what the feed shows, the feed)
+        self._feeds: dict[str, tuple[tuple, bytes]] = {}  # edition prefix -> (what the feed shows, the feed)
+        self._listing_entries: ListingEntries = {}  # see site_digest
         self._cards_by_edition: dict[str, tuple[tuple, dict[str, str]]] = {}  # prefix -> (what they show, the files)
         self._cache_outdated = False  # whether anything was rendered since the cache was read
         self._renderer: Renderer | None = None
@@ -527,6 +527,7 @@ class SiteBuilder:
             return {key: self._search[key] for key in by_key}
 
         return finish
+
 
 def build_site(project: Project, output: Path, options: BuildOptions,
                progress: ProgressReport | None = None) -> BuildResult:

@@ -62,11 +62,11 @@ class FileStore:
         making a file right after many were deleted costs up to a millisecond.
         """
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        target = os.path.join(self.folder, digest[:2], digest[2:])
-        if os.path.exists(target):
+        target = self.path(digest)
+        if target.exists():
             path.unlink()
             return digest
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.replace(path, target)
         except OSError:  # another file system: store a copy
