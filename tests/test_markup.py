@@ -3,9 +3,13 @@ per syntax; then the source scanners validation relies on (chart blocks, unsafe 
 
 from __future__ import annotations
 
+import random
+
+import markdown
 import pytest
 
-from sitegen.markup import create_markdown, find_chart_blocks, find_unsafe_html, render_markdown
+from sitegen.content import PACKAGE_ROOT
+from sitegen.markup import SkimmingSmartyExtension, create_markdown, find_chart_blocks, find_unsafe_html, render_markdown
 
 FIGURE = '<figure class="chart"><svg role="img"><title>T</title><text x="1">a &lt; b</text></svg></figure>'
 
@@ -78,6 +82,30 @@ def test_markdown_source_becomes_expected_html(source, figures, expected):
     rendered = render_markdown(create_markdown(), source, figures, "/")
 
     assert rendered.html == expected
+
+
+# Pieces of text that smarty's patterns look at, or that split text into separate nodes.
+SMARTY_PIECES = ["word", "Binance", "2023", " ", " ", "'", '"', "-", "--", "---", ".", "...", "'80s", "it's",
+                 "*", "**", "_", "`", "[link](/a/)", "<em>x</em>", "&amp;", "&nbsp;", "&mdash;", "\n", "\n\n",
+                 "# ", "- ", "| a | b |\n|---|---|\n| 'c' | \"d\" |\n", "(", ")", "[^1]", "\n\n[^1]: a 'note'.\n",
+                 "\\", "<<", ">>", "\u2014", "\u00ab", ",", ":", "!", "?"]
+
+
+def _random_bodies(count: int) -> list[str]:
+    rng = random.Random(20231)
+    return ["".join(rng.choice(SMARTY_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+def test_skimming_smarty_gives_exactly_what_smarty_gives():
+    extensions = ["tables", "footnotes", "fenced_code", "smarty", "toc"]
+    library = markdown.Markdown(extensions=extensions)
+    skimming = markdown.Markdown(extensions=[*extensions, SkimmingSmartyExtension()])
+    articles = [path.read_text(encoding="utf-8") for path in sorted((PACKAGE_ROOT / "content").rglob("*.md"))]
+    bodies = articles + _random_bodies(800)
+
+    different = [body for body in bodies if library.reset().convert(body) != skimming.reset().convert(body)]
+
+    assert different == []
 
 
 def test_root_relative_links_get_the_base_path_and_others_do_not():
