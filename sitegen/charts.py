@@ -13,7 +13,8 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import asdict, dataclass
 
 from .parallel import FreshWorkers
@@ -213,34 +214,67 @@ def _draw_svg(_state, chart: tuple[ChartSpec, Dataset, str]) -> str:
     return render_svg(build_vegalite(spec, dataset), language)
 
 
+class ChartDrawing:
+    """The SVGs of the charts one build draws, in a worker of their own while the build goes on.
+
+    `done()` tells without waiting whether `result()` would wait for that worker.
+    """
+
+    def __init__(self, renderer: ChartRenderer, missing: dict[str, tuple[ChartSpec, Dataset, str]], jobs: int) -> None:
+        self._renderer = renderer
+        self._missing = missing
+        self._drawn: dict[str, str] | None = None
+        self._svgs: Future | None = None  # None: drawn in this process, by the first result()
+        if missing and jobs > 1:
+            workers = FreshWorkers(_draw_svg, None, list(missing.values()), 1)
+            reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
+            self._svgs = reader.submit(workers.results)
+            reader.shutdown(wait=False)
+
+    def done(self) -> bool:
+        """Tell whether the worker has finished (and so has left memory)."""
+        return self._svgs is None or self._svgs.done()
+
+    def wait(self) -> None:
+        """Wait until the worker has finished, without taking its SVGs."""
+        if self._svgs is not None:
+            futures_wait([self._svgs])
+
+    def result(self) -> dict[str, str]:
+        """Return the new SVGs by chart key, waiting for them; the renderer keeps them too."""
+        if self._drawn is None:
+            svgs = self._svgs.result() if self._svgs else [_draw_svg(None, chart) for chart in self._missing.values()]
+            self._drawn = dict(zip(self._missing, svgs, strict=True))
+            self._renderer.svg_by_key.update(self._drawn)
+            self._renderer.rendered += len(self._drawn)
+        return self._drawn
+
+
 class ChartRenderer:
     """Render chart figures, each distinct chart once (cache keyed by spec and data)."""
 
     def __init__(self) -> None:
         self.svg_by_key: dict[str, str] = {}
         self.rendered = 0
+        self._drawing: ChartDrawing | None = None
 
-    def start_drawing(self, charts: list[tuple[ChartSpec, Dataset, str]], jobs: int) -> Callable[[], dict[str, str]]:
+    def start_drawing(self, charts: list[tuple[ChartSpec, Dataset, str]], jobs: int) -> ChartDrawing:
         """Start rendering the SVG of every (spec, dataset, language) not drawn before.
 
-        Return the getter of the new SVGs by chart key (it also keeps them here). With more
-        than one job they are drawn in a new interpreter while the build goes on: Altair
-        and vl-convert's JavaScript engine take about 115 MB once loaded, and there they
-        leave the build, and the page workers forked from it, without them. One worker:
-        loading them takes a second in each.
+        With more than one job they are drawn in a new interpreter while the build goes
+        on: Altair and vl-convert's JavaScript engine take about 115 MB once loaded, and
+        there they leave the build, and the page workers forked from it, without them.
+        One worker: loading them takes a second in each.
         """
         missing = {chart_key(spec, dataset, language): (spec, dataset, language) for spec, dataset, language in charts}
         missing = {key: chart for key, chart in missing.items() if key not in self.svg_by_key}
-        workers = FreshWorkers(_draw_svg, None, list(missing.values()), 1) if missing and jobs > 1 else None
+        self._drawing = ChartDrawing(self, missing, jobs)
+        return self._drawing
 
-        def finish() -> dict[str, str]:
-            svgs = workers.results() if workers else [_draw_svg(None, chart) for chart in missing.values()]
-            drawn = dict(zip(missing, svgs, strict=True))
-            self.svg_by_key.update(drawn)
-            self.rendered += len(drawn)
-            return drawn
-
-        return finish
+    def wait_for_drawing(self) -> None:
+        """Wait until no chart worker of this renderer's is running."""
+        if self._drawing is not None:
+            self._drawing.wait()
 
     def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1,
                language: ChartLanguage = ChartLanguage()) -> str:

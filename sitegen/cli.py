@@ -52,7 +52,8 @@ class TerminalProgress:
             return
         self.last[counted] = now
         end = "\n" if done == total else ""
-        print(f"\r{counted}: {done}/{total}, {now - self.started:.1f} s", end=end, file=sys.stderr, flush=True)
+        # Search shards finish while pages are counted on the same line: clear it (ESC [K) before writing.
+        print(f"\r\x1b[K{counted}: {done}/{total}, {now - self.started:.1f} s", end=end, file=sys.stderr, flush=True)
 
 
 def print_warnings(warnings: list[SiteError], root: Path) -> None:

@@ -48,7 +48,9 @@ def parallel_map(function: Callable, state, items: Iterable, jobs: int, count: i
 
     `items` may be a generator (give its `count`) that waits for something before its last
     items: a thread hands the items to the workers as they come, while the results of
-    those already given are yielded here.
+    those already given are yielded here. It takes the next items only as the workers
+    get through the last ones, so the generator decides each item shortly before it is
+    worked on.
     """
     global _STATE
     count = len(items) if count is None else count
@@ -62,11 +64,16 @@ def parallel_map(function: Callable, state, items: Iterable, jobs: int, count: i
         chunk = max(1, count // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             submitted: queue.Queue = queue.Queue()
+            # Two batches a worker: one being worked on and the next one ready.
+            in_flight = threading.BoundedSemaphore(2 * workers)
 
             def submit_all() -> None:
                 try:
                     for batch in batched(items, chunk):
-                        submitted.put(pool.submit(_call_batch, batch))
+                        in_flight.acquire()
+                        future = pool.submit(_call_batch, batch)
+                        future.add_done_callback(lambda _future: in_flight.release())
+                        submitted.put(future)
                 except BaseException as error:  # raised where the results are read
                     submitted.put(error)
                     return

@@ -9,15 +9,17 @@ navigation and footers do not pollute results. Pagefind is the binary that the
 pagefind-bin package ships; it needs no network.
 
 A large edition is indexed in shards of PAGES_PER_SHARD pages, one Pagefind process at
-a time: Pagefind holds about 270 KB per page while it indexes (2.3 GB for 10,000
-articles in one run), and a shard bounds that. The search page loads the first bundle
-and merges the others into it (Pagefind's `mergeIndex`), so a reader searches them all
-at once. A site of up to PAGES_PER_SHARD articles has a single bundle.
+a time: Pagefind holds about 280 KB per page while it indexes (2.3 GB for 10,000
+articles in one run), and a shard bounds that to 115 MB, beside the page workers
+that render later pages meanwhile. The search page loads the first bundle and merges
+the others into it (Pagefind's `mergeIndex`), so a reader searches them all at once.
+A site of up to PAGES_PER_SHARD articles has a single bundle.
 """
 
 from __future__ import annotations
 
 import hashlib
+import queue
 import subprocess
 import tempfile
 import threading
@@ -27,7 +29,7 @@ from pathlib import Path
 from .store import FileStore
 
 BUNDLE_PREFIX = "pagefind"
-PAGES_PER_SHARD = 500
+PAGES_PER_SHARD = 400
 # One Pagefind process at a time, whichever edition it indexes: the memory bound is per process.
 _ONE_PAGEFIND_AT_A_TIME = threading.Lock()
 # Pagefind also ships ready-made UIs; our page has its own small script, so they are left out.
@@ -38,15 +40,15 @@ Bundle = tuple[str, dict[str, str]]  # (its folder in the site, {output path: di
 Pages = dict[str, str]  # output path -> digest of the page in the store
 
 
-def shards(pages: Pages, size: int | None = None) -> list[Pages]:
-    """Split pages, in path order, into groups of at most `size`.
+def shard_paths(paths: list[str], size: int | None = None) -> list[list[str]]:
+    """Split page paths, in path order, into groups of at most `size`.
 
     An edited page changes its own shard only; an added or removed one shifts the shards after it.
     """
     size = size or PAGES_PER_SHARD
-    ordered = sorted(pages)
+    ordered = sorted(paths)
     # An edition with nothing to index still gets an (empty) bundle: its search page works and finds nothing.
-    return [{path: pages[path] for path in ordered[start:start + size]} for start in range(0, len(ordered), size)] or [{}]
+    return [ordered[start:start + size] for start in range(0, len(ordered), size)] or [[]]
 
 
 def shard_key(pages: Pages, base_path: str, language: str) -> str:
@@ -57,41 +59,123 @@ def shard_key(pages: Pages, base_path: str, language: str) -> str:
     return digest.hexdigest()
 
 
-class SearchIndexing:
-    """Pagefind runs over some shards, one after another in the background; `result()` collects the bundles.
+class IndexingStopped(Exception):
+    """The build stopped the search indexing (`SearchIndexing.cancel`)."""
 
-    Pagefind works mostly on one core in its own process, so the build draws social
-    cards on the other cores while it indexes.
+
+class SearchIndexing:
+    """Index one edition's article pages shard by shard, each as soon as its last page is rendered.
+
+    Tell it of every article page as it is rendered, and of the unchanged ones too
+    (`page_rendered`); `bundles()` waits for the last shard and returns every shard's
+    bundle; `cancel()` stops Pagefind when the build fails. A shard whose key is in
+    `known` was indexed before, and is not indexed again.
+
+    Pagefind runs in a background thread, one process at a time, on mostly one core:
+    the build renders pages and then draws social cards on the other cores meanwhile.
+    Before each shard the thread calls `before_each`: the build waits there for its chart
+    worker, so that Pagefind and that worker are never in memory together.
     """
 
-    def __init__(self, shards_to_index: list[Pages], store: FileStore, base_path: str, language: str,
+    def __init__(self, article_paths: list[str], known: dict[str, Bundle], store: FileStore, base_path: str,
+                 language: str, before_each: Callable[[], None] = lambda: None,
                  progress: Callable[[int, int, str], None] | None = None) -> None:
-        self._bundles: list[Bundle | None] = [None] * len(shards_to_index)
+        self._shards = shard_paths(article_paths)
+        self._shard_of = {path: number for number, paths in enumerate(self._shards) for path in paths}
+        self._digests: list[Pages] = [{} for _ in self._shards]
+        self._keys: list[str | None] = [None] * len(self._shards)
+        self._bundles = dict(known)
+        self._store, self._base_path, self._language = store, base_path, language
+        self._before_each, self._progress = before_each, progress
+        self._settled = 0
+        self.indexed = 0  # shards this build indexed
         self._failure: BaseException | None = None
-        self._progress = progress
-        self._thread = threading.Thread(target=self._index_all, args=(shards_to_index, store, base_path, language),
-                                        name="pagefind", daemon=True)
+        self._stopping = threading.Event()
+        self._process_lock = threading.Lock()  # guards _process between the thread and cancel()
+        self._process: subprocess.Popen | None = None
+        self._progress_lock = threading.Lock()
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._index_queued, name=f"pagefind-{language}", daemon=True)
         self._thread.start()
+        for number, paths in enumerate(self._shards):
+            if not paths:
+                self._shard_complete(number)
 
-    def _index_all(self, shards_to_index: list[Pages], store: FileStore, base_path: str, language: str) -> None:
-        try:
-            for number, pages in enumerate(shards_to_index):
-                self._bundles[number] = index_shard(pages, store, base_path, language)
-                if self._progress:
-                    self._progress(number + 1, len(shards_to_index), f"search index shards ({language})")
-        except BaseException as failure:  # handed to the caller of result()
-            self._failure = failure
+    def page_rendered(self, path: str, digest: str) -> None:
+        """Note a page's digest in the store; a shard with all its pages noted is indexed (other pages are ignored)."""
+        number = self._shard_of.get(path)
+        if number is None:
+            return
+        self._digests[number][path] = digest
+        if len(self._digests[number]) == len(self._shards[number]):
+            self._shard_complete(number)
 
-    def result(self) -> list[Bundle]:
-        """Wait for every shard; return their bundles, in the order the shards were given."""
+    def bundles(self) -> dict[str, Bundle]:
+        """Wait for every shard; return their bundles by shard key, in shard order."""
+        self._queue.put(None)
         self._thread.join()
         if self._failure is not None:
             raise self._failure
-        return list(self._bundles)
+        missing = [paths[0] for paths, key in zip(self._shards, self._keys, strict=True) if key is None]
+        if missing:
+            raise RuntimeError(f"the search index was asked for before every page was rendered ({missing[0]} was not)")
+        return {key: self._bundles[key] for key in self._keys}
+
+    def cancel(self) -> None:
+        """Stop: end the running Pagefind and index nothing more."""
+        self._stopping.set()
+        with self._process_lock:
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+        self._queue.put(None)
+        self._thread.join()
+
+    def _shard_complete(self, number: int) -> None:
+        key = shard_key(self._digests[number], self._base_path, self._language)
+        self._keys[number] = key
+        if key in self._bundles:
+            self._shard_settled(indexed=False)
+        else:
+            self._queue.put((key, self._digests[number]))
+
+    def _shard_settled(self, indexed: bool) -> None:
+        with self._progress_lock:
+            self._settled += 1
+            self.indexed += indexed
+            # Shards indexed before are counted, but shown only once this build indexes one.
+            if self._progress and self.indexed:
+                self._progress(self._settled, len(self._shards), f"search index shards ({self._language})")
+
+    def _index_queued(self) -> None:
+        while (shard := self._queue.get()) is not None:
+            if self._failure is not None or self._stopping.is_set():
+                continue  # drain the queue: bundles() or cancel() ends it
+            key, pages = shard
+            try:
+                self._before_each()
+                self._bundles[key] = index_shard(pages, self._store, self._base_path, self._language, self._run_pagefind)
+                self._shard_settled(indexed=True)
+            except IndexingStopped:
+                pass
+            except BaseException as failure:  # handed to the caller of bundles()
+                self._failure = failure
+
+    def _run_pagefind(self, command: list[str]) -> None:
+        with _ONE_PAGEFIND_AT_A_TIME:
+            with self._process_lock:
+                if self._stopping.is_set():
+                    raise IndexingStopped
+                self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+            returncode = self._process.wait()
+        if self._stopping.is_set():
+            raise IndexingStopped
+        if returncode != 0:
+            raise subprocess.CalledProcessError(returncode, command)
 
 
-def index_shard(pages: Pages, store: FileStore, base_path: str, language: str) -> Bundle:
-    """Run Pagefind over one shard of pages; return its bundle."""
+def index_shard(pages: Pages, store: FileStore, base_path: str, language: str,
+                run: Callable[[list[str]], None]) -> Bundle:
+    """Run Pagefind over one shard of pages (`run` runs its command); return the shard's bundle."""
     from pagefind_bin import get_executable
 
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
@@ -105,9 +189,8 @@ def index_shard(pages: Pages, store: FileStore, base_path: str, language: str) -
             store.place(digest, target, shared=True)  # Pagefind only reads them
         # The command line rather than Pagefind's Python service: the process has written
         # every file when it exits (the service answered before its files were complete).
-        with _ONE_PAGEFIND_AT_A_TIME:
-            subprocess.run([str(get_executable()), "--site", str(site), "--output-path", str(bundle),
-                            "--force-language", language, "--silent"], stdout=subprocess.DEVNULL, check=True)
+        run([str(get_executable()), "--site", str(site), "--output-path", str(bundle),
+             "--force-language", language, "--silent"])
         files = {p.relative_to(bundle).as_posix(): store.adopt(p)
                  for p in sorted(bundle.rglob("*")) if p.is_file() and p.name not in UNUSED_FILES}
     digest = hashlib.sha256()

@@ -3,7 +3,10 @@ build on several cores equals one on a single core."""
 
 from __future__ import annotations
 
+import multiprocessing
 import operator
+import threading
+import time
 
 import pytest
 
@@ -24,16 +27,45 @@ def test_an_error_in_a_fresh_worker_is_raised_here():
         fresh_process_map(operator.truediv, 1, ITEMS, 2)  # the first item is 0
 
 
-def test_a_build_on_two_cores_equals_a_build_on_one_byte_for_byte(make_site, chart_block):
+def _wait_for(release, item):
+    release.wait(timeout=60)
+    return item
+
+
+def test_forked_workers_take_items_only_as_they_get_through_them():
+    # A generator decides each item shortly before it is worked on (pages with charts
+    # wait while the charts are drawn): with the workers held, few items are taken.
+    release = multiprocessing.get_context("fork").Event()  # inherited by the forked workers
+    taken, results = [], []
+
+    def items():
+        for item in ITEMS:
+            taken.append(item)
+            yield item
+
+    consumer = threading.Thread(target=lambda: results.extend(parallel_map(_wait_for, release, items(), 2, len(ITEMS))))
+    consumer.start()
+    time.sleep(1)  # the workers are held: an unpaced hand-out would take every item meanwhile
+    held = len(taken)
+    release.set()
+    consumer.join(timeout=60)
+
+    assert results == ITEMS
+    assert 0 < held < len(ITEMS) / 2, held
+
+
+def test_a_build_on_two_cores_equals_a_build_on_one_byte_for_byte(make_site, chart_block, monkeypatch):
     # Enough articles for two page workers; charts drawn in a worker of their own, their
-    # pages rendered last with the SVGs sent along; cards drawn in fresh interpreters.
+    # pages waiting until they are drawn, with the SVGs sent along; each search shard
+    # indexed while later pages render; cards drawn in fresh interpreters.
     articles = {f"content/articles/a{n:02}.md": f"---\ntitle: Article {n}\nsummary: s\ndate: 2024-01-02\n---\n"
                                                 f"## Part\n\nText {n}.\n\n" + (chart_block if n % 10 == 0 else "")
                 for n in range(2 * MIN_ITEMS_PER_WORKER + 4)}
     project = Project.from_content_dir(make_site(articles) / "content")
 
-    parallel = SiteBuilder(project, BuildOptions(jobs=2, search_index=False)).build().pages
-    serial = SiteBuilder(project, BuildOptions(jobs=1, search_index=False)).build().pages
+    monkeypatch.setattr("sitegen.search.PAGES_PER_SHARD", 10)
+    parallel = SiteBuilder(project, BuildOptions(jobs=2)).build().pages
+    serial = SiteBuilder(project, BuildOptions(jobs=1)).build().pages
 
     assert parallel == serial
     assert "<svg" in parallel["articles/a10/index.html"].decode()

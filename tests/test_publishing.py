@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import tempfile
+import threading
 import tomllib
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 
+import sitegen.search
 from sitegen.content import PACKAGE_ROOT, Project
 from sitegen.pipeline import BuildOptions, SiteBuilder
+from sitegen.search import SearchIndexing
+from sitegen.store import FileStore
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -172,6 +178,61 @@ def test_a_large_edition_is_indexed_in_shards_and_an_edit_reindexes_only_its_sha
     (root / "content/articles/third.md").write_text(third.format(word="airship"), encoding="utf-8")
     again = re.search(r'data-bundles="([^"]+)"', builder.build().pages["search/index.html"].decode()).group(1).split(" ")
     assert again[0] == folders[0] and again[1] != folders[1]
+
+
+def test_a_shard_is_indexed_while_later_pages_render(make_site, monkeypatch):
+    monkeypatch.setattr("sitegen.search.PAGES_PER_SHARD", 2)  # first and second, then third
+    root = make_site({"content/articles/third.md": "---\ntitle: Third article\nsummary: s\ndate: 2024-01-04\n---\nText.\n"})
+    indexing_started = threading.Event()
+    index_shard = sitegen.search.index_shard
+
+    def noting_index_shard(*args):
+        indexing_started.set()
+        return index_shard(*args)
+
+    render_page = SiteBuilder.render_page
+    waited = []
+
+    def render_page_after_indexing(self, renderer, context, kind, page, *args):
+        if kind == "article" and page.slug == "third":  # the last page waits until the first shard is being indexed
+            waited.append(indexing_started.wait(timeout=60))
+        return render_page(self, renderer, context, kind, page, *args)
+
+    monkeypatch.setattr("sitegen.search.index_shard", noting_index_shard)
+    monkeypatch.setattr(SiteBuilder, "render_page", render_page_after_indexing)
+    pages = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions()).build().pages
+
+    assert waited == [True]
+    assert len(re.search(r'data-bundles="([^"]+)"', pages["search/index.html"].decode()).group(1).split(" ")) == 2
+
+
+def _pagefind_children() -> list[str]:
+    """Return the command lines of this process's child processes that run Pagefind."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            parent = next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("PPid:"))
+            command = (status.parent / "cmdline").read_bytes()
+        except (OSError, StopIteration):
+            continue  # ended meanwhile
+        if parent == str(os.getpid()) and b"pagefind" in command:
+            found.append(command.decode(errors="replace"))
+    return found
+
+
+def test_a_stopped_search_index_leaves_no_pagefind_running_and_no_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where each shard's Pagefind works
+    store = FileStore(tmp_path / "store")
+    page = store.put(b'<html lang="en"><body data-pagefind-body><p>A zeppelin lands.</p></body></html>')
+    indexing_starts = threading.Event()
+    indexing = SearchIndexing(["articles/a/index.html"], {}, store, "/", "en", before_each=indexing_starts.set)
+    indexing.page_rendered("articles/a/index.html", page)
+    assert indexing_starts.wait(timeout=60)
+
+    indexing.cancel()  # as a build that failed does, whether Pagefind is running yet or not
+
+    assert _pagefind_children() == []
+    assert list(tmp_path.glob("sitegen-search-*")) == []
 
 
 def test_netlify_serves_a_strict_policy_and_caches_only_fingerprinted_files_for_a_year():
