@@ -424,16 +424,16 @@ class SiteBuilder:
             keys = (chart_key(*chart) for chart in charts_of[path])
             return kind, path, page, {key: drawn[key] for key in keys if key in drawn}
 
-        waiting = []
+        waiting = []  # pages whose charts were still being drawn when their turn came
         for item in pages:
             if item[1] in charts_of and not drawing.done():
                 waiting.append(item)
                 continue
             if waiting and drawing.done():
-                yield from (with_svgs(*page) for page in waiting)
+                yield from (with_svgs(*waited) for waited in waiting)
                 waiting.clear()
             yield with_svgs(*item)
-        yield from (with_svgs(*page) for page in waiting)
+        yield from (with_svgs(*waited) for waited in waiting)
 
     def _markdown_for(self, site: Site) -> Markdown:
         if site.language not in self._markdown:

@@ -73,8 +73,8 @@ class SearchIndexing:
 
     Pagefind runs in a background thread, one process at a time, on mostly one core:
     the build renders pages and then draws social cards on the other cores meanwhile.
-    Before each shard the thread calls `before_each`: the build waits there for its chart
-    worker, so that Pagefind and that worker are never in memory together.
+    Before each shard the thread calls `before_each`: the build waits there until its
+    chart worker has finished, so that no Pagefind starts beside it (both are large).
     """
 
     def __init__(self, article_paths: list[str], known: dict[str, Bundle], store: FileStore, base_path: str,

@@ -45,7 +45,10 @@ def test_forked_workers_take_items_only_as_they_get_through_them():
 
     consumer = threading.Thread(target=lambda: results.extend(parallel_map(_wait_for, release, items(), 2, len(ITEMS))))
     consumer.start()
-    time.sleep(1)  # the workers are held: an unpaced hand-out would take every item meanwhile
+    deadline = time.monotonic() + 60
+    while not taken and time.monotonic() < deadline:  # the hand-out has begun...
+        time.sleep(0.01)
+    time.sleep(1)  # ...and, with the workers held, an unpaced one would take every item meanwhile
     held = len(taken)
     release.set()
     consumer.join(timeout=60)
