@@ -27,6 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 MIN_ITEMS_PER_WORKER = 16
+MAX_BATCH = 16  # items sent to a worker at once
 _STATE: tuple[Callable, object] | None = None
 
 
@@ -61,7 +62,8 @@ def parallel_map(function: Callable, state, items: Iterable, jobs: int, count: i
     _STATE = (function, state)
     try:
         context = multiprocessing.get_context("fork")
-        chunk = max(1, count // (workers * 8))
+        # Small batches, so that the generator decides each item shortly before it is worked on.
+        chunk = max(1, min(MAX_BATCH, count // (workers * 8)))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             submitted: queue.Queue = queue.Queue()
             # Two batches a worker: one being worked on and the next one ready.

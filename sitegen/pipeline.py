@@ -385,8 +385,10 @@ class SiteBuilder:
                 if search is not None:
                     search.page_rendered(output_path, record.html_digest)
         self._cache_outdated |= bool(stale)
-        # In path order, the search index's shard order: each shard is indexed while later pages render.
-        stale.sort(key=lambda item: item[1])
+        # In the search index's shard order, each shard's pages with charts last: a shard is
+        # indexed while later pages render, and the charts take a few seconds to draw.
+        stale.sort(key=lambda item: (search.shard_number(item[1]) if search else 0, bool(item[2] and item[2].charts),
+                                     item[1]))
         items = self._with_chart_svgs(stale, context.site)
         # Only the articles the feed carries keep their body apart: a stored file each.
         feed_slugs = frozenset(a.slug for a in context.feed)

@@ -110,6 +110,10 @@ class SearchIndexing:
         if len(self._digests[number]) == len(self._shards[number]):
             self._shard_complete(number)
 
+    def shard_number(self, path: str) -> int:
+        """Return the number of the shard a page is in (pages that are in none come after the last)."""
+        return self._shard_of.get(path, len(self._shards))
+
     def bundles(self) -> dict[str, Bundle]:
         """Wait for every shard; return their bundles by shard key, in shard order."""
         self._queue.put(None)
