@@ -75,6 +75,11 @@ class Article(BodyFromFile):
         """Return the article's root-relative URL: /articles/x/, or /ru/articles/x/ in a translation."""
         return f"/{self.url_prefix}articles/{self.slug}/"
 
+    @property
+    def output_path(self) -> str:
+        """Return where the article's page is written in the output folder: articles/x/index.html."""
+        return f"{self.url_prefix}articles/{self.slug}/index.html"
+
 
 @dataclass(frozen=True)
 class HomePage(BodyFromFile):

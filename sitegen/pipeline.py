@@ -308,34 +308,16 @@ class SiteBuilder:
                 by_edition.append(rendered)
             self._listing_entries = listing_entries  # only the current articles' entries are kept
             if not errors:
-                # Sitemap, robots.txt and redirects show only what the editions' site digests cover
-                # (addresses, dates, translations) plus the aliases: reuse them while those are unchanged.
-                key = ([c[SITE_DIGEST] for _, c in editions], [a.aliases for e in publication.editions for a in e.articles],
-                       publication.original.config.base_url)
-                if self._site_files is None or self._site_files[0] != key:
-                    self._site_files = (key, render_site_files(publication, [c for c, _ in editions]))
-                files.update(self._site_files[1])
-                for edition_records, (context, current) in zip(by_edition, editions, strict=True):
-                    # While Pagefind indexes: the feed, and the social cards on the other cores.
-                    bodies = self._feed_bodies(context, edition_records)
-                    records.update(edition_records)
-                    files.update(self._feed(context, current[SITE_DIGEST], bodies))
-                    if self.options.social_cards:
-                        stored.update(self._card_files(context.site))
-                used_shards: dict[str, Bundle] = {}
-                for search, (context, current) in zip(searches, editions, strict=True):
-                    bundles = search.bundles() if search is not None else {}
-                    self._cache_outdated |= search is not None and search.indexed > 0
-                    used_shards.update(bundles)
-                    for _folder, search_files in bundles.values():
-                        stored.update(search_files)
-                    folders = tuple(folder for folder, _files in bundles.values())
-                    current["search"] = " ".join(folders)
-                    more, failed = self._render_pages(renderer, replace(context, search_bundles=folders), current, result, ("search",))
-                    records.update(more)
-                    errors.extend(failed)
-                if self.options.search_index:
-                    self._search = used_shards  # bundles of shards that no longer exist are not kept
+                # While Pagefind indexes: the sitemap and feeds, and the social cards on the other cores.
+                edition_files, cards = self._whole_edition_files(publication, editions, by_edition)
+                files.update(edition_files)
+                stored.update(cards)
+                for edition_records in by_edition:
+                    records.update(edition_records)  # the feed's articles now all have their bodies kept
+                search_files, search_records, failed = self._search_pages(renderer, editions, searches, result)
+                stored.update(search_files)
+                records.update(search_records)
+                errors.extend(failed)
         finally:
             for search in searches:
                 if search is not None:
@@ -356,6 +338,54 @@ class SiteBuilder:
         stored.update({path: record.html_digest for path, record in records.items()})
         result.pages = SiteFiles(self.store, files, stored)
         return result
+
+    def _whole_edition_files(self, publication: Publication, editions: list[tuple[BuildContext, dict[str, str]]],
+                             by_edition: list[dict[str, PageRecord]]) -> tuple[dict[str, bytes], dict[str, str]]:
+        """Return the files made from whole editions: sitemap, robots.txt, redirects and feeds
+        (output path -> bytes), and social cards (output path -> digest in the store).
+
+        An article that has just joined its feed gets its body kept, in its record in `by_edition`.
+        """
+        # Sitemap, robots.txt and redirects show only what the editions' site digests cover
+        # (addresses, dates, translations) plus the aliases: reuse them while those are unchanged.
+        key = ([c[SITE_DIGEST] for _, c in editions], [a.aliases for e in publication.editions for a in e.articles],
+               publication.original.config.base_url)
+        if self._site_files is None or self._site_files[0] != key:
+            self._site_files = (key, render_site_files(publication, [c for c, _ in editions]))
+        files = dict(self._site_files[1])
+        cards: dict[str, str] = {}
+        for edition_records, (context, current) in zip(by_edition, editions, strict=True):
+            bodies = self._feed_bodies(context, edition_records)
+            files.update(self._feed(context, current[SITE_DIGEST], bodies))
+            if self.options.social_cards:
+                cards.update(self._card_files(context.site))
+        return files, cards
+
+    def _search_pages(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
+                      searches: list[SearchIndexing | None], result: BuildResult,
+                      ) -> tuple[dict[str, str], dict[str, PageRecord], list[SiteError]]:
+        """Wait for each edition's search bundles; render its search page, which loads them.
+
+        Return the bundles' files (output path -> digest in the store), the search pages' records, and errors.
+        """
+        files: dict[str, str] = {}
+        records: dict[str, PageRecord] = {}
+        errors: list[SiteError] = []
+        used_shards: dict[str, Bundle] = {}
+        for search, (context, current) in zip(searches, editions, strict=True):
+            bundles = search.bundles() if search is not None else {}
+            self._cache_outdated |= search is not None and search.indexed > 0
+            used_shards.update(bundles)
+            for _folder, search_files in bundles.values():
+                files.update(search_files)
+            folders = tuple(folder for folder, _files in bundles.values())
+            current["search"] = " ".join(folders)
+            more, failed = self._render_pages(renderer, replace(context, search_bundles=folders), current, result, ("search",))
+            records.update(more)
+            errors.extend(failed)
+        if self.options.search_index:
+            self._search = used_shards  # bundles of shards that no longer exist are not kept
+        return files, records, errors
 
     def _render_pages(self, renderer: Renderer, context: BuildContext, current: dict[str, str], result: BuildResult,
                       kinds: tuple[str, ...], search: SearchIndexing | None = None,
@@ -458,7 +488,7 @@ class SiteBuilder:
             yield "home", f"{site.prefix}index.html", site.home
         if "article" in kinds:
             for article in site.articles:
-                yield "article", f"{site.prefix}articles/{article.slug}/index.html", article
+                yield "article", article.output_path, article
         for kind in kinds:
             if kind in LISTING_PAGES and not (kind == "not_found" and site.prefix):  # one 404 page serves all
                 yield kind, site.prefix + LISTING_PAGES[kind][0], None
@@ -519,7 +549,7 @@ class SiteBuilder:
         site = context.site
         bodies = {}
         for article in context.feed:
-            path = f"{site.prefix}articles/{article.slug}/index.html"
+            path = article.output_path
             if not records[path].body_digest:
                 html = self._render_body(site, article, DataAccess(site.datasets)).html
                 records[path] = replace(records[path], body_digest=self.store.put(html.encode("utf-8")))
