@@ -214,22 +214,31 @@ def _draw_svg(_state, chart: tuple[ChartSpec, Dataset, str]) -> str:
     return render_svg(build_vegalite(spec, dataset), language)
 
 
+def _load_chart_libraries() -> None:
+    """Load Altair and start vl-convert's JavaScript engine: a second's work before the first chart."""
+    render_svg(build_vegalite(ChartSpec("warm-up", "bar", "x", "y", "warm-up"),
+                              Dataset("warm-up", "warm-up.yaml", ("x", "y"), ({"x": "a", "y": 1},))))
+
+
 class ChartDrawing:
     """The SVGs of the charts one build draws, in a worker of their own while the build goes on.
 
     `done()` tells without waiting whether `result()` would wait for that worker.
     """
 
-    def __init__(self, renderer: ChartRenderer, missing: dict[str, tuple[ChartSpec, Dataset, str]], jobs: int) -> None:
+    def __init__(self, renderer: ChartRenderer, missing: dict[str, tuple[ChartSpec, Dataset, str]], jobs: int,
+                 worker: FreshWorkers | None = None) -> None:
         self._renderer = renderer
         self._missing = missing
         self._drawn: dict[str, str] | None = None
         self._svgs: Future | None = None  # None: drawn in this process, by the first result()
         if missing and jobs > 1:
-            workers = FreshWorkers(_draw_svg, None, list(missing.values()), 1)
+            worker = worker or FreshWorkers(1)
             reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
-            self._svgs = reader.submit(workers.results)
+            self._svgs = reader.submit(_draw_in, worker, list(missing.values()))  # giving may wait for its warm-up
             reader.shutdown(wait=False)
+        elif worker is not None:
+            worker.dismiss()
 
     def done(self) -> bool:
         """Tell whether the worker has finished (and so has left memory)."""
@@ -250,6 +259,11 @@ class ChartDrawing:
         return self._drawn
 
 
+def _draw_in(worker: FreshWorkers, charts: list[tuple[ChartSpec, Dataset, str]]) -> list[str]:
+    worker.give(_draw_svg, None, charts)
+    return worker.results()
+
+
 class ChartRenderer:
     """Render chart figures, each distinct chart once (cache keyed by spec and data)."""
 
@@ -257,6 +271,7 @@ class ChartRenderer:
         self.svg_by_key: dict[str, str] = {}
         self.rendered = 0
         self._drawing: ChartDrawing | None = None
+        self._warm_worker: FreshWorkers | None = None  # started by warm_up, not yet given its charts
 
     def start_drawing(self, charts: list[tuple[ChartSpec, Dataset, str]], jobs: int) -> ChartDrawing:
         """Start rendering the SVG of every (spec, dataset, language) not drawn before.
@@ -268,8 +283,19 @@ class ChartRenderer:
         """
         missing = {chart_key(spec, dataset, language): (spec, dataset, language) for spec, dataset, language in charts}
         missing = {key: chart for key, chart in missing.items() if key not in self.svg_by_key}
-        self._drawing = ChartDrawing(self, missing, jobs)
+        self._drawing = ChartDrawing(self, missing, jobs, self._warm_worker)
+        self._warm_worker = None
         return self._drawing
+
+    def warm_up(self) -> None:
+        """Start the next drawing's worker now, loading the chart libraries while the build reads its content.
+
+        For a build whose charts are all to be drawn (no cache): loading takes a second,
+        on a core that is idle until the pages are rendered. `start_drawing` gives it its
+        charts, or ends it if there are none.
+        """
+        if self._warm_worker is None:
+            self._warm_worker = FreshWorkers(1, warm_up=_load_chart_libraries)
 
     def wait_for_drawing(self) -> None:
         """Wait until no chart worker of this renderer's is running."""

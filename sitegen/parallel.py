@@ -22,6 +22,7 @@ import queue
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -98,18 +99,22 @@ def fresh_process_map(function: Callable, state, items: list, jobs: int) -> list
     workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     if workers <= 1:
         return [function(state, item) for item in items]
-    return FreshWorkers(function, state, items, workers).results()
+    fresh = FreshWorkers(workers)
+    fresh.give(function, state, items)
+    return fresh.results()
 
 
 class FreshWorkers:
-    """function(state, item) over items in `workers` new interpreters, started at once; `results()` waits.
+    """`workers` new interpreters, started at once: `give` them function(state, item) over items, `results()` waits.
 
-    The function, the state and the items travel pickled (a function by its module and
+    They may be started before their work is known, running `warm_up` meanwhile (loading
+    the libraries the work needs, say), and be given it later or `dismiss`ed. The
+    function, the state and the items travel pickled (a function by its module and
     name), so the function must be importable at module level.
     """
 
-    def __init__(self, function: Callable, state, items: list, workers: int) -> None:
-        self._count = len(items)
+    def __init__(self, workers: int, warm_up: Callable[[], object] | None = None) -> None:
+        self._count = 0
         # The worker imports sitegen from where this copy of it lives, whatever the current folder.
         package_parent = str(Path(__file__).resolve().parents[1])
         path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
@@ -120,13 +125,28 @@ class FreshWorkers:
         # C libraries ignore the variable).
         env = {"MALLOC_TOP_PAD_": str(16 << 20), **os.environ, "PYTHONPATH": path}
         self._processes = []
-        for number in range(workers):
+        for _ in range(workers):
             process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        env=env)
+            pickle.dump(warm_up, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            process.stdin.flush()
+            self._processes.append(process)
+        # Workers never given their work are ended with this object, or when the build's process exits.
+        self._dismiss = weakref.finalize(self, _end_processes, self._processes)
+
+    def give(self, function: Callable, state, items: list) -> None:
+        """Send each worker its share of the items (waiting, if the items are many, until it has warmed up)."""
+        self._dismiss.detach()
+        self._count = len(items)
+        for number, process in enumerate(self._processes):
             # Every worker reads all of its input before it writes anything, so this cannot deadlock.
             with process.stdin:
-                pickle.dump((function, state, items[number::workers]), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self._processes.append(process)
+                pickle.dump((function, state, items[number::len(self._processes)]), process.stdin,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+    def dismiss(self) -> None:
+        """End workers that will be given no work."""
+        self._dismiss()
 
     def results(self) -> list:
         """Wait for every worker; return the results in the items' order, or raise a worker's error."""
@@ -146,9 +166,27 @@ class FreshWorkers:
         return results
 
 
+def _end_processes(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.kill()  # it holds nothing worth finishing: a warm-up at most
+        process.stdin.close()
+        process.stdout.close()
+        process.wait()
+
+
 def _work_in_fresh_process() -> None:
-    """Be one worker of `fresh_process_map`: read (function, state, items), write (failed, results or error)."""
-    function, state, items = pickle.load(sys.stdin.buffer)
+    """Be one worker of `FreshWorkers`: read and run its warm-up; then read (function, state, items)
+    and write (failed, results or error), or end if the input ends first (dismissed)."""
+    warm_up = pickle.load(sys.stdin.buffer)
+    try:
+        if warm_up is not None:
+            warm_up()
+    except Exception:  # the work meets the same failure, and reports it
+        pass
+    try:
+        function, state, items = pickle.load(sys.stdin.buffer)
+    except EOFError:
+        return
     try:
         outcome = (False, [function(state, item) for item in items])
     except Exception as error:  # handed to the parent, which raises it there
