@@ -593,7 +593,7 @@ class SiteBuilder:
         Shards whose pages are unchanged since they were last indexed keep their bundles.
         """
         article_paths = [path for _kind, path, _page in self._pages(site, ("article",))]
-        return SearchIndexing(article_paths, self._search, self.store, site.config.base_path, site.language,
+        return SearchIndexing(article_paths, self._search, self.store, site.language,
                               before_each=self.charts.wait_for_drawing, progress=self.progress)
 
 

@@ -156,6 +156,17 @@ def test_search_index_is_fingerprinted_and_finds_a_word_from_an_article(make_sit
     assert any(b"zeppelin" in fragment for fragment in fragments)
 
 
+def test_search_results_link_to_each_article_under_the_base_path(published):
+    # Pagefind reads the pages side by side under numbers: each names its own URL for its results.
+    import gzip
+
+    fragments = [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+                 for path in published.glob("static/pagefind.*/fragment/*.pf_fragment")]
+    articles = {f"/briefing/articles/{page.parent.name}/" for page in published.glob("articles/*/index.html")}
+    assert sorted(fragment["meta"]["url"] for fragment in fragments) == sorted(articles)
+    assert all(fragment["meta"]["title"] for fragment in fragments)
+
+
 def test_a_large_edition_is_indexed_in_shards_and_an_edit_reindexes_only_its_shard(make_site, monkeypatch):
     # Three articles in shards of two: two Pagefind bundles, each bounded in memory while it indexes.
     monkeypatch.setattr("sitegen.search.PAGES_PER_SHARD", 2)
@@ -225,7 +236,7 @@ def test_a_stopped_search_index_leaves_no_pagefind_running_and_no_folder(tmp_pat
     store = FileStore(tmp_path / "store")
     page = store.put(b'<html lang="en"><body data-pagefind-body><p>A zeppelin lands.</p></body></html>')
     indexing_starts = threading.Event()
-    indexing = SearchIndexing(["articles/a/index.html"], {}, store, "/", "en", before_each=indexing_starts.set)
+    indexing = SearchIndexing(["articles/a/index.html"], {}, store, "en", before_each=indexing_starts.set)
     indexing.page_rendered("articles/a/index.html", page)
     assert indexing_starts.wait(timeout=60)
 

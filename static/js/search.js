@@ -29,7 +29,7 @@ async function search(query) {
   for (const page of pages) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = page.url;
+    link.href = page.meta.url; // the page's own URL, named in its data-pagefind-meta
     link.textContent = page.meta.title;
     const excerpt = document.createElement("p");
     // Pagefind's excerpt is our own page text with <mark> around the matches.

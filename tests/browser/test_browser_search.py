@@ -46,5 +46,8 @@ def test_search_finds_articles_in_every_shard_of_the_index(visit, served_site):
     box.press("Enter")
     # Every article names Binance, so every shard contributes its articles.
     expect(page.locator("#search-results li a")).to_have_count(len(articles))
+    # ...and each result links to its article.
+    hrefs = page.locator("#search-results li a").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    assert sorted(hrefs) == [f"/articles/{article.parent.name}/" for article in articles]
     assert log.console_errors == [], log.console_errors
     assert log.failed_requests == [], log.failed_requests
