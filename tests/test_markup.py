@@ -7,9 +7,18 @@ import random
 
 import markdown
 import pytest
+from markdown.inlinepatterns import SimpleTagInlineProcessor
+from markdown.util import AtomicString
 
 from sitegen.content import PACKAGE_ROOT
-from sitegen.markup import SkimmingSmartyExtension, create_markdown, find_chart_blocks, find_unsafe_html, render_markdown
+from sitegen.markup import (
+    PlainTextSkimExtension,
+    SkimmingSmartyExtension,
+    create_markdown,
+    find_chart_blocks,
+    find_unsafe_html,
+    render_markdown,
+)
 
 FIGURE = '<figure class="chart"><svg role="img"><title>T</title><text x="1">a &lt; b</text></svg></figure>'
 
@@ -84,28 +93,51 @@ def test_markdown_source_becomes_expected_html(source, figures, expected):
     assert rendered.html == expected
 
 
-# Pieces of text that smarty's patterns look at, or that split text into separate nodes.
-SMARTY_PIECES = ["word", "Binance", "2023", " ", " ", "'", '"', "-", "--", "---", ".", "...", "'80s", "it's",
-                 "*", "**", "_", "`", "[link](/a/)", "<em>x</em>", "&amp;", "&nbsp;", "&mdash;", "\n", "\n\n",
-                 "# ", "- ", "| a | b |\n|---|---|\n| 'c' | \"d\" |\n", "(", ")", "[^1]", "\n\n[^1]: a 'note'.\n",
-                 "\\", "<<", ">>", "\u2014", "\u00ab", ",", ":", "!", "?"]
+# Pieces of text that the inline patterns and smarty's look at, or that split text into separate nodes.
+INLINE_PIECES = ["word", "Binance", "2023", " ", " ", "'", '"', "-", "--", "---", ".", "...", "'80s", "it's",
+                 "*", "**", "_", "__", "`", "``", "[link](/a/)", "![i](/i.png)", "[ref]", "[ref][]", "\n\n[ref]: /r/\n",
+                 "<em>x</em>", "<b>", "<!-- c -->", "<https://example.org/>", "<a@example.org>", "&amp;", "&nbsp;",
+                 "&mdash;", "&#39;", "&", "<", ">", "\n", "\n\n", "  \n", "# ", "- ", "1. ", "> ",
+                 "| a | b |\n|---|---|\n| 'c' | \"d\" |\n", "(", ")", "[^1]", "\n\n[^1]: a 'note'.\n",
+                 "\\", "\\*", "<<", ">>", "\u2014", "\u00ab", ",", ":", "!", "?", "\n```\ncode 'x'\n```\n", "    code\n"]
+
+
+# Plain text with one thing in it that an inline pattern or smarty changes.
+ONE_THING_BODIES = ["One  \ntwo\n", "Fish &amp; chips &copy; 2024\n", "A <b>bold</b> claim\n", "See <https://example.org/>\n",
+                    "Mail <a@example.org>\n", "Code `x` here\n", "Escaped \\* star\n", "An *emphasis* here\n",
+                    "And _this_ too\n", "A note[^1]\n\n[^1]: Its text.\n", "A [link](/a/)\n", "An ![image](/i.png)\n",
+                    "It's here\n", 'A "quote"\n', "A dash -- here\n", "And so...\n"]
 
 
 def _random_bodies(count: int) -> list[str]:
     rng = random.Random(20231)
-    return ["".join(rng.choice(SMARTY_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+    return ["".join(rng.choice(INLINE_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(count)]
 
 
-def test_skimming_smarty_gives_exactly_what_smarty_gives():
+def test_skimming_gives_exactly_what_markdown_and_smarty_give():
     extensions = ["tables", "footnotes", "fenced_code", "smarty", "toc"]
     library = markdown.Markdown(extensions=extensions)
-    skimming = markdown.Markdown(extensions=[*extensions, SkimmingSmartyExtension()])
+    skimming = markdown.Markdown(extensions=[*extensions, SkimmingSmartyExtension(), PlainTextSkimExtension()])
     articles = [path.read_text(encoding="utf-8") for path in sorted((PACKAGE_ROOT / "content").rglob("*.md"))]
-    bodies = articles + _random_bodies(800)
+    bodies = articles + ONE_THING_BODIES + _random_bodies(1500)
 
     different = [body for body in bodies if library.reset().convert(body) != skimming.reset().convert(body)]
 
     assert different == []
+
+
+def test_the_site_converter_skims_plain_text_and_an_unknown_pattern_stops_it():
+    md = create_markdown()
+    tree = md.parser.parseDocument(["Plain words.", "", "A [link](/a/) and more."]).getroot()
+    md.treeprocessors["plain_text_skim"].run(tree)
+    assert isinstance(tree[0].text, AtomicString)
+    assert not isinstance(tree[1].text, AtomicString)
+    # A pattern it does not know the needs of (strike-through, say) could match plain text: it skims nothing.
+    md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(.+?)~~", "del"), "strike", 40)
+    tree = md.parser.parseDocument(["Plain ~~words~~."]).getroot()
+    md.treeprocessors["plain_text_skim"].run(tree)
+    assert not isinstance(tree[0].text, AtomicString)
+
 
 
 def test_root_relative_links_get_the_base_path_and_others_do_not():
