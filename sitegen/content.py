@@ -369,11 +369,14 @@ class ContentFile:
     part: str  # "config", "home", "article" or "data"
 
 
+DATA_SUFFIXES = (".yaml", ".yml")
+
+
 def list_content_files(content: Path) -> list[ContentFile]:
     """Return every content file, sorted by path: the site configs, home pages, articles and data."""
     found = []
     for folder, part, suffixes in ((content, None, (".yaml", ".md")), (content / "articles", "article", (".md",)),
-                                   (content / "data", "data", (".yaml", ".yml"))):
+                                   (content / "data", "data", DATA_SUFFIXES)):
         try:
             entries = [entry for entry in os.scandir(folder) if entry.name.endswith(suffixes) and entry.is_file()]
         except (FileNotFoundError, NotADirectoryError):
@@ -388,6 +391,15 @@ def list_content_files(content: Path) -> list[ContentFile]:
                     continue
             found.append(ContentFile(path, language, part or kind))
     return sorted(found, key=lambda file: file.path)
+
+
+def has_data_files(content: Path) -> bool:
+    """Tell whether content/data/ holds a data file (listing that folder alone)."""
+    try:
+        with os.scandir(content / "data") as entries:
+            return any(entry.name.endswith(DATA_SUFFIXES) and entry.is_file() for entry in entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 class ReadCache:

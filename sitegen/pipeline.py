@@ -26,7 +26,7 @@ from .assets import Assets, load_assets
 from .cache import CacheContents, load_cache, output_manifest_file, save_cache, store_folder
 from .cards import CardRenderer, CardText
 from .charts import ChartLanguage, ChartRenderer, chart_key
-from .content import PARSED_YAML, Project, ReadCache, list_content_files, load_content
+from .content import PARSED_YAML, Project, ReadCache, has_data_files, load_content
 from .errors import BuildFailed, SiteError
 from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
 from .history import History, HistoryReader
@@ -218,11 +218,6 @@ def social_cards(site: Site) -> dict[str, CardText]:
     return cards
 
 
-def has_datasets(project: Project) -> bool:
-    """Tell whether the content has data files, and so may have charts."""
-    return any(file.part == "data" for file in list_content_files(project.content))
-
-
 class SiteBuilder:
     """Runs the build stages, remembering page inputs so that reruns are incremental."""
 
@@ -253,7 +248,7 @@ class SiteBuilder:
             self.records, self._search = cached.records, cached.search
             self.charts.svg_by_key, self.cards.digest_by_key = cached.chart_svgs, cached.card_digests
             PARSED_YAML.remember(cached.parsed_yaml)
-        if options.jobs > 1 and not self.charts.svg_by_key and has_datasets(project):
+        if options.jobs > 1 and not self.charts.svg_by_key and has_data_files(project.content):  # charts need data
             # No chart is cached, so every chart a page has is to be drawn: the chart worker loads
             # its libraries while the content is read (and is ended if no page has a chart).
             self.charts.warm_up()

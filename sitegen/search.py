@@ -187,7 +187,7 @@ def index_shard(pages: Pages, store: FileStore, language: str, run: Callable[[li
         site.mkdir()
         for number, path in enumerate(sorted(pages)):
             # Side by side under numbers, not at their paths: each page names its own URL for
-            # its results, and a folder per page, made and then removed, added 15-30% to a
+            # its results, and a folder per page, made and then removed, added 13-28% to a
             # shard's indexing time (ext4 is slow to make folders soon after deleting files).
             # Pagefind indexes only the part marked data-pagefind-body, and skips pages without one.
             store.place(pages[path], site / f"{number}.html", shared=True)  # Pagefind only reads them
