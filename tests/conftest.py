@@ -7,6 +7,7 @@ sites have no templates/ or static/ of their own, so sitegen uses the repository
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -144,3 +145,23 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def read_tree():
     """Return `snapshot`: every file under a folder by relative path, with its bytes."""
     return snapshot
+
+
+def list_child_processes() -> dict[int, bytes]:
+    """Return this process's child processes that are still there (ended, unreaped ones too): pid -> command line."""
+    found = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            parent = next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("PPid:"))
+            command = (status.parent / "cmdline").read_bytes()
+        except (OSError, StopIteration):
+            continue  # ended meanwhile
+        if parent == str(os.getpid()):
+            found[int(status.parent.name)] = command
+    return found
+
+
+@pytest.fixture
+def child_processes():
+    """Return `list_child_processes`: this process's children, pid -> command line (Linux /proc)."""
+    return list_child_processes

@@ -9,7 +9,6 @@ import operator
 import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -30,20 +29,6 @@ def test_an_error_in_a_fresh_worker_is_raised_here():
         fresh_process_map(operator.truediv, 1, ITEMS, 2)  # the first item is 0
 
 
-def child_processes() -> list[int]:
-    """Return the process ids of this process's children that are still there (zombies included)."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        try:
-            # /proc/<pid>/stat: pid (command) state ppid ...; the command may hold spaces.
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
-        except (OSError, ValueError):
-            continue  # not a process, or one that has just ended
-        if int(fields[1]) == os.getpid():
-            children.append(int(entry.name))
-    return children
-
-
 def test_a_fresh_worker_started_ahead_warms_up_then_works(tmp_path):
     # Started before its work is known (the chart worker, while the build reads its content).
     worker = FreshWorkers(1, warm_up=functools.partial(os.mkdir, tmp_path / "warmed"))
@@ -52,7 +37,7 @@ def test_a_fresh_worker_started_ahead_warms_up_then_works(tmp_path):
     assert (tmp_path / "warmed").is_dir()
 
 
-def test_a_fresh_worker_given_no_work_is_ended():
+def test_a_fresh_worker_given_no_work_is_ended(child_processes):
     before = set(child_processes())
     worker = FreshWorkers(2, warm_up=functools.partial(time.sleep, 60))
     assert len(set(child_processes()) - before) == 2
@@ -107,7 +92,7 @@ def test_a_build_on_two_cores_equals_a_build_on_one_byte_for_byte(make_site, cha
     assert "<svg" in parallel["articles/a10/index.html"].decode()
 
 
-def test_a_cold_build_on_two_cores_without_charts_leaves_no_chart_worker(make_site):
+def test_a_cold_build_on_two_cores_without_charts_leaves_no_chart_worker(make_site, child_processes):
     # The site has data, so the build starts a chart worker while it reads; no page has a
     # chart, so that worker is ended once the pages are known.
     project = Project.from_content_dir(make_site() / "content")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import tempfile
 import threading
@@ -217,21 +216,7 @@ def test_a_shard_is_indexed_while_later_pages_render(make_site, monkeypatch):
     assert len(re.search(r'data-bundles="([^"]+)"', pages["search/index.html"].decode()).group(1).split(" ")) == 2
 
 
-def _pagefind_children() -> list[str]:
-    """Return the command lines of this process's child processes that run Pagefind."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            parent = next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("PPid:"))
-            command = (status.parent / "cmdline").read_bytes()
-        except (OSError, StopIteration):
-            continue  # ended meanwhile
-        if parent == str(os.getpid()) and b"pagefind" in command:
-            found.append(command.decode(errors="replace"))
-    return found
-
-
-def test_a_stopped_search_index_leaves_no_pagefind_running_and_no_folder(tmp_path, monkeypatch):
+def test_a_stopped_search_index_leaves_no_pagefind_running_and_no_folder(tmp_path, monkeypatch, child_processes):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where each shard's Pagefind works
     store = FileStore(tmp_path / "store")
     page = store.put(b'<html lang="en"><body data-pagefind-body><p>A zeppelin lands.</p></body></html>')
@@ -242,7 +227,7 @@ def test_a_stopped_search_index_leaves_no_pagefind_running_and_no_folder(tmp_pat
 
     indexing.cancel()  # as a build that failed does, whether Pagefind is running yet or not
 
-    assert _pagefind_children() == []
+    assert [command for command in child_processes().values() if b"pagefind" in command] == []
     assert list(tmp_path.glob("sitegen-search-*")) == []
 
 
