@@ -4,6 +4,7 @@ build on several cores equals one on a single core."""
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import operator
 import os
@@ -22,6 +23,12 @@ ITEMS = list(range(5 * MIN_ITEMS_PER_WORKER + 3))  # enough for two workers, not
 @pytest.mark.parametrize("map_items", [fresh_process_map, parallel_map], ids=["fresh", "forked"])
 def test_workers_return_every_result_in_order(map_items):
     assert list(map_items(operator.mul, 3, ITEMS, 2)) == [3 * item for item in ITEMS]
+
+
+def test_forked_workers_leave_the_garbage_collector_as_it_was():
+    # The build's objects are frozen for the collector while workers are forked (see parallel_map).
+    assert list(parallel_map(operator.mul, 3, ITEMS, 2)) == [3 * item for item in ITEMS]
+    assert gc.get_freeze_count() == 0
 
 
 def test_an_error_in_a_fresh_worker_is_raised_here():
