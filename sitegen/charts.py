@@ -297,6 +297,12 @@ class ChartRenderer:
         if self._warm_worker is None:
             self._warm_worker = FreshWorkers(1, warm_up=_load_chart_libraries)
 
+    def dismiss_warm_worker(self) -> None:
+        """End the worker `warm_up` started, if no drawing has taken it."""
+        if self._warm_worker is not None:
+            self._warm_worker.dismiss()
+            self._warm_worker = None
+
     def wait_for_drawing(self) -> None:
         """Wait until no chart worker of this renderer's is running."""
         if self._drawing is not None:

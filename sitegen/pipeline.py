@@ -280,7 +280,12 @@ class SiteBuilder:
         `changed` lists the files saved since the last build (the dev server's watcher knows
         them); None means anything may have changed.
         """
-        return self.render_site(self.load_and_validate(changed))
+        try:
+            return self.render_site(self.load_and_validate(changed))
+        finally:
+            # A build that failed before its charts leaves the chart worker started for them
+            # unused; later builds are incremental and would not wait for it. End it now.
+            self.charts.dismiss_warm_worker()
 
     def render_site(self, publication: Publication) -> BuildResult:
         """Render every file of every edition (reusing unchanged pages) and check the links between them."""

@@ -109,3 +109,10 @@ def test_a_cold_build_on_two_cores_without_charts_leaves_no_chart_worker(make_si
     builder.build()
     assert set(child_processes()) - before == set()
     assert builder.charts.rendered == 0
+
+
+def test_a_build_that_fails_before_its_charts_leaves_no_chart_worker(make_site, build, child_processes):
+    root = make_site({"content/articles/broken.md": "---\ntitle: [unclosed\n---\nText.\n"})
+    before = set(child_processes())
+    assert build(root, "--no-cache") == 1
+    assert set(child_processes()) - before == set()
