@@ -146,9 +146,12 @@ class FreshWorkers:
         self._count = len(items)
         for number, process in enumerate(self._processes):
             # Every worker reads all of its input before it writes anything, so this cannot deadlock.
-            with process.stdin:
-                pickle.dump((function, state, items[number::len(self._processes)]), process.stdin,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                with process.stdin:
+                    pickle.dump((function, state, items[number::len(self._processes)]), process.stdin,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+            except BrokenPipeError:
+                pass  # the worker ended before it read its work (killed while warming up): results() says so
 
     def dismiss(self) -> None:
         """End workers that will be given no work."""

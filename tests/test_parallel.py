@@ -44,6 +44,14 @@ def test_a_fresh_worker_started_ahead_warms_up_then_works(tmp_path):
     assert (tmp_path / "warmed").is_dir()
 
 
+def test_a_fresh_worker_that_ends_while_warming_up_is_reported_as_stopped():
+    worker = FreshWorkers(1, warm_up=functools.partial(os._exit, 9))
+    # More than a pipe holds: giving waits for the worker to read, and finds it gone.
+    worker.give(operator.mul, 3, list(range(200_000)))
+    with pytest.raises(RuntimeError, match="stopped with exit code 9"):
+        worker.results()
+
+
 def test_a_fresh_worker_given_no_work_is_ended(child_processes):
     before = set(child_processes())
     worker = FreshWorkers(2, warm_up=functools.partial(time.sleep, 60))
