@@ -226,19 +226,16 @@ class ChartDrawing:
     `done()` tells without waiting whether `result()` would wait for that worker.
     """
 
-    def __init__(self, renderer: ChartRenderer, missing: dict[str, tuple[ChartSpec, Dataset, str]], jobs: int,
-                 worker: FreshWorkers | None = None) -> None:
+    def __init__(self, renderer: ChartRenderer, missing: dict[str, tuple[ChartSpec, Dataset, str]],
+                 worker: FreshWorkers | None) -> None:
         self._renderer = renderer
         self._missing = missing
         self._drawn: dict[str, str] | None = None
         self._svgs: Future | None = None  # None: drawn in this process, by the first result()
-        if missing and jobs > 1:
-            worker = worker or FreshWorkers(1)
+        if worker is not None:
             reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
             self._svgs = reader.submit(_draw_in, worker, list(missing.values()))  # giving may wait for its warm-up
             reader.shutdown(wait=False)
-        elif worker is not None:
-            worker.dismiss()
 
     def done(self) -> bool:
         """Tell whether the worker has finished (and so has left memory)."""
@@ -283,8 +280,11 @@ class ChartRenderer:
         """
         missing = {chart_key(spec, dataset, language): (spec, dataset, language) for spec, dataset, language in charts}
         missing = {key: chart for key, chart in missing.items() if key not in self.svg_by_key}
-        self._drawing = ChartDrawing(self, missing, jobs, self._warm_worker)
-        self._warm_worker = None
+        worker = None
+        if missing and jobs > 1:
+            worker, self._warm_worker = self._warm_worker or FreshWorkers(1), None
+        self.dismiss_warm_worker()  # started for charts that, it turns out, are not to be drawn there
+        self._drawing = ChartDrawing(self, missing, worker)
         return self._drawing
 
     def warm_up(self) -> None:
