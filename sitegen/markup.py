@@ -4,8 +4,8 @@ Input: an article body (Markdown) plus the HTML of its already-rendered charts.
 Output: HTML and the table of contents. `ChartBlockExtension` swaps each ```chart
 fence for its figure through Markdown's HTML stash, so the parser cannot alter the SVG;
 `SitePathExtension` prefixes root-relative links with the site's base path;
-`SkimmingSmartyExtension` and `PlainTextSkimExtension` spare Markdown's two inline
-passes the text that none of their patterns can change, with the same output.
+`NeedfulInlineExtension` spares Markdown's two inline passes the patterns that cannot
+match a text, with the same output.
 This module also finds chart blocks and unsafe raw HTML in source text, with lines,
 for validation.
 """
@@ -22,7 +22,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
-from markdown.util import ETX, STX, AtomicString
+from markdown.util import AtomicString
 
 CHART_FENCE = re.compile(
     r"""
@@ -100,91 +100,90 @@ class SitePathExtension(Extension):
         md.treeprocessors.register(SitePathTreeprocessor(md), "site_path", 1)
 
 
-# Every pattern of smarty's needs one of these in the text it changes: a quote, two
-# dashes, three dots, or two angle brackets (its angled quotes, when they are turned on).
-SMARTY_NEEDS = ("'", '"', "--", "...", "<<", ">>")
-
-
-class SkimmingSmartyProcessor(InlineProcessor):
-    """smarty's own pass over the page's text, skipping text that none of its patterns can change.
-
-    smarty tries each of its 18 patterns on every piece of text in the page, a regex
-    search and a registry lookup each, in a second inline pass of its own (Python-Markdown
-    issue #1103): 7.8 of the 15 ms that a 1,000-word article took, for the few quotes
-    and dashes in it. Text with none of SMARTY_NEEDS cannot match, so it is marked
-    `AtomicString`, Markdown's own "leave this alone", before the same pass runs: 0.7 ms.
-    The pass runs after every other inline pattern, so nothing else sees the mark.
-    tests/test_markup.py checks the output against smarty's own on random text.
-    """
-
-    def run(self, tree, ancestors=None):
-        for element in tree.iter():
-            if element.text and not any(need in element.text for need in SMARTY_NEEDS):
-                element.text = AtomicString(element.text)
-            if element.tail and not any(need in element.tail for need in SMARTY_NEEDS):
-                element.tail = AtomicString(element.tail)
-        return super().run(tree, ancestors)
-
-
-class SkimmingSmartyExtension(Extension):
-    """Put SkimmingSmartyProcessor in the place of smarty's pass, with smarty's patterns.
-
-    Listed after "smarty", so smarty has registered its pass (as "smarty", priority 6:
-    smarty's documented place) when this runs.
-    """
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        skimming = SkimmingSmartyProcessor(md)
-        skimming.inlinePatterns = md.treeprocessors["smarty"].inlinePatterns
-        md.treeprocessors.register(skimming, "smarty", 6)
-
-
-# What each inline pattern of the converter needs in a text to match it, by the pattern's
-# name in Markdown's registry: footnote references and links start with "[", raw HTML and
-# autolinks with "<", emphasis is "*" or "_", a hard line break is two spaces at a line's end.
-INLINE_NEEDS = {
+# What each inline pattern needs in a text to match it, by the pattern's name in Markdown's
+# registries: the inline pass's own, then smarty's. Footnote references and links start
+# with "[", raw HTML and autolinks with "<", emphasis is "*" or "_", a hard line break is
+# two spaces at a line's end; every quote pattern of smarty's has a quote in it.
+PATTERN_NEEDS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",), "escape": ("\\",), "footnote": ("[",), "reference": ("[",), "link": ("[",),
     "image_link": ("[",), "image_reference": ("[",), "short_reference": ("[",), "short_image_ref": ("[",),
     "autolink": ("<",), "automail": ("<",), "linebreak": ("  \n",), "html": ("<",), "entity": ("&",),
     "em_strong": ("*", "_"),
+    "smarty-em-dashes": ("---",), "smarty-en-dashes": ("--",), "smarty-ellipses": ("...",),
+    "smarty-left-angle-quotes": ("<<",), "smarty-right-angle-quotes": (">>",),
+    **{f"smarty-quotes-{number}": ("'", '"') for number in range(15)},
 }
-# Markdown's placeholders for stashed HTML, which the inline pass may also act on.
-PLACEHOLDER_MARKS = (STX, ETX)
 
 
-class PlainTextSkimmer(Treeprocessor):
-    """Before the inline pass, mark the text that no inline pattern and no smarty pattern can change.
+class NeedfulInlineProcessor(InlineProcessor):
+    """Markdown's inline pass, trying each pattern only on text that holds what the pattern needs.
 
-    The inline pass tries each of its 15 patterns on every piece of text in the page, a
-    regex search each: 3.9 of the 7.4 ms a 1,000-word article took. About half of the
-    pieces have none of the characters that any of those patterns needs (INLINE_NEEDS), nor
-    any that smarty's do (SMARTY_NEEDS): marked `AtomicString`, Markdown's own "leave this
-    alone", both passes skip them, 1.1 ms sooner. If the converter's inline patterns are
-    not exactly those of INLINE_NEEDS (another extension added one), it marks nothing.
-    tests/test_markup.py checks the output against Markdown's own on random text.
+    The pass tries each of its 15 patterns on every piece of text in the page, a regex
+    search and a Python call each, and smarty's pass does the same with its 18 (Python-
+    Markdown issue #1103): without a shortcut, most of a 1,000-word article's
+    conversion. Most pieces hold what one or two patterns need, if any. This is Markdown's
+    own loop over the patterns (`InlineProcessor.__handleInline`, Markdown 3.11) with one
+    test added: a pattern none of whose needs (PATTERN_NEEDS) is in the text, as the text
+    stands when the pattern's turn comes, cannot match it, and is passed over as Markdown
+    passes over one that does not match. A pattern it does not know is always tried.
+    It replaced two passes that skipped only the pieces holding nothing any pattern needs:
+    5.96 -> 4.69 ms an article (best of 8 over 292 corpus articles), the same HTML;
+    tests/test_markup.py checks it against Markdown's own on random text.
     """
 
-    needs = tuple(dict.fromkeys(need for needs in INLINE_NEEDS.values() for need in needs)) + SMARTY_NEEDS + PLACEHOLDER_MARKS
+    def run(self, tree, ancestors=None):
+        patterns = self.inlinePatterns
+        self._needs: list[tuple[str, ...] | None] = [None] * len(patterns)
+        for name, needs in PATTERN_NEEDS.items():
+            if name in patterns:
+                self._needs[patterns.get_index_for_name(name)] = needs
+        # Most pieces of text hold nothing any pattern needs: one search tells (when every pattern's needs are known).
+        every_need = {need for needs in self._needs if needs is not None for need in needs}
+        self._any_need = re.compile("|".join(map(re.escape, sorted(every_need)))) if None not in self._needs else None
+        return super().run(tree, ancestors)
 
-    def run(self, root) -> None:
-        patterns = self.md.inlinePatterns
-        if len(patterns) != len(INLINE_NEEDS) or not all(name in patterns for name in INLINE_NEEDS):
-            return
-        needs = self.needs
-        for element in root.iter():
-            text = element.text
-            if text and not isinstance(text, AtomicString) and not any(need in text for need in needs):
-                element.text = AtomicString(text)
-            tail = element.tail
-            if tail and not isinstance(tail, AtomicString) and not any(need in tail for need in needs):
-                element.tail = AtomicString(tail)
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, AtomicString) or (self._any_need is not None and not self._any_need.search(data)):
+            return data
+        patterns, needs_of = self.inlinePatterns, self._needs
+        count = len(patterns)
+        start = 0
+        while patternIndex < count:
+            needs = needs_of[patternIndex]
+            if needs is not None:
+                for need in needs:
+                    if need in data:
+                        break
+                else:  # none of them
+                    patternIndex, start = patternIndex + 1, 0
+                    continue
+            data, matched, start = self._InlineProcessor__applyPattern(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
 
 
-class PlainTextSkimExtension(Extension):
-    """Run PlainTextSkimmer just before Markdown's inline pass ("inline", priority 20)."""
+# The loop it replaces, by the name Python's name mangling gives it: if a Markdown release
+# renames it, the site keeps Markdown's own passes (slower, the same HTML).
+_CAN_FILTER_PATTERNS = all(hasattr(InlineProcessor, name) for name in
+                           ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern"))
+
+
+class NeedfulInlineExtension(Extension):
+    """Put NeedfulInlineProcessor in the place of Markdown's inline pass and of smarty's.
+
+    Listed after "smarty", so that smarty has registered its pass ("smarty", priority 6,
+    its documented place) when this runs; "inline", priority 20, is Markdown's.
+    """
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(PlainTextSkimmer(md), "plain_text_skim", 21)
+        if not _CAN_FILTER_PATTERNS:
+            return
+        md.treeprocessors.register(NeedfulInlineProcessor(md), "inline", 20)
+        if "smarty" in md.treeprocessors:
+            smarty = NeedfulInlineProcessor(md)
+            smarty.inlinePatterns = md.treeprocessors["smarty"].inlinePatterns
+            md.treeprocessors.register(smarty, "smarty", 6)
 
 
 def create_markdown(permalink_title: str = "Link to this section") -> markdown.Markdown:
@@ -195,8 +194,7 @@ def create_markdown(permalink_title: str = "Link to this section") -> markdown.M
             "footnotes",
             "fenced_code",
             "smarty",
-            SkimmingSmartyExtension(),
-            PlainTextSkimExtension(),
+            NeedfulInlineExtension(),
             "toc",
             ChartBlockExtension(),
             SitePathExtension(),

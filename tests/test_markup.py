@@ -8,12 +8,11 @@ import random
 import markdown
 import pytest
 from markdown.inlinepatterns import SimpleTagInlineProcessor
-from markdown.util import AtomicString
 
 from sitegen.content import PACKAGE_ROOT
 from sitegen.markup import (
-    PlainTextSkimExtension,
-    SkimmingSmartyExtension,
+    NeedfulInlineExtension,
+    NeedfulInlineProcessor,
     create_markdown,
     find_chart_blocks,
     find_unsafe_html,
@@ -106,7 +105,7 @@ INLINE_PIECES = ["word", "Binance", "2023", " ", " ", "'", '"', "-", "--", "---"
 ONE_THING_BODIES = ["One  \ntwo\n", "Fish &amp; chips &copy; 2024\n", "A <b>bold</b> claim\n", "See <https://example.org/>\n",
                     "Mail <a@example.org>\n", "Code `x` here\n", "Escaped \\* star\n", "An *emphasis* here\n",
                     "And _this_ too\n", "A note[^1]\n\n[^1]: Its text.\n", "A [link](/a/)\n", "An ![image](/i.png)\n",
-                    "It's here\n", 'A "quote"\n', "A dash -- here\n", "And so...\n"]
+                    "It's here\n", 'A "quote"\n', "She wrote:'\"Exit\" means exit'\n", "A dash -- here\n", "And so...\n"]
 
 
 def _random_bodies(count: int) -> list[str]:
@@ -114,30 +113,44 @@ def _random_bodies(count: int) -> list[str]:
     return ["".join(rng.choice(INLINE_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(count)]
 
 
-def test_skimming_gives_exactly_what_markdown_and_smarty_give():
+@pytest.mark.parametrize("smarty", [{}, {"smart_angled_quotes": True}], ids=["smarty", "smarty-with-angled-quotes"])
+def test_the_needful_inline_passes_give_exactly_what_markdown_and_smarty_give(smarty):
     extensions = ["tables", "footnotes", "fenced_code", "smarty", "toc"]
-    library = markdown.Markdown(extensions=extensions)
-    skimming = markdown.Markdown(extensions=[*extensions, SkimmingSmartyExtension(), PlainTextSkimExtension()])
+    library = markdown.Markdown(extensions=extensions, extension_configs={"smarty": smarty})
+    needful = markdown.Markdown(extensions=[*extensions, NeedfulInlineExtension()], extension_configs={"smarty": smarty})
     articles = [path.read_text(encoding="utf-8") for path in sorted((PACKAGE_ROOT / "content").rglob("*.md"))]
     bodies = articles + ONE_THING_BODIES + _random_bodies(1500)
 
-    different = [body for body in bodies if library.reset().convert(body) != skimming.reset().convert(body)]
+    different = [body for body in bodies if library.reset().convert(body) != needful.reset().convert(body)]
 
+    assert isinstance(needful.treeprocessors["inline"], NeedfulInlineProcessor)
+    assert isinstance(needful.treeprocessors["smarty"], NeedfulInlineProcessor)
     assert different == []
 
 
-def test_the_site_converter_skims_plain_text_and_an_unknown_pattern_stops_it():
-    md = create_markdown()
-    tree = md.parser.parseDocument(["Plain words.", "", "A [link](/a/) and more."]).getroot()
-    md.treeprocessors["plain_text_skim"].run(tree)
-    assert isinstance(tree[0].text, AtomicString)
-    assert not isinstance(tree[1].text, AtomicString)
-    # A pattern it does not know the needs of (strike-through, say) could match plain text: it skims nothing.
-    md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(.+?)~~", "del"), "strike", 40)
-    tree = md.parser.parseDocument(["Plain ~~words~~."]).getroot()
-    md.treeprocessors["plain_text_skim"].run(tree)
-    assert not isinstance(tree[0].text, AtomicString)
+def test_the_site_converter_tries_only_the_patterns_a_text_has_the_needs_of(monkeypatch):
+    tried = []
+    apply_pattern = NeedfulInlineProcessor._InlineProcessor__applyPattern
 
+    def noting_each_try(self, pattern, *args):
+        tried.append(pattern)
+        return apply_pattern(self, pattern, *args)
+
+    monkeypatch.setattr(NeedfulInlineProcessor, "_InlineProcessor__applyPattern", noting_each_try)
+    md = create_markdown()
+
+    render_markdown(md, "Plain words, and more of them.\n", [], "/")
+    assert tried == []
+    render_markdown(md, "A [link](/a/) and more.\n", [], "/")
+    assert md.inlinePatterns["link"] in tried
+    assert md.inlinePatterns["em_strong"] not in tried
+
+
+def test_a_pattern_the_converter_does_not_know_the_needs_of_is_always_tried():
+    md = create_markdown()
+    md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(.+?)~~", "del"), "strike", 40)
+
+    assert render_markdown(md, "Plain ~~words~~.\n", [], "/").html == "<p>Plain <del>words</del>.</p>"
 
 
 def test_root_relative_links_get_the_base_path_and_others_do_not():
