@@ -77,6 +77,12 @@ CASES = [
         id="smart-quotes-and-dashes",
     ),
     pytest.param(
+        "[TOC]\n",
+        [],
+        "<p>[TOC]</p>",
+        id="a-toc-marker-is-text-pages-list-their-headings-themselves",
+    ),
+    pytest.param(
         "Literally {{ 7*7 }} and {% if x %}.\n",
         [],
         "<p>Literally {{ 7*7 }} and {% if x %}.</p>",
