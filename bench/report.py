@@ -46,6 +46,7 @@ class Results:
     started: dt.datetime
     load_before: tuple[float, float, float]
     pages: dict[str, int]
+    without_extras: Summary | None = None  # the cold build less its search index and social cards
     serve: ServeLatencies | None = None
     charts: ChartCost | None = None
     baseline: dict | None = None  # the N=1,000 run's numbers, for the scaling targets
@@ -146,6 +147,8 @@ def format_builds(r: Results) -> list[str]:
         row("sitegen warm build (nothing changed)" + ("" if r.warm else " ¹"), warm, warm.seconds, memory(warm)),
         row("sitegen one-article edit (kept-alive `SiteBuilder`) ²", None, statistics.median(edit_ms) / 1000,
             f"p95 {percentile(edit_ms, 0.95):.0f} ms", "-"),
+        *([row("sitegen cold build without search index and social cards ³", r.without_extras,
+               r.without_extras.seconds, memory(r.without_extras))] if r.without_extras else []),
         row(f"bare floor ({os.cpu_count()} processes)", r.floor, floor, memory(r.floor), "1.00x"),
         row("Pelican (Markdown reader)", r.pelican, pelican, memory(r.pelican), itself="pelican"),
         row("Hugo", r.hugo, hugo, memory(r.hugo), itself="hugo"),
@@ -165,6 +168,11 @@ def format_builds(r: Results) -> list[str]:
     lines.append(f"² Median of {len(edit_ms)} edits, each appending a line to one article and calling the dev "
                  "server's `DevSite.rebuild()` (its kept-alive `SiteBuilder.build()` plus writing the changed files) "
                  f"in this process; its first build, reading .cache/ as `serve` does, took {r.first_in_process:.2f} s.")
+    if r.without_extras:
+        lines.append("³ The cold build above less the Pagefind index and the social cards "
+                     "(`bench/without_search_and_cards.py`), which the bare floor has no part of: against the floor it "
+                     "is the pipeline's own overhead; the cold build's time above it is what those two features cost. "
+                     "The targets are on the whole cold build.")
     return lines
 
 
@@ -200,7 +208,10 @@ def format_targets(r: Results) -> list[str]:
     lines = [
         f"- cold build ≥2x faster than Pelican: {pelican / cold:.2f}x — {mark(pelican >= 2 * cold)}",
         f"- cold build within 1.2x of the bare floor: {cold / floor:.2f}x (CPU time {cpu_ratio(r.cold, r.floor)}) — "
-        f"{mark(cold <= 1.2 * floor)}",
+        f"{mark(cold <= 1.2 * floor)}"
+        + (f"; without search index and social cards {r.without_extras.seconds / floor:.2f}x "
+           f"(CPU time {cpu_ratio(r.without_extras, r.floor)}), not a target: what the pipeline itself adds"
+           if r.without_extras else ""),
         f"- warm build faster than Hugo's cold build: {warm:.2f} s vs {hugo:.2f} s — {mark(warm < hugo)}",
         f"- one-article edit < 100 ms p50, in-process rebuild: {edit * 1000:.0f} ms — {mark(edit < 0.1)}",
     ]

@@ -7,6 +7,9 @@ times, on that same corpus:
     sitegen warm      `build.py build` again with nothing changed (when builds keep a cache)
     sitegen one edit  the dev server's `DevSite.rebuild()` (its kept-alive `SiteBuilder`)
                       after one article changed, in this process
+    sitegen without search index and social cards
+                      bench/without_search_and_cards.py: the cold build, less the two
+                      features the floor lacks, to tell their cost from the pipeline's
     bare floor        bench/floor.py: read, front matter, charts, Markdown, one template,
                       write, on every core
     Pelican, Hugo     the same corpus in their formats, from bench/.work/venv
@@ -200,6 +203,14 @@ def measure_floor(corpus: Corpus, tree: Path, runs: int) -> Summary:
     return repeat(runs, lambda: remove(output), lambda: run_command(command, cwd=corpus.root, env=env))
 
 
+def measure_without_search_and_cards(corpus: Corpus, tree: Path, runs: int) -> Summary:
+    """Time sitegen's cold build less its search index and social cards, in a new process."""
+    output = corpus.root / "core-site"
+    command = [sys.executable, str(BENCH / "without_search_and_cards.py"), str(corpus.ours / "content"), str(output)]
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return repeat(runs, lambda: remove(output), lambda: run_command(command, cwd=corpus.root, env=env))
+
+
 def measure_pelican(corpus: Corpus, runs: int) -> Summary:
     """Time a Pelican build of the corpus from nothing."""
     output = corpus.pelican / "output"
@@ -324,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
     log("bare floor")
     floor = measure_floor(corpus, tree, runs)
     log(f"  {floor.seconds:.2f} s")
+    log("sitegen: cold builds without search index and social cards")
+    without_extras = measure_without_search_and_cards(corpus, tree, runs)
+    log(f"  {without_extras.seconds:.2f} s")
     log("Pelican")
     pelican = measure_pelican(corpus, runs)
     log(f"  {pelican.seconds:.2f} s")
@@ -334,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
              "Pelican": count_article_pages(corpus.pelican / "output"), "Hugo": count_article_pages(corpus.hugo / "public")}
 
     results = Results(args.n, runs, corpus, cold, warm, first, edits, floor, pelican, hugo, versions, started,
-                      load_before, pages)
+                      load_before, pages, without_extras)
     if args.n <= SERVE_MAX_N:
         log(f"serve: {args.edits} edits, edit saved -> page served")
         article = sorted((corpus.ours / "content" / "articles").glob("*.md"))[args.n // 3]
