@@ -53,10 +53,15 @@ def extract_links(html: str) -> PageLinks:
             continue
         for attribute in _ATTRIBUTE.finditer(attributes):
             key = attribute.group(1).lower()
-            value = unescape(next(v for v in attribute.group(2, 3, 4) if v is not None))
-            if key == "id" and value:
-                ids.add(value)
-            elif (key, name) in LINKING_ATTRIBUTES:
+            if key != "id" and (key, name) not in LINKING_ATTRIBUTES:
+                continue  # most attributes (class, d, style, ...): their values are not decoded
+            double, single, bare = attribute.group(2, 3, 4)
+            value = double if double is not None else single if single is not None else bare
+            value = unescape(value) if "&" in value else value
+            if key == "id":
+                if value:
+                    ids.add(value)
+            else:
                 hrefs.append(value)
     return PageLinks(frozenset(ids), tuple(hrefs))
 

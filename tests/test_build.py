@@ -210,3 +210,16 @@ def test_build_refuses_an_output_folder_that_would_replace_the_project(make_site
     assert exit_info.value.code == 2, err
     assert f"--output '{(root / output).resolve()}' is or contains the " in err, err
     assert read_tree(root) == before
+
+
+def test_link_checking_reads_the_ids_and_link_targets_a_browser_would():
+    from sitegen.links import extract_links
+
+    html = ('<h2 id="a&amp;b">T</h2><A HREF="/x/?p=1&amp;q=2">x</A> <a title="see href=/not/" href=\'/y/\'>y</a>'
+            '<img src=/z.png alt=""><div href="/not-a-link/" id="">d</div><link rel="feed" href="/feed.xml">'
+            '<svg><path d="M0 0" class="mark"/></svg><source src="/v.webm"><p>href="/text/" id="text"</p>')
+
+    links = extract_links(html)
+
+    assert links.ids == {"a&b"}
+    assert links.hrefs == ("/x/?p=1&q=2", "/y/", "/z.png", "/feed.xml", "/v.webm")
