@@ -195,18 +195,10 @@ def measure_one_edit(project: Path, edits: int) -> tuple[float, list[float]]:
     return first, seconds
 
 
-def measure_floor(corpus: Corpus, tree: Path, runs: int) -> Summary:
-    """Time bench/floor.py on the corpus in a new process, with the measured sitegen."""
-    output = corpus.root / "floor-site"
-    command = [sys.executable, str(BENCH / "floor.py"), str(corpus.ours / "content"), str(output)]
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    return repeat(runs, lambda: remove(output), lambda: run_command(command, cwd=corpus.root, env=env))
-
-
-def measure_without_search_and_cards(corpus: Corpus, tree: Path, runs: int) -> Summary:
-    """Time sitegen's cold build less its search index and social cards, in a new process."""
-    output = corpus.root / "core-site"
-    command = [sys.executable, str(BENCH / "without_search_and_cards.py"), str(corpus.ours / "content"), str(output)]
+def measure_content_script(corpus: Corpus, tree: Path, runs: int, script: str, output_name: str) -> Summary:
+    """Time `bench/<script> CONTENT OUTPUT` on the corpus in a new process, with the measured sitegen."""
+    output = corpus.root / output_name
+    command = [sys.executable, str(BENCH / script), str(corpus.ours / "content"), str(output)]
     env = {**os.environ, "PYTHONPATH": str(tree)}
     return repeat(runs, lambda: remove(output), lambda: run_command(command, cwd=corpus.root, env=env))
 
@@ -333,10 +325,10 @@ def main(argv: list[str] | None = None) -> int:
     first, edits = measure_one_edit(corpus.ours, args.edits)
     log(f"  {statistics.median(edits) * 1000:.0f} ms")
     log("bare floor")
-    floor = measure_floor(corpus, tree, runs)
+    floor = measure_content_script(corpus, tree, runs, "floor.py", "floor-site")
     log(f"  {floor.seconds:.2f} s")
     log("sitegen: cold builds without search index and social cards")
-    without_extras = measure_without_search_and_cards(corpus, tree, runs)
+    without_extras = measure_content_script(corpus, tree, runs, "without_search_and_cards.py", "core-site")
     log(f"  {without_extras.seconds:.2f} s")
     log("Pelican")
     pelican = measure_pelican(corpus, runs)
