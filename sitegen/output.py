@@ -2,30 +2,33 @@
 
 Input: output path -> bytes for every file (pages, fingerprinted assets, feed, cards,
 search index). Output: those files in the output folder. `write_site` writes the whole
-site into a temporary folder beside the target and swaps it into place only when
-everything is written; `update_site` (the dev server's path) replaces changed files one
-by one, each atomically, and removes files that no longer exist. `sync_site` (what
-`build` calls) does the same from one build to the next, comparing content hashes kept
-in a manifest in .cache/, but only while the folder is exactly what the last build left
-(same files, sizes, mtimes, inodes); anything else gets `write_site`. A build killed
-while syncing leaves files the manifest does not know, so the next build writes in full.
+site into a temporary folder beside the target (a `StagedSite`) and swaps it into place
+only when everything is written; a build that will write the whole site stages it
+before its pages render, and their folders are made meanwhile. `update_site` (the dev
+server's path) replaces changed files one by one, each atomically, and removes files
+that no longer exist. `sync_site` (what `build` calls) does the same from one build to
+the next, comparing content hashes kept in a manifest in .cache/, but only while the
+folder is exactly what the last build left (same files, sizes, mtimes, inodes); anything
+else gets `write_site`. A build killed while syncing leaves files the manifest does not
+know, so the next build writes in full.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import posixpath
 import shutil
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .store import SiteFiles
 
 
-def _write_files(root: Path, files: Mapping[str, bytes]) -> None:
+def _write_files(root: Path, files: Mapping[str, bytes], made: set[Path]) -> None:
     files = SiteFiles.of(files)
-    made: set[Path] = set()
     for relative in files:
         target = root / relative
         if target.parent not in made:
@@ -34,24 +37,74 @@ def _write_files(root: Path, files: Mapping[str, bytes]) -> None:
         files.write_to(relative, target)
 
 
-def write_site(output: Path, files: Mapping[str, bytes]) -> None:
-    """Write the whole site to a temporary folder, then swap it in for the old output."""
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+class StagedSite:
+    """A whole new site, written into a temporary folder beside the output and then swapped in for it."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.resolve()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
+        self._made: set[Path] = {self.folder}
+        self._making: threading.Thread | None = None
+
+    def make_folders_ahead(self, paths: Iterable[str]) -> None:
+        """Start making the folders of these output paths, in a thread, while the build goes on.
+
+        A thousand pages have a thousand folders: on ext4 a new folder costs up to half a
+        millisecond soon after many files were deleted, and writing waits on the disk now
+        and then. Made while the pages render, that time leaves the end of the build,
+        when only the main process is at work. A folder the thread could not make is made,
+        or fails with its error, when the files are written.
+        """
+        folders = sorted({self.folder / posixpath.dirname(path) for path in paths})
+
+        def make() -> None:
+            for folder in folders:
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError:
+                    continue
+                self._made.add(folder)
+
+        self._making = threading.Thread(target=make, name="output-folders", daemon=True)
+        self._making.start()
+
+    def write(self, files: Mapping[str, bytes]) -> None:
+        """Write every file into the staged folder (a stored one as a link to the store's copy)."""
+        self._wait()
+        _write_files(self.folder, files, self._made)
+
+    def swap_in(self) -> None:
+        """Put the staged folder in the output's place; remove the old output."""
+        os.chmod(self.folder, 0o755)
+        retired = None
+        if self.output.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+            os.replace(self.output, retired / "site")
+        os.replace(self.folder, self.output)
+        if retired:
+            shutil.rmtree(retired, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Remove the staged folder and what is in it: the output stays as it was."""
+        self._wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _wait(self) -> None:
+        if self._making is not None:
+            self._making.join()
+            self._making = None
+
+
+def write_site(output: Path, files: Mapping[str, bytes], staged: StagedSite | None = None) -> None:
+    """Write the whole site to a temporary folder (the one staged for it, if any), then swap it in for the old output."""
+    staged = staged or StagedSite(output)
     try:
-        _write_files(staging, files)
-        os.chmod(staging, 0o755)
+        staged.write(files)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staged.discard()
         raise
-    retired = None
-    if output.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-        os.replace(output, retired / "site")
-    os.replace(staging, output)
-    if retired:
-        shutil.rmtree(retired, ignore_errors=True)
+    staged.swap_in()
 
 
 def _replace_file(target: Path, files: SiteFiles, relative: str) -> None:
@@ -111,6 +164,11 @@ def _read_manifest(manifest: Path, output: Path) -> dict[str, tuple[str, Signatu
         return None  # no manifest, or a damaged one: the full write needs none
 
 
+def will_write_whole_site(manifest: Path, output: Path) -> bool:
+    """Tell, before a build, that `sync_site` will write the whole site: no usable manifest describes the output."""
+    return _read_manifest(manifest, output.resolve()) is None
+
+
 def _save_manifest(manifest: Path, output: Path, digests: dict[str, str]) -> None:
     # Signatures are taken after writing; a file someone adds meanwhile is left out of the
     # manifest, so the next build sees a stranger in the folder and writes the whole site.
@@ -131,17 +189,20 @@ def _remove_file(output: Path, relative: str) -> None:
         folder.rmdir()
 
 
-def sync_site(output: Path, files: Mapping[str, bytes], manifest: Path) -> list[str]:
-    """Rewrite only the files that changed since the build in manifest, else write the whole site; return what was written."""
+def sync_site(output: Path, files: Mapping[str, bytes], manifest: Path, staged: StagedSite | None = None) -> list[str]:
+    """Rewrite only the files that changed since the build in manifest, else write the whole site; return what was written.
+
+    A build that staged the site (see `will_write_whole_site`) writes the whole site into it.
+    """
     output = output.resolve()
     files = SiteFiles.of(files)
     digests = {path: files.digest(path) for path in files}
-    recorded = _read_manifest(manifest, output)
+    recorded = _read_manifest(manifest, output) if staged is None else None
     untouched = recorded is not None and output.is_dir() and _scan_folder(output) == {
         path: signature for path, (_, signature) in recorded.items()
     }
     if not untouched:
-        write_site(output, files)
+        write_site(output, files, staged)
         _save_manifest(manifest, output, digests)
         return list(files)
     previous = {path: digest for path, (digest, _) in recorded.items()}

@@ -33,7 +33,7 @@ from .history import History, HistoryReader
 from .links import LinkChecker, LinkSource, PageLinks, extract_links
 from .markup import create_markdown, render_markdown
 from .model import Article, HomePage, Publication, Site
-from .output import sync_site, write_site
+from .output import StagedSite, sync_site, will_write_whole_site, write_site
 from .parallel import parallel_map
 from .render import (
     PAGE_TEMPLATES,
@@ -274,14 +274,19 @@ class SiteBuilder:
                                             for edition in publication.editions))
         return publication
 
-    def build(self, changed: set[Path] | None = None) -> BuildResult:
+    def build(self, changed: set[Path] | None = None,
+              validated: Callable[[Publication], None] | None = None) -> BuildResult:
         """Run load, validate and render; raise BuildFailed on any editor mistake.
 
         `changed` lists the files saved since the last build (the dev server's watcher knows
-        them); None means anything may have changed.
+        them); None means anything may have changed. `validated` hears of the publication
+        before its pages render.
         """
         try:
-            return self.render_site(self.load_and_validate(changed))
+            publication = self.load_and_validate(changed)
+            if validated is not None:
+                validated(publication)
+            return self.render_site(publication)
         finally:
             # A build that failed before its charts leaves the chart worker started for them
             # unused; later builds are incremental and would not wait for it. End it now.
@@ -491,6 +496,11 @@ class SiteBuilder:
         self._renderer.assets = assets
         return self._renderer
 
+    def page_paths(self, publication: Publication) -> list[str]:
+        """Return the output path of every page of every edition (the search pages too)."""
+        kinds = (*PAGE_KINDS, "search")
+        return [path for site in publication.editions for _kind, path, _page in self._pages(site, kinds)]
+
     def _pages(self, site: Site, kinds: tuple[str, ...]):
         """Yield (kind, output path, source page) for every page of the given kinds in one edition."""
         if "home" in kinds:
@@ -600,15 +610,26 @@ class SiteBuilder:
 def build_site(project: Project, output: Path, options: BuildOptions,
                progress: ProgressReport | None = None) -> BuildResult:
     """Build the whole site and put it in the output folder; raise BuildFailed on errors."""
+    manifest = output_manifest_file(project.root)
     builder = SiteBuilder(project, options, progress)
+    # When the whole site will be written, its pages' folders are made while the pages render.
+    staged = StagedSite(output) if not options.use_cache or will_write_whole_site(manifest, output) else None
+
+    def make_page_folders(publication: Publication) -> None:
+        staged.make_folders_ahead(builder.page_paths(publication))
+
     try:
-        result = builder.build()
+        result = builder.build(validated=make_page_folders if staged else None)
+    except BaseException:
+        if staged:
+            staged.discard()
+        raise
     finally:
         builder.save_cache()  # pages that did render are worth keeping even when others failed
     if options.use_cache:
-        result.written = sync_site(output, result.pages, output_manifest_file(project.root))
+        result.written = sync_site(output, result.pages, manifest, staged)
     else:
-        write_site(output, result.pages)
+        write_site(output, result.pages, staged)
         result.written = list(result.pages)
     return result
 

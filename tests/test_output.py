@@ -180,3 +180,41 @@ def test_a_file_the_store_cannot_move_in_from_another_file_system_is_copied(tmp_
     digest = store.adopt(made)
 
     assert store.get(digest) == b"index"
+
+
+@pytest.mark.parametrize("options", [("--no-cache",), ()], ids=["no-cache", "with-cache-but-no-manifest"])
+def test_a_build_that_fails_after_making_its_folders_ahead_leaves_the_last_good_site_and_nothing_else(
+        make_site, build, capsys, read_tree, monkeypatch, options):
+    from sitegen import output
+
+    root = make_site()
+    assert build(root, "--no-cache") == 0, capsys.readouterr().err  # writes no manifest
+    before = read_tree(root / "_site")
+    made_ahead = []
+    make_folders_ahead = output.StagedSite.make_folders_ahead
+    monkeypatch.setattr(output.StagedSite, "make_folders_ahead",
+                        lambda staged, paths: made_ahead.append(staged.folder) or make_folders_ahead(staged, paths))
+    make_site({"content/articles/second.md": "---\ntitle: Second\nsummary: s\ndate: 2024-01-03\n---\n"
+                                             "See [the missing page](/articles/missing/).\n"}, base=False)
+
+    code = build(root, *options)
+
+    assert code == 1, capsys.readouterr().err
+    assert made_ahead, "the failed build made no folders ahead: this test tests nothing"
+    assert read_tree(root / "_site") == before
+    left = sorted(p.name for p in root.iterdir() if p.name != ".cache")
+    assert left == ["_site", "content"], "a temporary folder was left behind"
+
+
+def test_a_site_written_into_folders_made_ahead_equals_one_written_at_the_end(make_site, build, capsys, read_tree,
+                                                                             monkeypatch):
+    from sitegen import output
+
+    root = make_site()
+    assert build(root, "--no-cache") == 0, capsys.readouterr().err
+    ahead = read_tree(root / "_site")
+    monkeypatch.setattr(output.StagedSite, "make_folders_ahead", lambda staged, paths: None)
+
+    assert build(root, "--no-cache") == 0, capsys.readouterr().err
+
+    assert read_tree(root / "_site") == ahead
