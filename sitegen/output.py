@@ -27,14 +27,15 @@ from pathlib import Path
 from .store import SiteFiles
 
 
-def _write_files(root: Path, files: Mapping[str, bytes], made: set[Path]) -> None:
+def _write_files(root: Path, files: Mapping[str, bytes], made: set[str]) -> None:
+    """Write every file under root, making each folder not in `made` (folders relative to root) first."""
     files = SiteFiles.of(files)
     for relative in files:
-        target = root / relative
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        files.write_to(relative, target)
+        folder = posixpath.dirname(relative)
+        if folder not in made:
+            (root / folder).mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        files.write_to(relative, root / relative)
 
 
 class StagedSite:
@@ -44,7 +45,7 @@ class StagedSite:
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
-        self._made: set[Path] = {self.folder}
+        self._made: set[str] = {""}  # folders made in it, relative to it
         self._making: threading.Thread | None = None
 
     def make_folders_ahead(self, paths: Iterable[str]) -> None:
@@ -54,14 +55,15 @@ class StagedSite:
         millisecond soon after many files were deleted, and writing waits on the disk now
         and then. Made while the pages render, that time leaves the end of the build,
         when only the main process is at work. A folder the thread could not make is made,
-        or fails with its error, when the files are written.
+        or fails with its error, when the files are written. Folders are kept as short
+        strings: the page workers forked meanwhile each count this process's memory again.
         """
-        folders = sorted({self.folder / posixpath.dirname(path) for path in paths})
+        folders = sorted({posixpath.dirname(path) for path in paths} - self._made)
 
         def make() -> None:
             for folder in folders:
                 try:
-                    folder.mkdir(parents=True, exist_ok=True)
+                    os.makedirs(os.path.join(self.folder, folder), exist_ok=True)
                 except OSError:
                     continue
                 self._made.add(folder)
