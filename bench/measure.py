@@ -188,13 +188,31 @@ def run_command(argv: list[str], cwd: Path | None = None, env: dict | None = Non
     return Run(seconds, peak, sampler.peak_pss, cpu)
 
 
+Measurement = tuple[Callable[[], None], Callable[[], Run]]  # (prepare, run): one timed run after its set-up
+
+
 def repeat(times: int, prepare: Callable[[], None], run: Callable[[], Run]) -> Summary:
     """Call prepare() then run() the given number of times; return the summary."""
-    runs = []
-    for _ in range(times):
-        prepare()
-        runs.append(run())
-    return Summary(tuple(runs))
+    return take_turns(times, {"": (prepare, run)})[""]
+
+
+def take_turns(rounds: int, measurements: dict[str, Measurement],
+               report: Callable[[str, Run], None] | None = None) -> dict[str, Summary]:
+    """Run every measurement once a round, in turn, for `rounds` rounds; return each one's summary.
+
+    On a shared machine a slow spell lasts minutes: run one build's three runs and then the
+    next's, and a spell can fall on one of them alone (the floor took 3.15 s in one run of
+    this bench and 4.72 s in the next, five minutes later). Taking turns spreads it over
+    every build alike, so the ratios between them hold. `report(name, run)` hears of each run.
+    """
+    runs: dict[str, list[Run]] = {name: [] for name in measurements}
+    for _ in range(rounds):
+        for name, (prepare, run) in measurements.items():
+            prepare()
+            runs[name].append(run())
+            if report:
+                report(name, runs[name][-1])
+    return {name: Summary(tuple(done)) for name, done in runs.items()}
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -111,7 +111,8 @@ def format_setting(r: Results) -> list[str]:
     """Return when, where and on what the run happened."""
     corpus = r.corpus
     return [
-        f"Run {r.started:%Y-%m-%d %H:%M} UTC; each build run {r.runs} times, the median counts; the whole run took "
+        f"Run {r.started:%Y-%m-%d %H:%M} UTC; each build run {r.runs} times, the median counts, the cold builds of "
+        "every generator and the floor taking turns a run each; the whole run took "
         f"{r.wall / 60:.1f} min. Machine: {os.cpu_count()} cores (nproc), Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}; load average before the run "
         f"{' / '.join(f'{x:.2f}' for x in r.load_before)} (1 / 5 / 15 min). Other work on a shared machine "

@@ -14,7 +14,9 @@ times, on that same corpus:
                       write, on every core
     Pelican, Hugo     the same corpus in their formats, from bench/.work/venv
 
-each the median of RUNS runs, with the peak RSS of the whole process tree. At N <= 1,000
+each the median of RUNS runs, with the peak RSS of the whole process tree. The cold builds
+(ours, ours without search and cards, the floor, Pelican, Hugo) take turns, one run of each
+a round, so that a slow spell of a shared machine falls on all of them. At N <= 1,000
 it also measures `build.py serve` (edit saved -> page served, over 20 edits) and the cost
 of charts on a 100-article corpus where every article has one chart. Progress goes to
 stderr; the table goes to stdout and to bench/results.md (bench/results-N.md for any
@@ -48,7 +50,7 @@ from pathlib import Path
 
 from bench import competitors
 from bench.corpus import plan_corpus
-from bench.measure import Summary, repeat, run_command
+from bench.measure import Measurement, Summary, repeat, run_command, take_turns
 from bench.projects import Corpus, generate_corpus, write_ours
 from bench.report import ChartCost, Results, format_results
 from bench.serve_latency import measure_serve
@@ -146,9 +148,13 @@ class Ours:
         for path in [self.output, *self.leftovers()]:
             remove(path)
 
-    def cold(self, runs: int) -> Summary:
+    def cold_build(self) -> Measurement:
+        """Return the set-up and the run of one cold build."""
         command = self.command(cold=True)
-        return repeat(runs, self.clear, lambda: run_command(command, cwd=self.project))
+        return self.clear, lambda: run_command(command, cwd=self.project)
+
+    def cold(self, runs: int) -> Summary:
+        return repeat(runs, *self.cold_build())
 
     def keeps_cache(self) -> bool:
         """Tell whether builds keep a cache between processes (a flag for it, or files left behind)."""
@@ -195,23 +201,23 @@ def measure_one_edit(project: Path, edits: int) -> tuple[float, list[float]]:
     return first, seconds
 
 
-def measure_content_script(corpus: Corpus, tree: Path, runs: int, script: str, output_name: str) -> Summary:
-    """Time `bench/<script> CONTENT OUTPUT` on the corpus in a new process, with the measured sitegen."""
+def content_script_build(corpus: Corpus, tree: Path, script: str, output_name: str) -> Measurement:
+    """Return a run of `bench/<script> CONTENT OUTPUT` on the corpus in a new process, with the measured sitegen."""
     output = corpus.root / output_name
     command = [sys.executable, str(BENCH / script), str(corpus.ours / "content"), str(output)]
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    return repeat(runs, lambda: remove(output), lambda: run_command(command, cwd=corpus.root, env=env))
+    return lambda: remove(output), lambda: run_command(command, cwd=corpus.root, env=env)
 
 
-def measure_pelican(corpus: Corpus, runs: int) -> Summary:
-    """Time a Pelican build of the corpus from nothing."""
+def pelican_build(corpus: Corpus) -> Measurement:
+    """Return a Pelican build of the corpus from nothing."""
     output = corpus.pelican / "output"
     command = competitors.pelican_command(corpus.pelican, output)
-    return repeat(runs, lambda: remove(output), lambda: run_command(command, cwd=corpus.pelican))
+    return lambda: remove(output), lambda: run_command(command, cwd=corpus.pelican)
 
 
-def measure_hugo(corpus: Corpus, runs: int) -> Summary:
-    """Time a Hugo build of the corpus from nothing (output and Hugo's caches removed)."""
+def hugo_build(corpus: Corpus) -> Measurement:
+    """Return a Hugo build of the corpus from nothing (output and Hugo's caches removed)."""
     output = corpus.hugo / "public"
     command = competitors.hugo_command(corpus.hugo, output)
     env = competitors.hugo_env(dict(os.environ), corpus.hugo)
@@ -220,7 +226,7 @@ def measure_hugo(corpus: Corpus, runs: int) -> Summary:
         for path in (output, corpus.hugo / ".hugo_cache", corpus.hugo / "resources"):
             remove(path)
 
-    return repeat(runs, clear, lambda: run_command(command, cwd=corpus.hugo, env=env))
+    return clear, lambda: run_command(command, cwd=corpus.hugo, env=env)
 
 
 def count_article_pages(output: Path) -> int:
@@ -311,9 +317,18 @@ def main(argv: list[str] | None = None) -> int:
     log(f"generating {args.n:,} articles; measuring sitegen {version}")
     corpus = generate_corpus(WORK / f"corpus-{args.n}", args.n, CHART_SHARE)
     ours = Ours(build_py, corpus.ours)
-    log("sitegen: cold builds")
-    cold = ours.cold(runs)
-    log(f"  {cold.seconds:.2f} s")
+    without_extras_name = "sitegen cold without search index and social cards"
+    builds = {
+        "sitegen cold": ours.cold_build(),
+        "bare floor": content_script_build(corpus, tree, "floor.py", "floor-site"),
+        without_extras_name: content_script_build(corpus, tree, "without_search_and_cards.py", "core-site"),
+        "Pelican": pelican_build(corpus),
+        "Hugo": hugo_build(corpus),
+    }
+    log(f"cold builds, {runs} rounds, each build once a round in turn: {', '.join(builds)}")
+    measured = take_turns(runs, builds, lambda name, run: log(f"  {name}: {run.seconds:.2f} s"))
+    cold, floor, without_extras = measured["sitegen cold"], measured["bare floor"], measured[without_extras_name]
+    pelican, hugo = measured["Pelican"], measured["Hugo"]
     warm = None
     if ours.keeps_cache():
         log("sitegen: warm builds")
@@ -324,18 +339,6 @@ def main(argv: list[str] | None = None) -> int:
     log(f"sitegen: {args.edits} one-article edits in the dev server's kept-alive builder")
     first, edits = measure_one_edit(corpus.ours, args.edits)
     log(f"  {statistics.median(edits) * 1000:.0f} ms")
-    log("bare floor")
-    floor = measure_content_script(corpus, tree, runs, "floor.py", "floor-site")
-    log(f"  {floor.seconds:.2f} s")
-    log("sitegen: cold builds without search index and social cards")
-    without_extras = measure_content_script(corpus, tree, runs, "without_search_and_cards.py", "core-site")
-    log(f"  {without_extras.seconds:.2f} s")
-    log("Pelican")
-    pelican = measure_pelican(corpus, runs)
-    log(f"  {pelican.seconds:.2f} s")
-    log("Hugo")
-    hugo = measure_hugo(corpus, runs)
-    log(f"  {hugo.seconds:.2f} s")
     pages = {"sitegen": count_article_pages(ours.output), "floor": count_article_pages(corpus.root / "floor-site"),
              "Pelican": count_article_pages(corpus.pelican / "output"), "Hugo": count_article_pages(corpus.hugo / "public")}
 
