@@ -18,6 +18,8 @@ from bench.measure import Summary, percentile
 from bench.projects import Corpus
 from bench.serve_latency import ServeLatencies
 
+EDIT_TARGET_N = 1000  # the issue sets the one-article edit's target at 1,000 articles
+
 
 @dataclass(frozen=True)
 class ChartCost:
@@ -214,7 +216,8 @@ def format_targets(r: Results) -> list[str]:
            f"(CPU time {cpu_ratio(r.without_extras, r.floor)}), not a target: what the pipeline itself adds"
            if r.without_extras else ""),
         f"- warm build faster than Hugo's cold build: {warm:.2f} s vs {hugo:.2f} s — {mark(warm < hugo)}",
-        f"- one-article edit < 100 ms p50, in-process rebuild: {edit * 1000:.0f} ms — {mark(edit < 0.1)}",
+        f"- one-article edit < 100 ms p50, in-process rebuild: {edit * 1000:.0f} ms — "
+        + (mark(edit < 0.1) if r.n <= EDIT_TARGET_N else f"no target at {r.n:,} articles (it is set at {EDIT_TARGET_N:,})"),
     ]
     if r.serve:
         serve = statistics.median(r.serve.reloaded)
