@@ -153,9 +153,6 @@ class Ours:
         command = self.command(cold=True)
         return self.clear, lambda: run_command(command, cwd=self.project)
 
-    def cold(self, runs: int) -> Summary:
-        return repeat(runs, *self.cold_build())
-
     def keeps_cache(self) -> bool:
         """Tell whether builds keep a cache between processes (a flag for it, or files left behind)."""
         return self.has_no_cache_flag() or bool(self.leftovers())
@@ -270,8 +267,9 @@ def measure_charts(root: Path, build_py: Path, runs: int) -> ChartCost:
     with_charts, without = Ours(build_py, root / "charts"), Ours(build_py, root / "plain")
     write_ours(with_charts.project, articles)
     write_ours(without.project, [dataclasses.replace(a, body=a.body_without_charts(), charts=0) for a in articles])
-    log(f"charts: cold builds of {CHART_CORPUS} articles with and without a chart each")
-    cold = (with_charts.cold(runs).seconds, without.cold(runs).seconds)
+    log(f"charts: cold builds of {CHART_CORPUS} articles with and without a chart each, taking turns")
+    measured = take_turns(runs, {"with": with_charts.cold_build(), "without": without.cold_build()})
+    cold = (measured["with"].seconds, measured["without"].seconds)
     log("charts: in-process builds with every chart's SVG in the renderer's cache")
     cached = measure_cached_charts(with_charts.project, without.project, runs)
     return ChartCost(sum(a.charts for a in articles), cold, cached)
