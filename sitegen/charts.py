@@ -17,11 +17,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from dataclasses import asdict, dataclass
 
+from .citations import citation_mark
 from .parallel import FreshWorkers
 
 CHART_KINDS = ("bar", "line", "area", "point")
 CHART_KEYS = (
-    "data", "kind", "x", "y", "color", "label", "title", "description", "source",
+    "data", "kind", "x", "y", "color", "label", "title", "description",
     "x_title", "y_title",
 )
 REQUIRED_CHART_KEYS = ("data", "kind", "x", "y", "description")
@@ -47,7 +48,6 @@ class ChartSpec:
     title: str | None = None
     color: str | None = None
     label: str | None = None
-    source: str | None = None
     x_title: str | None = None
     y_title: str | None = None
 
@@ -61,7 +61,8 @@ class Dataset:
     columns: tuple[str, ...]
     rows: tuple[dict, ...]
     description: str | None = None
-    source: str | None = None
+    sources: tuple[str, ...] = ()  # ids in the sources registry: the chart's source line cites them
+    note: str | None = None  # what readers should know about the figures, e.g. which are derived
     digest: str = ""
 
 
@@ -74,7 +75,7 @@ class ChartLanguage:
     """How a chart speaks: its language and the words around it."""
 
     code: str = "en"
-    source_label: str = "Source"
+    source_label: str = "Sources"
     table_label: str = "Show the data table"
 
 
@@ -195,12 +196,14 @@ def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: s
                         language: ChartLanguage = ChartLanguage()) -> str:
     """Return the full <figure>: title, SVG, source line and collapsible data table."""
     title = spec.title or spec.description
-    source = spec.source or dataset.source
     parts = [f'<figure class="chart" id="{chart_id}">']
     parts.append(f'<figcaption class="chart-title">{html.escape(title)}</figcaption>')
     parts.append(f'<div class="chart-image">{make_accessible_svg(svg, spec.description, chart_id)}</div>')
-    if source:
-        parts.append(f'<p class="chart-source">{html.escape(language.source_label)}: {html.escape(source)}</p>')
+    if dataset.sources or dataset.note:
+        # The sources are cited by mark: the page numbers them among its own citations (citations.py).
+        cited = citation_mark(dataset.sources, named=True) if dataset.sources else ""
+        note = f" {html.escape(dataset.note)}" if dataset.note else ""
+        parts.append(f'<p class="chart-source" data-pagefind-ignore>{html.escape(language.source_label)}: {cited}{note}</p>')
     parts.append(
         f'<details class="chart-data"><summary>{html.escape(language.table_label)}</summary>'
         f"{render_data_table(spec, dataset, language.code)}</details>"

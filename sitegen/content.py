@@ -345,6 +345,7 @@ class RawContent:
     translations: tuple[RawEdition, ...]
     errors: tuple[SiteError, ...]
     strings: dict[str, RawData] = field(default_factory=dict)  # language -> templates/strings/<language>.yaml
+    sources: RawData | None = None  # the sources registry, content/sources.yaml
 
     # The original edition's parts, by the names the rest of the code has always used.
     config = property(lambda self: self.original.config)
@@ -366,14 +367,14 @@ class ContentFile:
 
     path: Path
     language: str | None  # None for the original edition
-    part: str  # "config", "home", "article" or "data"
+    part: str  # "config", "home", "article", "data" or "sources" (the registry, content/sources.yaml)
 
 
 DATA_SUFFIXES = (".yaml", ".yml")
 
 
 def list_content_files(content: Path) -> list[ContentFile]:
-    """Return every content file, sorted by path: the site configs, home pages, articles and data."""
+    """Return every content file, sorted by path: the site configs, home pages, sources registry, articles and data."""
     found = []
     for folder, part, suffixes in ((content, None, (".yaml", ".md")), (content / "articles", "article", (".md",)),
                                    (content / "data", "data", DATA_SUFFIXES)):
@@ -384,9 +385,9 @@ def list_content_files(content: Path) -> list[ContentFile]:
         for entry in entries:
             path = Path(entry.path)
             language = translation_language(path)
-            if part is None:  # the content folder holds only site[.xx].yaml and index[.xx].md
+            if part is None:  # the content folder holds only site[.xx].yaml, index[.xx].md and sources.yaml
                 edition = f".{language}" if language else ""
-                kind = {f"site{edition}.yaml": "config", f"index{edition}.md": "home"}.get(entry.name)
+                kind = {f"site{edition}.yaml": "config", f"index{edition}.md": "home", "sources.yaml": "sources"}.get(entry.name)
                 if kind is None:
                     continue
             found.append(ContentFile(path, language, part or kind))
@@ -447,7 +448,14 @@ def load_content(project: Project, cache: ReadCache | None = None) -> RawContent
             strings[path.stem] = cache.get(path, read_data, project)
         except SiteError as error:
             errors.append(error)
-    return RawContent(original, translations, tuple(errors), strings)
+    registry = next((file.path for file in files if file.part == "sources"), None)
+    sources = None
+    if registry is not None:
+        try:
+            sources = cache.get(registry, read_data, project)
+        except SiteError as error:
+            errors.append(error)
+    return RawContent(original, translations, tuple(errors), strings, sources)
 
 
 def _load_edition(project: Project, files: list[ContentFile], language: str | None, errors: list[SiteError],

@@ -1,8 +1,8 @@
-"""Content history from git: when each file last changed, and what changed recently.
+"""Content history from git: when each file last changed.
 
-Input: the project root. Output: a `History` with each content file's last commit date
-and the recent commits that touched content/, so readers see "Last updated" and a
-"What changed" page. Outside a git checkout (or without git) the history is empty and
+Input: the project root. Output: a `History` with each content file's last commit date,
+so readers see "Last updated". Commit messages never reach readers: corrections and
+updates are the editors' own notes in front matter (`changes:`). Outside a git checkout (or without git) the history is empty and
 pages fall back to their front matter dates. `HistoryReader` asks git again only when
 its record of HEAD changed: two git commands took 14 ms of every dev-server rebuild.
 """
@@ -14,25 +14,12 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RECENT_CHANGES = 30
-FIELD = "\x1f"  # separates fields of one commit in git's output
-
-
-@dataclass(frozen=True)
-class Change:
-    """One commit that changed content: when, what it said, and which files."""
-
-    date: dt.date
-    subject: str
-    files: tuple[str, ...]
-
 
 @dataclass(frozen=True)
 class History:
     """Last commit date per content file (paths relative to the project root)."""
 
     last_changed: dict[str, dt.date] = field(default_factory=dict)
-    changes: tuple[Change, ...] = ()
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -49,26 +36,20 @@ def load_history(root: Path, content: Path) -> History:
     if top is None:
         return History()
     top_path = Path(top.strip()).resolve()
-    log = _git(root, "log", "--no-merges", f"--format=%x1e%cs{FIELD}%s", "--name-only", "--", str(content))
+    log = _git(root, "log", "--no-merges", "--format=%x1e%cs", "--name-only", "--", str(content))
     if not log:
         return History()
     last_changed: dict[str, dt.date] = {}
-    changes = []
     for entry in log.split("\x1e")[1:]:
-        header, _, names = entry.partition("\n")
-        day, _, subject = header.partition(FIELD)
-        date = dt.date.fromisoformat(day)
-        files = []
+        day, _, names = entry.partition("\n")
+        date = dt.date.fromisoformat(day.strip())
         for name in filter(None, names.split("\n")):
             try:
                 relative = (top_path / name).relative_to(root.resolve()).as_posix()
             except ValueError:
                 continue
             last_changed.setdefault(relative, date)
-            files.append(relative)
-        if len(changes) < RECENT_CHANGES:
-            changes.append(Change(date, subject.strip(), tuple(files)))
-    return History(last_changed, tuple(changes))
+    return History(last_changed)
 
 
 class HistoryReader:

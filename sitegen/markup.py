@@ -1,9 +1,10 @@
-"""Markdown: the configured converter and our three extensions.
+"""Markdown: the configured converter and our four extensions.
 
 Input: an article body (Markdown) plus the HTML of its already-rendered charts.
 Output: HTML and the table of contents. `ChartBlockExtension` swaps each ```chart
 fence for its figure through Markdown's HTML stash, so the parser cannot alter the SVG;
 `SitePathExtension` prefixes root-relative links with the site's base path;
+`CitationExtension` (citations.py) marks each `[@id]` citation;
 `NeedfulInlineExtension` spares Markdown's two inline passes the patterns that cannot
 match a text, with the same output.
 This module also finds chart blocks and unsafe raw HTML in source text, with lines,
@@ -23,6 +24,8 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
+
+from .citations import CitationExtension
 
 CHART_FENCE = re.compile(
     r"""
@@ -105,7 +108,7 @@ class SitePathExtension(Extension):
 # with "[", raw HTML and autolinks with "<", emphasis is "*" or "_", a hard line break is
 # two spaces at a line's end; every quote pattern of smarty's has a quote in it.
 PATTERN_NEEDS: dict[str, tuple[str, ...]] = {
-    "backtick": ("`",), "escape": ("\\",), "footnote": ("[",), "reference": ("[",), "link": ("[",),
+    "citation": ("[@",), "backtick": ("`",), "escape": ("\\",), "footnote": ("[",), "reference": ("[",), "link": ("[",),
     "image_link": ("[",), "image_reference": ("[",), "short_reference": ("[",), "short_image_ref": ("[",),
     "autolink": ("<",), "automail": ("<",), "linebreak": ("  \n",), "html": ("<",), "entity": ("&",),
     "em_strong": ("*", "_"),
@@ -194,6 +197,7 @@ def create_markdown(permalink_title: str = "Link to this section") -> markdown.M
             "footnotes",
             "fenced_code",
             "smarty",
+            CitationExtension(),
             NeedfulInlineExtension(),
             "toc",
             ChartBlockExtension(),

@@ -15,16 +15,16 @@ from pathlib import Path
 
 from .charts import ChartSpec, Dataset
 from .content import read_body
+from .sources import Registry
 
 
 @dataclass(frozen=True)
-class Source:
-    """Where a page's facts come from."""
+class ChangeNote:
+    """An editor's note that a page was corrected, updated or is new: shown on it, in the feed and on /changes/."""
 
-    title: str
-    publisher: str | None = None
-    date: str | None = None
-    url: str | None = None
+    date: dt.date
+    kind: str  # "correction", "update" or "new"
+    note: str
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,14 @@ class Article(BodyFromFile):
     tags: tuple[str, ...] = ()
     draft: bool = False
     order: int | None = None
-    sources: tuple[Source, ...] = ()
     layout: str = "article"
     aliases: tuple[str, ...] = ()
     url_prefix: str = ""  # "ru/" for an article of the Russian edition
     translated_from: dt.date | None = None
     charts: tuple[PlacedChart, ...] = ()
+    cited: tuple[str, ...] = ()  # the source ids the body cites, in reading order, each once
+    uncited: tuple[int, ...] = ()  # lines that state a figure or a date without a citation
+    changes: tuple[ChangeNote, ...] = ()  # newest first
 
     @property
     def url(self) -> str:
@@ -91,8 +93,9 @@ class HomePage(BodyFromFile):
     source: Path  # the Markdown file: its body is read from there when needed (see content.read_body)
     body_line: int
     digest: str
-    sources: tuple[Source, ...] = ()
     charts: tuple[PlacedChart, ...] = ()
+    cited: tuple[str, ...] = ()
+    uncited: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ class SiteConfig:
     base_url: str = "/"
     language: str = "en"
     navigation: tuple[NavItem, ...] = ()
+    contact: str | None = None  # an address readers may write to; shown only when site.yaml gives one
+    recheck_sources_after_days: int = 180  # `check` warns when a cited source was last checked longer ago
     digest: str = ""
 
     @property
@@ -130,6 +135,7 @@ class Site:
     articles: tuple[Article, ...]
     datasets: Mapping[str, Dataset] = field(default_factory=dict)
     strings: Mapping[str, str] = field(default_factory=dict)  # interface text, from templates/strings/
+    sources: Registry = field(default_factory=Registry)  # every edition shares the one registry
     prefix: str = ""  # where this edition lives: "" for the original, "ru/" for the Russian edition
 
     @property
@@ -143,6 +149,7 @@ class Publication:
     """Every language edition of the site, the original first."""
 
     editions: tuple[Site, ...]
+    warnings: tuple = ()  # SiteErrors worth an editor's attention that do not stop the build (see warnings.py)
 
     @property
     def original(self) -> Site:

@@ -42,20 +42,26 @@ from .render import (
     Renderer,
     card_path,
     render_article,
+    render_feed_body,
     render_home,
     render_listing,
 )
 from .search import Bundle, SearchIndexing
+from .sourcing import sourcing_warnings
 from .store import FileStore, SiteFiles, StoredTexts
 from .validate import ArticleMemo, validate_site
 
 SITE_DIGEST = "site"
-PAGE_KINDS = ("home", "article", "not_found", "changes")  # the search page comes after the search index
+# The search page comes after the search index, the sources page after the pages whose citations it lists.
+PAGE_KINDS = ("home", "article", "not_found", "changes")
+# What a listing page shows beyond the site digest, by the key of its digest in a build's current inputs.
+LISTING_INPUTS = {"changes": ("changes",), "search": ("search",), "sources": ("citations",)}
 LISTING_PAGES = {
     # kind: (output path in an edition, title and description from templates/strings/)
     "not_found": ("404.html", "not_found_title", "not_found_text"),
     "search": ("search/index.html", "search", "search_description"),
     "changes": ("changes/index.html", "changes_title", "changes_description"),
+    "sources": ("sources/index.html", "sources_title", "sources_description"),
 }
 
 
@@ -83,6 +89,7 @@ class PageRecord:
     links: PageLinks
     link_source: LinkSource
     body_digest: str = ""  # the body alone of an article in the feed when rendered, in the file store
+    cited: tuple[str, ...] = ()  # the ids of the sources the page cites
 
 
 def _sharing_strings(record: PageRecord) -> PageRecord:
@@ -92,7 +99,8 @@ def _sharing_strings(record: PageRecord) -> PageRecord:
     that most pages share: 5.6 MB of the build's memory per 1,000 pages, 4.0 MB shared.
     """
     links = PageLinks(frozenset(map(sys.intern, record.links.ids)), tuple(map(sys.intern, record.links.hrefs)))
-    return replace(record, inputs={sys.intern(k): sys.intern(v) for k, v in record.inputs.items()}, links=links)
+    return replace(record, inputs={sys.intern(k): sys.intern(v) for k, v in record.inputs.items()}, links=links,
+                   cited=tuple(map(sys.intern, record.cited)))
 
 
 def _render_in_worker(state: tuple, item: tuple) -> tuple[str, PageRecord | SiteError]:
@@ -297,7 +305,7 @@ class SiteBuilder:
         history = self._history.load(self.project.root, self.project.content)
         assets = load_assets(self.project.static)
         renderer = self._current_renderer(publication.original, assets)
-        shared = {"assets": assets.digest, "history": _digest(history.changes)}
+        shared = {"assets": assets.digest, "registry": publication.original.sources.digest}
         shared.update({f"template:{n}": d for n, d in self._template_digests.items()})
         result = BuildResult(publication.original, {}, warnings=stale_translations(publication, history))
         files = dict(assets.files)  # small files, held in memory
@@ -310,10 +318,11 @@ class SiteBuilder:
         listing_entries: ListingEntries = {}
         try:
             for site in publication.editions:
-                context = BuildContext(site, updated_dates(site, history), history, publication)
+                context = BuildContext(site, updated_dates(site, history), publication)
                 current = {**shared, SITE_DIGEST: site_digest(context, self.options, self._listing_entries)}
                 listing_entries.update((id(a), self._listing_entries[id(a)]) for a in site.articles)
                 current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
+                current["changes"] = _digest([(c, a.url, a.title) for c, a in context.changes])
                 searches.append(self._start_search(site) if self.options.search_index else None)
                 rendered, failed = self._render_pages(renderer, context, current, result, PAGE_KINDS, searches[-1])
                 records.update(rendered)
@@ -321,6 +330,10 @@ class SiteBuilder:
                 editions.append((context, current))
                 by_edition.append(rendered)
             self._listing_entries = listing_entries  # only the current articles' entries are kept
+            if not errors:
+                sources_records, failed = self._sources_pages(renderer, editions, by_edition, result)
+                records.update(sources_records)
+                errors.extend(failed)
             if not errors:
                 # While Pagefind indexes: the sitemap and feeds, and the social cards on the other cores.
                 edition_files, cards = self._whole_edition_files(publication, editions, by_edition)
@@ -346,6 +359,8 @@ class SiteBuilder:
         self.records.update(records)
         if errors:
             raise BuildFailed(errors)
+        cited = {source_id for record in records.values() for source_id in record.cited}
+        result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
         for stale in self.records.keys() - records.keys():
             del self.records[stale]
             self._cache_outdated = True
@@ -374,6 +389,25 @@ class SiteBuilder:
             if self.options.social_cards:
                 cards.update(self._card_files(context.site, current[SITE_DIGEST]))
         return files, cards
+
+    def _sources_pages(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
+                       by_edition: list[dict[str, PageRecord]], result: BuildResult,
+                       ) -> tuple[dict[str, PageRecord], list[SiteError]]:
+        """Render each edition's sources page, which lists for every source the pages that cite it."""
+        records: dict[str, PageRecord] = {}
+        errors: list[SiteError] = []
+        for (context, current), edition_records in zip(editions, by_edition, strict=True):
+            citing: dict[str, list[str]] = {}
+            for path in sorted(edition_records):
+                for source_id in edition_records[path].cited:
+                    citing.setdefault(source_id, []).append("/" + path.removesuffix("index.html"))
+            citing_pages = {source_id: tuple(urls) for source_id, urls in citing.items()}
+            current["citations"] = _digest(sorted(citing_pages.items()))
+            more, failed = self._render_pages(renderer, replace(context, citing_pages=citing_pages), current, result,
+                                              ("sources",))
+            records.update(more)
+            errors.extend(failed)
+        return records, errors
 
     def _search_pages(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
                       searches: list[SearchIndexing | None], result: BuildResult,
@@ -520,7 +554,7 @@ class SiteBuilder:
         """
         site = context.site
         data = DataAccess(site.datasets)
-        inputs = {key: current[key] for key in (SITE_DIGEST, "assets")}
+        inputs = {key: current[key] for key in (SITE_DIGEST, "assets", "registry")}
         sources = []
         body = None
         if page is not None:
@@ -528,18 +562,17 @@ class SiteBuilder:
             body = self._render_body(site, page, data)
             sources.append(page.path)
         if kind == "article":
-            html = render_article(renderer, context, page, body.html, body.toc, data)
+            page_html = render_article(renderer, context, page, body.html, body.toc, data)
             template = PAGE_TEMPLATES[page.layout]
         elif kind == "home":
-            html = render_home(renderer, context, page, body.html if body else "", data)
+            page_html = render_home(renderer, context, page, body.html if body else "", data)
             template = PAGE_TEMPLATES["home"]
         else:
             _path, title_key, description_key = LISTING_PAGES[kind]
             strings = site.strings
-            html = render_listing(renderer, context, kind, strings[title_key], strings[description_key], data)
+            page_html = render_listing(renderer, context, kind, strings[title_key], strings[description_key], data)
             template = PAGE_TEMPLATES[kind]
-            inputs.update({"history": current["history"]} if kind == "changes" else {})
-            inputs.update({"search": current["search"]} if kind == "search" else {})
+            inputs.update({key: current[key] for key in LISTING_INPUTS.get(kind, ())})
         for name in sorted(data.read):
             inputs[f"data:{name}"] = current.get(f"data:{name}", "")
         for name in sorted(renderer.template_closure(template)):
@@ -548,8 +581,14 @@ class SiteBuilder:
         sources.append(self.project.display(self.project.content / "site.yaml"))
         link_source = LinkSource(str(self.project.root), tuple(sources))
         keep_body = kind == "article" and page.slug in feed_slugs
+        html = page_html.html
         return PageRecord(inputs, self.store.put(html.encode("utf-8")), extract_links(html), link_source,
-                          self.store.put(body.html.encode("utf-8")) if keep_body else "")
+                          self._store_feed_body(renderer, context, page, body.html) if keep_body else "",
+                          page_html.cited)
+
+    def _store_feed_body(self, renderer: Renderer, context: BuildContext, article: Article, body_html: str) -> str:
+        """Keep an article's body as its feed entry carries it: citations numbered, sources and changes after it."""
+        return self.store.put(render_feed_body(renderer, context, article, body_html).encode("utf-8"))
 
     def _render_body(self, site: Site, page: Article | HomePage, data: DataAccess):
         """Convert a page's Markdown to HTML, with its charts' figures."""
@@ -571,7 +610,7 @@ class SiteBuilder:
             path = article.output_path
             if not records[path].body_digest:
                 html = self._render_body(site, article, DataAccess(site.datasets)).html
-                records[path] = replace(records[path], body_digest=self.store.put(html.encode("utf-8")))
+                records[path] = replace(records[path], body_digest=self._store_feed_body(self._renderer, context, article, html))
                 self._cache_outdated = True
             bodies[article.slug] = records[path].body_digest
         return bodies

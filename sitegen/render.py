@@ -15,20 +15,26 @@ import hashlib
 import json
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 from jinja2 import meta
+from markupsafe import Markup, escape
 
 from .assets import Assets
+from .citations import ENDNOTES_SLOT, FACTS_AS_OF_SLOT, citation_mark, number_citations
+from .dates import PARTIAL_DATE_HINT, PartialDate, format_partial_date, parse_partial_date
 from .errors import SiteError
 from .feeds import absolute_url, feed_articles, is_absolute
-from .history import History
-from .model import Article, HomePage, Publication, Site
+from .model import Article, ChangeNote, HomePage, Publication, Site
+from .sources import SOURCE_KINDS, Registry, SourceEntry
 
 PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "timeline.html",
-                  "not_found": "404.html", "search": "search.html", "changes": "changes.html"}
+                  "not_found": "404.html", "search": "search.html", "changes": "changes.html", "sources": "sources.html"}
+ARTICLE_CHANGES = "partials/article_changes.html"  # an article's corrections and updates, on its page and in feeds
+# Parts of a page made once its citations are numbered: the slot a template marks, and the partial that fills it.
+CITATION_SLOTS = {ENDNOTES_SLOT: "partials/endnotes.html", FACTS_AS_OF_SLOT: "partials/facts_as_of.html"}
 
 
 def format_long_date(value: dt.date, language: str = "en") -> str:
@@ -41,6 +47,33 @@ def format_long_date(value: dt.date, language: str = "en") -> str:
 @jinja2.pass_context
 def _long_date_filter(context, value: dt.date) -> str:
     return format_long_date(value, context["site"].language)
+
+
+@jinja2.pass_context
+def _time_tag_filter(context, value: PartialDate | dt.date | str | int) -> Markup:
+    """Write a date as readers read it inside `<time datetime>`, at its precision: <time datetime="2023-09">September 2023</time>.
+
+    Data files hold dates as text (2023-09-27, 2023-09 or 2023); validation does not know which columns are dates.
+    """
+    date = value if isinstance(value, PartialDate) else parse_partial_date(value)
+    if date is None:
+        raise SiteError(context.name and f"templates/{context.name}", None, f"'{value}' is shown as a date but is not one",
+                        PARTIAL_DATE_HINT)
+    text = format_partial_date(date, context["site"].language)
+    return Markup('<time datetime="{}">{}</time>').format(date.isoformat(), text)
+
+
+@jinja2.pass_context
+def _language_name_filter(context, code: str) -> str:
+    """Name a language in the edition's own language: 'it' -> 'Italian' or 'итальянский'."""
+    from babel import Locale
+
+    return Locale.parse(context["site"].language).languages.get(code, code)
+
+
+@jinja2.pass_context
+def _source_kind_filter(context, kind: str) -> str:
+    return context["strings"]["kind_" + kind.replace("/", "_").replace(" ", "_")]
 
 
 class DataAccess(Mapping):
@@ -77,6 +110,10 @@ class Renderer:
         )
         self.env.filters["long_date"] = _long_date_filter
         self.env.filters["iso_date"] = lambda value: value.isoformat()
+        self.env.filters["time_tag"] = _time_tag_filter
+        self.env.filters["language_name"] = _language_name_filter
+        self.env.filters["source_kind"] = _source_kind_filter
+        self.env.filters["cite"] = citation_mark
         self.base_path = "/"
         self.assets = Assets({}, {})
         # A Renderer lives as long as its templates are unchanged, so this cache can too.
@@ -148,9 +185,9 @@ class BuildContext:
 
     site: Site  # the edition being rendered
     updated: Mapping[str, dt.date]  # article slug -> last updated
-    history: History
     publication: Publication  # every edition, for links between translations
     search_bundles: tuple[str, ...] = ()  # Pagefind bundle folders: the first is loaded, the others merged into it
+    citing_pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # source id -> URLs of the pages citing it
 
     def last_updated(self, article: Article) -> dt.date:
         """Return when an article last changed: front matter, else git, else its date."""
@@ -167,7 +204,8 @@ class BuildContext:
         for edition in self.publication.editions:
             urls = {"home": f"/{edition.prefix}"}
             urls.update({f"article:{a.slug}": a.url for a in edition.articles})
-            urls.update({"search": f"/{edition.prefix}search/", "changes": f"/{edition.prefix}changes/"})
+            urls.update({"search": f"/{edition.prefix}search/", "changes": f"/{edition.prefix}changes/",
+                         "sources": f"/{edition.prefix}sources/"})
             if not edition.prefix:
                 urls["not_found"] = "/404.html"
             by_prefix[edition.prefix] = urls
@@ -177,6 +215,20 @@ class BuildContext:
     def feed(self) -> list[Article]:
         """Return the articles the edition's feed carries, newest first (worked out once per build)."""
         return feed_articles(self.site, self.updated)
+
+    @functools.cached_property
+    def changes(self) -> list[tuple[ChangeNote, Article]]:
+        """Return every correction and update of the edition's articles, newest first."""
+        notes = [(change, article) for article in self.site.articles for change in article.changes]
+        return sorted(notes, key=lambda pair: (pair[0].date, pair[1].slug), reverse=True)
+
+    @functools.cached_property
+    def page_titles(self) -> dict[str, str]:
+        """Return the title of the home page and of every article, by URL."""
+        site = self.site
+        titles = {f"/{site.prefix}": site.home.title if site.home else site.config.title}
+        titles.update((a.url, a.title) for a in site.articles)
+        return titles
 
     def article(self, page_id: str) -> Article:
         """Return the article behind a page id such as 'article:commex'."""
@@ -255,6 +307,64 @@ def page_meta(context: BuildContext, page_url: str, title: str, description: str
                     is_absolute(config.base_url))
 
 
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page's HTML and the ids of the sources it cites, in number order."""
+
+    html: str
+    cited: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CitedEntry:
+    """A source as a page's endnotes show it: its number there, its entry, and the places citing it."""
+
+    number: int
+    entry: SourceEntry
+    backlinks: tuple[str, ...]
+
+
+def cite_page(renderer: Renderer, names: dict, page: str, template_name: str) -> RenderedPage:
+    """Number the citations of a rendered page in reading order and fill its citation slots (endnotes, facts as of)."""
+    registry, strings = names["site_sources"], names["strings"]
+
+    def reference(number: int, _source_id: str, place: str) -> str:
+        label = escape(strings["source_number"].replace("{number}", str(number)))
+        return f'<a href="#source-{number}" id="{place}" role="doc-noteref" aria-label="{label}">{number}</a>'
+
+    def named_reference(number: int, source_id: str, place: str) -> str:
+        outlet = escape(registry[source_id].outlet)
+        return f'{outlet}<sup class="noteref" data-pagefind-ignore>[{reference(number, source_id, place)}]</sup>'
+
+    numbered = number_citations(page, reference, named_reference)
+    if not numbered.sources:
+        return RenderedPage(_fill_slots(page, {}))
+    if ENDNOTES_SLOT not in page:
+        raise SiteError(f"templates/{template_name}", None, "this page cites sources, but its template does not say where "
+                        "they are listed", f"write {ENDNOTES_SLOT} where the Sources list belongs, after the text")
+    cited = [CitedEntry(c.number, registry[c.source_id], c.backlinks) for c in numbered.sources]
+    slot_names = {**names, "cited_sources": cited,
+                  "newest_source": max((c.entry for c in cited), key=lambda entry: entry.published.sort_key)}
+    filled = {slot: renderer.render(partial, slot_names) for slot, partial in CITATION_SLOTS.items() if slot in page}
+    return RenderedPage(_fill_slots(numbered.html, filled), tuple(c.source_id for c in numbered.sources))
+
+
+def _fill_slots(page: str, filled: dict[str, str]) -> str:
+    for slot in CITATION_SLOTS:
+        if slot in page:
+            page = page.replace(slot, filled.get(slot, "").strip(), 1)
+    return page
+
+
+def render_feed_body(renderer: Renderer, context: BuildContext, article: Article, body_html: str) -> str:
+    """Return an article's body as its feed entry carries it: citations numbered, then its corrections and
+    updates, then its Sources list."""
+    names = {"site": context.site.config, "strings": context.site.strings, "site_sources": context.site.sources,
+             "home_url": f"/{context.site.prefix}", "page": article}
+    changes = renderer.render(ARTICLE_CHANGES, names) if article.changes else ""
+    return cite_page(renderer, names, body_html + changes + ENDNOTES_SLOT, ARTICLE_CHANGES).html
+
+
 def base_context(context: BuildContext, page_id: str, data: DataAccess, meta: PageMeta) -> dict:
     """Return the names every template may use."""
     site = context.site
@@ -269,11 +379,12 @@ def base_context(context: BuildContext, page_id: str, data: DataAccess, meta: Pa
         "meta": meta,
         "last_updated": context.last_updated,
         "search_bundles": context.search_bundles,
+        "site_sources": site.sources,
     }
 
 
 def render_home(renderer: Renderer, context: BuildContext, home: HomePage | None, body_html: str,
-                data: DataAccess) -> str:
+                data: DataAccess) -> RenderedPage:
     """Render the front page: headline, summary, key figures, the way into articles."""
     config = context.site.config
     title = home.title if home else config.title
@@ -281,11 +392,11 @@ def render_home(renderer: Renderer, context: BuildContext, home: HomePage | None
     url = f"/{context.site.prefix}"
     names = base_context(context, "home", data, page_meta(context, url, title, summary))
     names.update(page=home, body_html=body_html)
-    return renderer.render(PAGE_TEMPLATES["home"], names)
+    return cite_page(renderer, names, renderer.render(PAGE_TEMPLATES["home"], names), PAGE_TEMPLATES["home"])
 
 
 def render_article(renderer: Renderer, context: BuildContext, article: Article, body_html: str,
-                   toc: tuple, data: DataAccess) -> str:
+                   toc: tuple, data: DataAccess) -> RenderedPage:
     """Render one article page (or a page with a special layout, e.g. timeline)."""
     articles = context.site.articles
     position = context.position(article)
@@ -298,14 +409,27 @@ def render_article(renderer: Renderer, context: BuildContext, article: Article, 
         previous_article=articles[position - 1] if position > 0 else None,
         next_article=articles[position + 1] if 0 <= position < len(articles) - 1 else None,
     )
-    return renderer.render(PAGE_TEMPLATES[article.layout], names)
+    template = PAGE_TEMPLATES[article.layout]
+    return cite_page(renderer, names, renderer.render(template, names), template)
 
 
 def render_listing(renderer: Renderer, context: BuildContext, kind: str, title: str,
-                   description: str, data: DataAccess) -> str:
-    """Render a page made only from the site's lists: 404, search, what changed."""
+                   description: str, data: DataAccess) -> RenderedPage:
+    """Render a page made only from the site's lists: 404, search, corrections and updates, sources."""
     page_url = context.page_urls()[kind]
     names = base_context(context, kind, data, page_meta(context, page_url, title, description))
-    names.update(title=title, description=description, changes=context.history.changes,
-                 article_by_path={a.path: a for a in context.site.articles})
-    return renderer.render(PAGE_TEMPLATES[kind], names)
+    names.update(title=title, description=description, changes=context.changes)
+    if kind == "sources":
+        names.update(sources_by_kind=sources_by_kind(context.site.sources), citing_pages=context.citing_pages,
+                     page_titles=context.page_titles)
+    template = PAGE_TEMPLATES[kind]
+    return cite_page(renderer, names, renderer.render(template, names), template)
+
+
+def sources_by_kind(registry: Registry) -> list[tuple[str, list[SourceEntry]]]:
+    """Return the registry's sources grouped by kind, in the order SOURCE_KINDS lists kinds, each group by outlet."""
+    groups = {kind: [] for kind in SOURCE_KINDS}
+    for entry in registry:
+        groups[entry.kind].append(entry)
+    return [(kind, sorted(entries, key=lambda e: (e.outlet.casefold(), e.published.sort_key)))
+            for kind, entries in groups.items() if entries]

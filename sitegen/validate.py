@@ -8,32 +8,44 @@ each naming its file and line, so an editor fixes them all in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import NamedTuple
 
 from .charts import CHART_KEYS, CHART_KINDS, REQUIRED_CHART_KEYS, ChartSpec, Dataset
+from .citations import find_citations, find_uncited_figures
 from .content import LineDict, LineList, RawContent, RawData, RawDocument, RawEdition, parse_yaml
 from .errors import BuildFailed, SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
 from .markup import find_chart_blocks, find_unsafe_html
-from .model import Article, HomePage, NavItem, PlacedChart, Publication, Site, SiteConfig, Source
+from .model import Article, ChangeNote, HomePage, NavItem, PlacedChart, Publication, Site, SiteConfig
+from .sources import Registry, validate_registry
 
 TRANSLATION_KEYS = ("translated_from",)
-ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "sources", "layout", "aliases")
+ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "changes", "layout", "aliases")
 REQUIRED_ARTICLE_KEYS = ("title", "summary", "date")
-HOME_KEYS = ("title", "summary", "sources")
+HOME_KEYS = ("title", "summary")
 REQUIRED_HOME_KEYS = ("title", "summary")
-SOURCE_KEYS = ("title", "publisher", "date", "url")
-SITE_KEYS = ("title", "description", "base_url", "language", "navigation")
+CHANGE_KEYS = ("date", "kind", "note")
+CHANGE_KINDS = ("correction", "update", "new")
+SITE_KEYS = ("title", "description", "base_url", "language", "navigation", "contact", "recheck_sources_after_days")
 REQUIRED_SITE_KEYS = ("title", "description")
 NAV_KEYS = ("title", "url")
-DATA_KEYS = ("description", "source", "rows")
+DATA_KEYS = ("description", "sources", "note", "rows")
+ROW_SOURCES = "sources"  # the one column whose cells are lists: the ids a row cites
 LAYOUTS = ("article", "timeline")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Fields that older versions of the site had, with what replaced them: in front matter, and in data files.
+RETIRED_PAGE_FIELDS = {
+    "sources": "cite sources in the text as [@id]; each article's Sources list is made from its citations (see EDITING.md)",
+}
+RETIRED_DATA_FIELDS = {
+    "source": "name the sources as 'sources: [id, ...]', with ids from content/sources.yaml (see EDITING.md)",
+}
 BASE_URL = re.compile(
     r"""
     ^(?:https?://[^/\s]+)?    # an optional scheme and host: https://example.org
@@ -43,20 +55,58 @@ BASE_URL = re.compile(
 )
 
 
-def validate_sources(check: FieldChecker, mapping: LineDict) -> tuple[Source, ...]:
-    """Return the validated `sources` list of a page."""
-    sources = []
-    for item, _line in check.records(mapping, "sources"):
-        if not check.keys(item, SOURCE_KEYS, ("title",), "source"):
+def validate_changes(check: FieldChecker, mapping: LineDict) -> tuple[ChangeNote, ...]:
+    """Return a page's corrections and updates, newest first."""
+    notes = []
+    for item, _line in check.records(mapping, "changes"):
+        if not check.keys(item, CHANGE_KEYS, CHANGE_KEYS, "change"):
             continue
-        date = check.text(item, "date")
-        if date is not None and not SOURCE_DATE.match(date):
-            check.error(check.line_of(item, "date"), f"a source's 'date' must be YYYY, YYYY-MM or YYYY-MM-DD, found '{date}'")
-        url = check.text(item, "url")
-        if url is not None and not re.match(r"^(https?://|/)", url):
-            check.error(check.line_of(item, "url"), f"a source's 'url' must start with https:// or /, found '{url}'")
-        sources.append(Source(check.text(item, "title", required=True) or "", check.text(item, "publisher"), date, url))
-    return tuple(sources)
+        date, kind, note = check.date(item, "date"), check.text(item, "kind", True), check.text(item, "note", True)
+        if kind is not None and kind not in CHANGE_KINDS:
+            check.error(check.line_of(item, "kind"), f"unknown kind of change '{kind}'", did_you_mean(kind, CHANGE_KINDS))
+            continue
+        if date is not None and kind is not None and note is not None:
+            notes.append(ChangeNote(date, kind, note))
+    return tuple(sorted(notes, key=lambda change: change.date, reverse=True))
+
+
+def validate_citations(check: FieldChecker, body: str, body_line: int, registry: Registry) -> tuple[str, ...]:
+    """Check every citation of a body against the registry; return the ids cited, in order, each once."""
+    sites, malformed = find_citations(body, body_line)
+    for bad in malformed:
+        check.error(bad.line, f"'{bad.text}' is not a citation",
+                    "write [@id] for one source and [@id; @other] for several, with ids from content/sources.yaml")
+    cited: dict[str, None] = {}
+    for site in sites:
+        for source_id in site.ids:
+            if source_id in registry:
+                cited[source_id] = None
+            else:
+                report_unknown_source(check, site.line, source_id, registry)
+    return tuple(cited)
+
+
+def report_unknown_source(check: FieldChecker, line: int, source_id: str, registry: Registry) -> None:
+    """Report a cited id that the registry does not have, with the closest id it does have."""
+    close = difflib.get_close_matches(source_id, list(registry.entries), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"add the source to {registry.path} first, or copy its id from there"
+    check.error(line, f"there is no source '{source_id}' in {registry.path}", hint)
+
+
+def validate_source_ids(check: FieldChecker, mapping: LineDict, key: str, registry: Registry) -> tuple[str, ...]:
+    """Return a `sources: [id, ...]` field of a data file or row, each id checked against the registry."""
+    ids = check.text_list(mapping, key)
+    for source_id in ids:
+        if source_id not in registry:
+            report_unknown_source(check, check.line_of(mapping, key), source_id, registry)
+    return ids
+
+
+def check_retired_fields(check: FieldChecker, mapping: LineDict, retired: Mapping[str, str]) -> None:
+    """Report a field that an older version of the site used, saying what replaced it."""
+    for key, replacement in retired.items():
+        if key in mapping:
+            check.error(mapping.key_lines[key], f"the field '{key}' is no longer used", replacement)
 
 
 def validate_charts(check: FieldChecker, body: str, body_line: int, datasets: Mapping[str, Dataset],
@@ -144,25 +194,38 @@ def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
     for item, _line in check.records(value, "navigation"):
         if check.keys(item, NAV_KEYS, NAV_KEYS, "navigation"):
             navigation.append(NavItem(check.text(item, "title", True) or "", check.text(item, "url", True) or "/"))
+    recheck_days = check.integer(value, "recheck_sources_after_days")
+    if recheck_days is not None and recheck_days < 1:
+        check.error(check.line_of(value, "recheck_sources_after_days"),
+                    f"'recheck_sources_after_days' must be at least 1, found {recheck_days}")
+        recheck_days = None
     return SiteConfig(
         title=check.text(value, "title", True) or "",
         description=check.text(value, "description", True) or "",
         base_url=base_url or "/",
         language=check.text(value, "language") or "en",
         navigation=tuple(navigation),
+        contact=check.text(value, "contact"),
+        recheck_sources_after_days=recheck_days or SiteConfig.recheck_sources_after_days,
         digest=raw.digest,
     )
 
 
-def validate_dataset(raw: RawData, errors: list[SiteError]) -> Dataset | None:
-    """Return a dataset: a list of flat records, or {description, source, rows}."""
+def validate_dataset(raw: RawData, registry: Registry, errors: list[SiteError]) -> Dataset | None:
+    """Return a dataset: a list of flat records, or {description, sources, note, rows}.
+
+    A row may cite its own sources in a 'sources' column (a list of ids), as timeline events do.
+    """
     check = FieldChecker(raw.display_path, errors)
     value = raw.value
-    description = source = None
+    description = note = None
+    sources: tuple[str, ...] = ()
     if isinstance(value, LineDict):
-        if not check.keys(value, DATA_KEYS, ("rows",), "data file"):
+        check_retired_fields(check, value, RETIRED_DATA_FIELDS)
+        if not check.keys(value, DATA_KEYS + tuple(RETIRED_DATA_FIELDS), ("rows",), "data file"):
             return None
-        description, source = check.text(value, "description"), check.text(value, "source")
+        description, note = check.text(value, "description"), check.text(value, "note")
+        sources = validate_source_ids(check, value, "sources", registry)
         value = value["rows"]
     if not isinstance(value, LineList) or not value:
         check.error(getattr(value, "line", 1),
@@ -175,19 +238,49 @@ def validate_dataset(raw: RawData, errors: list[SiteError]) -> Dataset | None:
         if not isinstance(item, LineDict):
             check.error(line, f"each row must be fields like 'year: 2024', found {describe_value(item)}")
             continue
+        row = dict(item)
         for key, cell in item.items():
-            if isinstance(cell, (dict, list)):
+            if key == ROW_SOURCES:
+                row[key] = validate_source_ids(check, item, key, registry)
+            elif isinstance(cell, (dict, list)):
                 check.error(item.key_lines[key], f"the value of '{key}' must be a single number or text")
         columns.update(dict.fromkeys(item))
-        rows.append(dict(item))
+        rows.append(row)
     if len(errors) > count:
         return None
-    return Dataset(raw.name, raw.display_path, tuple(columns), tuple(rows), description, source, raw.digest)
+    return Dataset(raw.name, raw.display_path, tuple(columns), tuple(rows), description, sources, note, raw.digest)
 
 
-def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError],
-                     broken: frozenset[str] = frozenset(), original: Article | None = None,
-                     original_keys: frozenset[str] = frozenset(), prefix: str = "") -> Article | None:
+@dataclass(frozen=True)
+class References:
+    """What a page may refer to: the datasets by name (and the names of those with errors), and the sources."""
+
+    datasets: Mapping[str, Dataset]
+    registry: Registry
+    broken: frozenset[str] = frozenset()  # data files that exist but have errors of their own
+
+    @functools.cached_property
+    def key(self) -> tuple:
+        """Return what validation of a page depends on, as comparable digests."""
+        return tuple((name, d.digest) for name, d in self.datasets.items()), self.registry.digest, self.broken
+
+
+def validate_body(check: FieldChecker, raw: RawDocument, references: References
+                  ) -> tuple[tuple[PlacedChart, ...], tuple[str, ...], tuple[int, ...]]:
+    """Check a page's body: its charts, its citations and its raw HTML; return the charts, the ids cited and
+    the lines of figures stated without a citation."""
+    body = raw.body
+    charts = validate_charts(check, body, raw.body_line, references.datasets, references.broken)
+    cited = validate_citations(check, body, raw.body_line, references.registry)
+    for chart in charts:  # a chart cites its dataset's sources in its source line
+        cited += tuple(s for s in references.datasets[chart.spec.data].sources if s not in cited)
+    check_unsafe_html(check, body, raw.body_line)
+    return charts, cited, find_uncited_figures(body, raw.body_line)
+
+
+def validate_article(raw: RawDocument, references: References, errors: list[SiteError],
+                     original: Article | None = None, original_keys: frozenset[str] = frozenset(),
+                     prefix: str = "") -> Article | None:
     """Return a validated article (or translation of `original`), or None after recording its errors."""
     check = FieldChecker(raw.display_path, errors)
     count = len(errors)
@@ -198,11 +291,14 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
         suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
         check.error(None, f"the file name '{raw.path.name}' cannot become a clean URL",
                     f"use lowercase letters, digits and hyphens, e.g. '{suggestion}.md'")
-    meta, body = raw.meta, raw.body
-    check.keys(meta, ARTICLE_KEYS + (TRANSLATION_KEYS if prefix else ()), REQUIRED_ARTICLE_KEYS, "front matter")
+    meta = raw.meta
+    check_retired_fields(check, meta, RETIRED_PAGE_FIELDS)
+    check.keys(meta, ARTICLE_KEYS + tuple(RETIRED_PAGE_FIELDS) + (TRANSLATION_KEYS if prefix else ()), REQUIRED_ARTICLE_KEYS,
+               "front matter")
     layout = check.text(meta, "layout") or "article"
     if layout not in LAYOUTS:
         check.error(check.line_of(meta, "layout"), f"unknown layout '{layout}'", did_you_mean(layout, LAYOUTS))
+    charts, cited, uncited = validate_body(check, raw, references)
     article = Article(
         slug=slug,
         path=raw.display_path,
@@ -213,17 +309,18 @@ def validate_article(raw: RawDocument, datasets: Mapping[str, Dataset], errors: 
         tags=check.text_list(meta, "tags"),
         draft=check.boolean(meta, "draft"),
         order=check.integer(meta, "order"),
-        sources=validate_sources(check, meta),
         layout=layout,
         aliases=validate_aliases(check, meta),
         url_prefix=prefix,
         translated_from=check.date(meta, "translated_from"),
-        charts=validate_charts(check, body, raw.body_line, datasets, broken),
+        charts=charts,
+        cited=cited,
+        uncited=uncited,
+        changes=validate_changes(check, meta),
         source=raw.path,
         body_line=raw.body_line,
         digest=raw.digest,
     )
-    check_unsafe_html(check, body, raw.body_line)
     return article if len(errors) == count else None
 
 
@@ -249,20 +346,16 @@ class ArticleMemo:
     def __init__(self) -> None:
         self._last: dict[int, _Validated] = {}
         self._current: dict[int, _Validated] = {}
-        self._datasets: Mapping[str, Dataset] | None = None
-        self._datasets_key: tuple = ()
 
-    def validate(self, raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError],
-                 broken: frozenset[str] = frozenset(), original: Article | None = None,
-                 original_keys: frozenset[str] = frozenset(), prefix: str = "") -> Article | None:
+    def validate(self, raw: RawDocument, references: References, errors: list[SiteError],
+                 original: Article | None = None, original_keys: frozenset[str] = frozenset(),
+                 prefix: str = "") -> Article | None:
         """Return validate_article(...) for these arguments, reusing the last build's result when they are the same."""
-        if datasets is not self._datasets:  # one datasets mapping serves every article of an edition
-            self._datasets, self._datasets_key = datasets, tuple((name, d.digest) for name, d in datasets.items())
-        inputs = (self._datasets_key, broken, id(original), original_keys, prefix)
+        inputs = (references.key, id(original), original_keys, prefix)
         kept = self._last.get(id(raw))
         if kept is None or kept.raw is not raw or kept.inputs != inputs:
             found: list[SiteError] = []
-            article = validate_article(raw, datasets, found, broken, original, original_keys, prefix)
+            article = validate_article(raw, references, found, original, original_keys, prefix)
             kept = _Validated(raw, inputs, original, article, found)
         self._current[id(raw)] = kept
         errors.extend(kept.errors)
@@ -296,24 +389,24 @@ def check_alias_clashes(articles: list[Article], errors: list[SiteError]) -> Non
             claimed[alias] = article
 
 
-def validate_home(raw: RawDocument, datasets: Mapping[str, Dataset], errors: list[SiteError],
-                  broken: frozenset[str] = frozenset()) -> HomePage | None:
+def validate_home(raw: RawDocument, references: References, errors: list[SiteError]) -> HomePage | None:
     """Return the validated home page text."""
     check = FieldChecker(raw.display_path, errors)
     count = len(errors)
-    check.keys(raw.meta, HOME_KEYS, REQUIRED_HOME_KEYS, "front matter")
-    body = raw.body
+    check_retired_fields(check, raw.meta, RETIRED_PAGE_FIELDS)
+    check.keys(raw.meta, HOME_KEYS + tuple(RETIRED_PAGE_FIELDS), REQUIRED_HOME_KEYS, "front matter")
+    charts, cited, uncited = validate_body(check, raw, references)
     home = HomePage(
         path=raw.display_path,
         title=check.text(raw.meta, "title", True) or "",
         summary=check.text(raw.meta, "summary", True) or "",
-        sources=validate_sources(check, raw.meta),
-        charts=validate_charts(check, body, raw.body_line, datasets, broken),
+        charts=charts,
+        cited=cited,
+        uncited=uncited,
         source=raw.path,
         body_line=raw.body_line,
         digest=raw.digest,
     )
-    check_unsafe_html(check, body, raw.body_line)
     return home if len(errors) == count else None
 
 
@@ -388,10 +481,11 @@ def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple
             errors.append(SiteError(data.display_path, None, f"there is no original dataset '{data.name}' to translate",
                                     _choices_hint(data.name, tuple(original.datasets), "datasets")))
             continue
-        dataset = validate_dataset(data, errors)
+        dataset = validate_dataset(data, original.sources, errors)
         if dataset is not None:
             datasets[data.name] = dataset
-    home = validate_home(raw.home, datasets, errors) if raw.home else None
+    references = References(MappingProxyType(datasets), original.sources, frozenset(raw.unreadable_data))
+    home = validate_home(raw.home, references, errors) if raw.home else None
     articles = []
     for doc in raw.articles:
         slug = doc.path.stem.partition(".")[0]
@@ -402,12 +496,11 @@ def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple
                                     _choices_hint(slug, tuple(originals), "articles")))
             continue
         article, original_doc = originals[slug]
-        translated = memo.validate(doc, datasets, errors, frozenset(raw.unreadable_data), article,
-                                   frozenset(original_doc.meta), prefix)
+        translated = memo.validate(doc, references, errors, article, frozenset(original_doc.meta), prefix)
         if translated is not None and (include_drafts or not translated.draft):
             articles.append(translated)
-    return Site(config, home, tuple(sorted(articles, key=article_sort_key)), MappingProxyType(datasets),
-                MappingProxyType(strings), prefix)
+    return Site(config, home, tuple(sorted(articles, key=article_sort_key)), references.datasets,
+                MappingProxyType(strings), original.sources, prefix)
 
 
 def article_sort_key(article: Article) -> tuple:
@@ -423,26 +516,28 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     """
     errors: list[SiteError] = list(raw.errors)
     config = validate_config(raw.config, errors)
+    languages = (config.language, *(edition.language for edition in raw.translations))
+    registry = validate_registry(raw.sources, languages, dt.date.today(), errors)
     datasets = {}
     broken = set(raw.unreadable_data)
     for data in raw.data:
         if data.name in datasets:
             errors.append(SiteError(data.display_path, None, f"a dataset named '{data.name}' already exists in {datasets[data.name].path}"))
             continue
-        dataset = validate_dataset(data, errors)
+        dataset = validate_dataset(data, registry, errors)
         if dataset is None:
             broken.add(data.name)
         else:
             datasets[data.name] = dataset
-    broken = frozenset(broken - datasets.keys())
-    home = validate_home(raw.home, datasets, errors, broken) if raw.home else None
+    references = References(MappingProxyType(datasets), registry, frozenset(broken - datasets.keys()))
+    home = validate_home(raw.home, references, errors) if raw.home else None
     memo = memo or ArticleMemo()
-    articles = [memo.validate(doc, datasets, errors, broken) for doc in raw.articles]
+    articles = [memo.validate(doc, references, errors) for doc in raw.articles]
     check_alias_clashes([a for a in articles if a is not None], errors)
     strings = validate_strings(raw.strings.get(config.language), config.language, None, errors, templates_path)
     published = [a for a in articles if a is not None and (include_drafts or not a.draft)]
-    original = Site(config, home, tuple(sorted(published, key=article_sort_key)), MappingProxyType(datasets),
-                    MappingProxyType(strings))
+    original = Site(config, home, tuple(sorted(published, key=article_sort_key)), references.datasets,
+                    MappingProxyType(strings), registry)
     originals = {a.slug: (a, doc) for a, doc in zip(articles, raw.articles, strict=True) if a is not None}
     translations = tuple(
         validate_edition(edition, original, originals, raw.strings, templates_path, include_drafts, errors,

@@ -38,7 +38,7 @@ BASE_SITE: dict[str, str | bytes] = {
         ---
         ## Background
 
-        Read [the details](/articles/second/#details).
+        A report says so [@test-report]. Read [the details](/articles/second/#details).
         """,
     "content/articles/second.md": """\
         ---
@@ -50,9 +50,19 @@ BASE_SITE: dict[str, str | bytes] = {
 
         Back to [the first article](/articles/first/).
         """,
+    "content/sources.yaml": """\
+        - id: test-report
+          outlet: The Test Times
+          title: A report for the tests
+          url: https://example.org/report
+          published: 2024-01-01
+          language: en
+          kind: news
+          accessed: 2024-01-02
+        """,
     "content/data/numbers.yaml": """\
         description: Two numbers for the test charts.
-        source: Test source
+        sources: [test-report]
         rows:
           - year: "2023"
             value: 1

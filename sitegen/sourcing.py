@@ -1,0 +1,62 @@
+"""How well the site cites: the warnings an editor sees from `check` and `build`.
+
+Input: the validated publication and the ids of the sources its rendered pages cite.
+Output: warnings (SiteErrors that do not stop the build), each naming a file and line:
+a paragraph or data row that states a figure or a date without a citation, a cited
+source not checked for longer than site.yaml allows, and a source nothing cites.
+None of this needs the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from .errors import SiteError
+from .model import Publication
+
+UNCITED_HINT = "cite the source of the figure or date, e.g. [@moscowtimes-2023-09-27]; the ids are in content/sources.yaml"
+
+
+def sourcing_warnings(publication: Publication, cited: Iterable[str], today: dt.date) -> list[SiteError]:
+    """Return every warning about citations: uncited figures, stale sources, unused sources."""
+    return [*uncited_figures(publication), *source_warnings(publication, set(cited), today)]
+
+
+def uncited_figures(publication: Publication) -> list[SiteError]:
+    """Warn about each block of text, and each data file, that states figures or dates without citing a source."""
+    warnings = []
+    seen_data: set[str] = set()
+    for edition in publication.editions:
+        pages = [edition.home, *edition.articles] if edition.home else list(edition.articles)
+        for page in pages:
+            warnings.extend(SiteError(page.path, line, "warning: uncited figure: this states a figure or a date "
+                                      "without citing a source", UNCITED_HINT) for line in page.uncited)
+        for dataset in edition.datasets.values():
+            if dataset.path in seen_data or dataset.sources:
+                continue
+            seen_data.add(dataset.path)
+            uncited_rows = [number for number, row in enumerate(dataset.rows, 1) if not row.get("sources")]
+            if uncited_rows:
+                warnings.append(SiteError(dataset.path, None, f"warning: uncited figure: {len(uncited_rows)} of "
+                                          f"{len(dataset.rows)} rows cite no source, and the file names none",
+                                          "add 'sources: [id, ...]' to the file, or to each row"))
+    return warnings
+
+
+def source_warnings(publication: Publication, cited: set[str], today: dt.date) -> list[SiteError]:
+    """Warn about cited sources not checked for too long, and about sources that no page cites."""
+    registry = publication.original.sources
+    limit = publication.original.config.recheck_sources_after_days
+    warnings = []
+    for entry in registry:
+        if entry.id not in cited:
+            warnings.append(SiteError(registry.path, entry.line, f"warning: the source '{entry.id}' is not cited anywhere",
+                                      "cite it as [@" + entry.id + "] where the site relies on it, or remove it"))
+        elif (today - entry.accessed).days > limit:
+            warnings.append(SiteError(registry.path, entry.line,
+                                      f"warning: the source '{entry.id}' was last checked on {entry.accessed.isoformat()}, "
+                                      f"more than {limit} days ago",
+                                      "open its address, check it still says what the site cites it for, "
+                                      "then set 'accessed' to today's date"))
+    return warnings
