@@ -113,12 +113,10 @@ title: {title}
 summary: One or two sentences that say what this article tells the reader.
 date: {date}
 draft: true
-sources:
-  - title: News report on Binance and Russia after the 2023 exit announcement
-    date: "2024"
 ---
 
-Write the article here, in Markdown. See EDITING.md for headings, links and charts.
+Write the article here, in Markdown, and cite the source of every fact by its id in
+content/sources.yaml. EDITING.md shows how to write headings, links, citations and charts.
 """
 
 

@@ -26,7 +26,11 @@ def test_chart_block_becomes_figure_with_named_svg_caption_source_and_data_table
     assert 'role="img"' in svg
     assert f'aria-labelledby="{chart_id}-alt"' in svg
     assert f'<title id="{chart_id}-alt">Bar chart of value by year, 1 in 2023 and 2 in 2024.</title>' in figure
-    assert '<p class="chart-source">Source: Test source</p>' in figure
+    # The dataset's sources, cited: numbered among the page's own citations, listed at its end.
+    assert re.search(r'<p class="chart-source" data-pagefind-ignore>Sources: The Test Times<sup class="noteref" '
+                     r'data-pagefind-ignore>\[<a href="#source-1" id="cite-1-1" role="doc-noteref" '
+                     r'aria-label="Source 1">1</a>\]</sup></p>', figure), figure
+    assert '<li id="source-1">' in html
     assert re.search(r"<details[^>]*><summary>[^<]+</summary><table>", figure), figure
     assert ('<thead><tr><th scope="col">year</th><th scope="col">value</th></tr></thead>'
             "<tbody><tr><td>2023</td><td>1</td></tr><tr><td>2024</td><td>2</td></tr></tbody>") in figure

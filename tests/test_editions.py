@@ -23,7 +23,7 @@ translated_from: 2024-01-02
 """
 RU_NUMBERS = """\
 description: Два числа.
-source: Тестовый источник
+sources: [test-report]
 rows:
   - year: "2023 год"
     value: 1500
@@ -100,7 +100,7 @@ def test_russian_dates_numbers_and_charts_are_russian(bilingual, build, capsys, 
     assert "Значение" in html and "2023 год" in html  # axis title and labels from the Russian files
     assert "<td>1\xa0500</td>" in html  # the data table's numbers in Russian style
     assert ">1\xa0500<" in html or ">1\xa0000<" in html  # the SVG's ticks formatted by the ru-RU locale
-    assert "Показать таблицу данных" in html and "Источник: Тестовый источник" in html
+    assert "Показать таблицу данных" in html and "Источники: The Test Times" in html
 
 
 def test_sitemap_lists_alternates_and_feeds_are_per_language(bilingual, build, capsys):

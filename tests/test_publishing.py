@@ -68,7 +68,8 @@ def test_sitemap_lists_exactly_the_published_pages_with_lastmod(published):
     urls = ET.parse(published / "sitemap.xml").getroot().findall("s:url", SITEMAP)
     locations = {u.find("s:loc", SITEMAP).text: u.find("s:lastmod", SITEMAP) for u in urls}
 
-    assert set(locations) == {BASE, BASE + "articles/first/", BASE + "articles/second/", BASE + "search/", BASE + "changes/"}
+    assert set(locations) == {BASE, BASE + "articles/first/", BASE + "articles/second/", BASE + "search/", BASE + "changes/",
+                              BASE + "sources/"}
     assert locations[BASE + "articles/second/"].text == "2024-01-03"
     assert (published / "robots.txt").read_text() == f"User-agent: *\nAllow: /\n\nSitemap: {BASE}sitemap.xml\n"
 
@@ -260,8 +261,8 @@ def test_pages_with_a_relative_base_url_write_no_half_absolute_addresses(make_si
     assert "Sitemap:" not in (root / "_site/robots.txt").read_text()
 
 
-def test_what_changed_says_so_outside_a_git_checkout(published):
-    assert "No change history is available" in (published / "changes/index.html").read_text(encoding="utf-8")
+def test_the_corrections_page_says_so_when_nothing_was_corrected(published):
+    assert "No article has been corrected or updated yet." in (published / "changes/index.html").read_text(encoding="utf-8")
 
 
 def test_published_site_never_contains_drafts(published):
@@ -269,7 +270,7 @@ def test_published_site_never_contains_drafts(published):
     assert "Not yet" not in Path(published / "index.html").read_text(encoding="utf-8")
 
 
-def test_last_updated_and_what_changed_come_from_git_history(make_site, build, capsys, monkeypatch):
+def test_last_updated_comes_from_git_and_commit_messages_never_reach_readers(make_site, build, capsys, monkeypatch):
     import subprocess
 
     root = make_site()
@@ -277,16 +278,68 @@ def test_last_updated_and_what_changed_come_from_git_history(make_site, build, c
     for name, value in {**dates, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.invalid",
                         "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.invalid"}.items():
         monkeypatch.setenv(name, value)
-    for command in (["init", "-q"], ["add", "content"], ["commit", "-q", "-m", "Correct the second article"]):
+    for command in (["init", "-q"], ["add", "content"], ["commit", "-q", "-m", "Site engine: fix the second article"]):
         subprocess.run(["git", "-C", str(root), *command], check=True)
 
     assert build(root) == 0, capsys.readouterr().err
 
     article = (root / "_site/articles/second/index.html").read_text(encoding="utf-8")
     assert 'Last updated <time datetime="2024-05-06">6 May 2024</time>' in article
+    site_text = "".join(path.read_text(encoding="utf-8") for path in (root / "_site").rglob("*.html"))
+    assert "Site engine" not in site_text and "Site engine" not in (root / "_site/feed.xml").read_text(encoding="utf-8")
+
+
+def test_corrections_and_updates_show_on_the_article_the_changes_page_and_the_feed(make_site, build, capsys):
+    root = make_site({"content/articles/second.md": """\
+        ---
+        title: Second article
+        summary: The second article.
+        date: 2024-01-03
+        changes:
+          - date: 2024-02-01
+            kind: update
+            note: Added the details section.
+          - date: 2024-03-05
+            kind: correction
+            note: The closing day is the tenth, not the ninth.
+        ---
+        ## Details
+
+        Back to [the first article](/articles/first/).
+        """, "content/articles/draft.md": """\
+        ---
+        title: Not yet
+        summary: s
+        date: 2024-01-04
+        draft: true
+        changes:
+          - date: 2024-04-01
+            kind: correction
+            note: A draft's own note.
+        ---
+        Draft.
+        """})
+
+    assert build(root) == 0, capsys.readouterr().err
+
+    article = (root / "_site/articles/second/index.html").read_text(encoding="utf-8")
+    assert 'Corrected <time datetime="2024-03-05">5 March 2024</time></a>' in article  # the latest, in the header
+    notes = re.search(r'<section class="article-changes".*?</section>', article, re.DOTALL).group(0)
+    assert notes.index("The closing day is the tenth") < notes.index("Added the details section")  # newest first
     changes = (root / "_site/changes/index.html").read_text(encoding="utf-8")
-    assert "6 May 2024</time>: Correct the second article" in changes
-    assert 'href="/articles/second/">Second article</a>' in changes
+    assert re.search(r'2024-03-05.*Corrected.*href="/articles/second/">Second article</a>.*the tenth, not the ninth.*'
+                     r'2024-02-01.*Updated.*Added the details section', changes, re.DOTALL), changes
+    assert "A draft's own note" not in changes  # drafts appear nowhere public
+    feed = (root / "_site/feed.xml").read_text(encoding="utf-8")
+    assert "The closing day is the tenth, not the ninth." in feed
+
+
+def test_a_change_of_an_unknown_kind_is_an_error_naming_its_line(make_site, build, capsys):
+    root = make_site({"content/articles/second.md": "---\ntitle: T\nsummary: s\ndate: 2024-01-03\nchanges:\n"
+                                                     "  - date: 2024-02-01\n    kind: corection\n    note: n\n---\nText.\n"})
+
+    assert build(root) == 1
+    assert "content/articles/second.md:7: unknown kind of change 'corection'" in capsys.readouterr().err
 
 
 def test_history_is_read_from_git_again_only_after_head_moves(make_site, monkeypatch):
@@ -307,12 +360,12 @@ def test_history_is_read_from_git_again_only_after_head_moves(make_site, monkeyp
     git("commit", "-q", "-m", "First")
     reader = HistoryReader()
     first = reader.load(root, root / "content")
+    assert "content/articles/first.md" in first.last_changed
     (root / "content/articles/first.md").write_text("---\ntitle: First\nsummary: s\ndate: 2024-01-02\n---\nEdited.\n")
     assert reader.load(root, root / "content") is first  # an edit, not yet committed: git is not asked
 
     git("commit", "-q", "-am", "Edit the first article")
-    again = reader.load(root, root / "content")
-    assert [change.subject for change in again.changes] == ["Edit the first article", "First"]
+    assert reader.load(root, root / "content") is not first
 
 
 def test_social_cards_draw_cyrillic_with_the_packaged_font():

@@ -69,7 +69,7 @@ def test_a_key_figure_without_a_link_is_shown_unlinked(make_site, build, capsys)
 
 def test_a_timeline_event_without_a_track_is_shown(make_site, build, capsys):
     root = make_site({
-        "content/data/timeline.yaml": "rows:\n  - when: '2023'\n    event: Exit announced\n",
+        "content/data/timeline.yaml": "rows:\n  - date: 2023\n    event: Exit announced\n",
         "content/articles/events.md": "---\ntitle: Timeline\nsummary: s\ndate: 2024-01-01\nlayout: timeline\n---\nEvents.\n",
     })
 
