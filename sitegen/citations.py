@@ -82,7 +82,7 @@ def find_citations(body: str, body_line: int) -> tuple[tuple[CitationSite, ...],
     for line, text in _prose_lines(body, body_line):
         if "[@" not in text:
             continue
-        for match in CITATION_ATTEMPT.finditer(text):
+        for match in CITATION_ATTEMPT.finditer(_CODE_SPAN.sub(" ", text)):  # `[@x]` in code is shown as written
             well_formed = CITATION.fullmatch(match.group())
             if well_formed:
                 sites.append(CitationSite(line, cited_ids(well_formed.group("ids"))))
@@ -91,6 +91,7 @@ def find_citations(body: str, body_line: int) -> tuple[tuple[CitationSite, ...],
     return tuple(sites), tuple(malformed)
 
 
+_CODE_SPAN = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|`[^`]*`|\{#[^}]*\}")
 _BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+]\s|\d+[.)]\s|\||>)")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Mapping
 
 from .content import LineDict, LineList
 from .errors import SiteError, did_you_mean
@@ -91,6 +92,12 @@ class FieldChecker:
             self.error(self.line_of(mapping, key), f"'{key}' must be a list of words, like [crypto, russia]")
             return ()
         return tuple(str(v) for v in value)
+
+    def retired_fields(self, mapping: LineDict, retired: Mapping[str, str]) -> None:
+        """Report a field that an older version of the site used, saying what replaced it."""
+        for key, replacement in retired.items():
+            if key in mapping:
+                self.error(mapping.key_lines[key], f"the field '{key}' is no longer used", replacement)
 
     def records(self, mapping: LineDict, key: str) -> list[tuple[LineDict, int]]:
         value = mapping.get(key)

@@ -9,6 +9,7 @@ an unknown field), each naming the file and line, with a did-you-mean where one 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -189,3 +190,19 @@ def _note(check: FieldChecker, item: LineDict, languages: tuple[str, ...]) -> di
         if language not in value:
             check.error(value.line, f"the note has no '{language}' sentence", "every edition shows the note in its own language")
     return {language: check.text(value, language, True) or "" for language in value if language in languages}
+
+
+def report_unknown_source(check: FieldChecker, line: int, source_id: str, registry: Registry) -> None:
+    """Report a cited id that the registry does not have, with the closest id it does have."""
+    close = difflib.get_close_matches(source_id, list(registry.entries), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"add the source to {registry.path} first, or copy its id from there"
+    check.error(line, f"there is no source '{source_id}' in {registry.path}", hint)
+
+
+def validate_source_ids(check: FieldChecker, mapping: LineDict, key: str, registry: Registry) -> tuple[str, ...]:
+    """Return a `sources: [id, ...]` field of a data file or row, each id checked against the registry."""
+    ids = check.text_list(mapping, key)
+    for source_id in ids:
+        if source_id not in registry:
+            report_unknown_source(check, check.line_of(mapping, key), source_id, registry)
+    return ids
