@@ -33,7 +33,8 @@ CITATION = re.compile(  # (?x): verbose wherever it is compiled, Markdown's inli
 )
 CITATION_ID = re.compile(r"@([a-z0-9][a-z0-9.-]*)")
 # "[@" that does not open a well-formed citation: "[@ OFAC]", "[@a, @b]", "[@Moscow-Times]".
-CITATION_ATTEMPT = re.compile(r"\[@[^\]\n]*\]?")
+# "\[@" is Markdown's way to show the brackets as written: not a citation.
+CITATION_ATTEMPT = re.compile(r"(?<!\\)\[@[^\]\n]*\]?")
 # A figure or a date: any digit outside link targets, ids and code (see _claims_text).
 FIGURE = re.compile(r"\d")
 MARK = re.compile(r'<(?P<tag>sup|span) data-cite(?P<named>-named)?="(?P<ids>[^"]*)"></(?:sup|span)>')
@@ -63,14 +64,31 @@ class MalformedCitation:
     text: str
 
 
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s")
+
+
 def _prose_lines(body: str, body_line: int) -> Iterable[tuple[int, str]]:
-    """Yield (file line, text) for every line outside fenced blocks (code and charts)."""
-    fenced = False
+    """Yield (file line, text) for every line outside code (fenced or indented) and chart blocks.
+
+    An indented line after a blank one is code, except inside a list, where it continues an item.
+    """
+    fenced = indented_code = in_list = False
+    previous_blank = True
     for number, text in enumerate(body.split("\n")):
         if text.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
             continue
-        if not fenced:
+        blank, indented = not text.strip(), text.startswith(("    ", "\t"))
+        if indented_code and not (blank or indented):
+            indented_code = False
+        if not fenced and not indented_code and indented and not blank and previous_blank and not in_list:
+            indented_code = True
+        if _LIST_ITEM.match(text):
+            in_list = True
+        elif not blank and not indented and previous_blank:
+            in_list = False
+        previous_blank = blank
+        if not fenced and not indented_code:
             yield body_line + number, text
 
 

@@ -346,6 +346,7 @@ class RawContent:
     errors: tuple[SiteError, ...]
     strings: dict[str, RawData] = field(default_factory=dict)  # language -> templates/strings/<language>.yaml
     sources: RawData | None = None  # the sources registry, content/sources.yaml
+    sources_unreadable: bool = False  # it exists, but could not be read (the error is among `errors`)
 
     # The original edition's parts, by the names the rest of the code has always used.
     config = property(lambda self: self.original.config)
@@ -455,7 +456,7 @@ def load_content(project: Project, cache: ReadCache | None = None) -> RawContent
             sources = cache.get(registry, read_data, project)
         except SiteError as error:
             errors.append(error)
-    return RawContent(original, translations, tuple(errors), strings, sources)
+    return RawContent(original, translations, tuple(errors), strings, sources, registry is not None and sources is None)
 
 
 def _load_edition(project: Project, files: list[ContentFile], language: str | None, errors: list[SiteError],

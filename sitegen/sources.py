@@ -69,6 +69,10 @@ class Registry:
     entries: Mapping[str, SourceEntry] = field(default_factory=dict)
     path: str = f"content/{REGISTRY_FILE}"
     digest: str = ""
+    # Ids of entries with mistakes of their own, and whether the file could be read as a list at all:
+    # a citation of such a source is not "unknown", the registry's own errors say what to fix.
+    broken: frozenset[str] = frozenset()
+    whole: bool = True
 
     def __contains__(self, source_id: object) -> bool:
         return source_id in self.entries
@@ -84,29 +88,34 @@ class Registry:
 
 
 def validate_registry(raw: RawData | None, languages: tuple[str, ...], today: dt.date,
-                      errors: list[SiteError]) -> Registry:
-    """Return the registry from content/sources.yaml (empty when there is none), recording every mistake."""
+                      errors: list[SiteError], unreadable: bool = False) -> Registry:
+    """Return the registry from content/sources.yaml (empty when there is none), recording every mistake.
+
+    `unreadable` says the file exists but could not be read (its error is already recorded).
+    """
     if raw is None:
-        return Registry()
+        return Registry(whole=not unreadable)
     check = FieldChecker(raw.display_path, errors)
     if not isinstance(raw.value, LineList):
         check.error(getattr(raw.value, "line", 1), "sources.yaml must be a list of sources, each starting with '- id: ...'",
                     f"found {describe_value(raw.value)}")
-        return Registry(path=raw.display_path, digest=raw.digest)
+        return Registry(path=raw.display_path, digest=raw.digest, whole=False)
     entries: dict[str, SourceEntry] = {}
+    broken: set[str] = set()
     for item, line in zip(raw.value, raw.value.item_lines, strict=False):
         if not isinstance(item, LineDict):
             check.error(line, f"each source must be fields like 'id: ...' and 'outlet: ...', found {describe_value(item)}")
             continue
         entry = _validate_entry(check, item, languages, today)
         if entry is None:
+            broken.add(str(item.get("id")))
             continue
         if entry.id in entries:
             check.error(check.line_of(item, "id"), f"the source id '{entry.id}' is used twice",
                         f"the first is on line {entries[entry.id].line}; give each source its own id")
             continue
         entries[entry.id] = entry
-    return Registry(MappingProxyType(entries), raw.display_path, raw.digest)
+    return Registry(MappingProxyType(entries), raw.display_path, raw.digest, frozenset(broken - entries.keys()))
 
 
 def _validate_entry(check: FieldChecker, item: LineDict, languages: tuple[str, ...],
@@ -194,6 +203,8 @@ def _note(check: FieldChecker, item: LineDict, languages: tuple[str, ...]) -> di
 
 def report_unknown_source(check: FieldChecker, line: int, source_id: str, registry: Registry) -> None:
     """Report a cited id that the registry does not have, with the closest id it does have."""
+    if not registry.whole or source_id in registry.broken:
+        return  # the registry's own errors say what to fix
     close = difflib.get_close_matches(source_id, list(registry.entries), n=1)
     hint = f"did you mean '{close[0]}'?" if close else f"add the source to {registry.path} first, or copy its id from there"
     check.error(line, f"there is no source '{source_id}' in {registry.path}", hint)

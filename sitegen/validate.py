@@ -221,7 +221,7 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     errors: list[SiteError] = list(raw.errors)
     config = validate_config(raw.config, errors)
     languages = (config.language, *(edition.language for edition in raw.translations))
-    registry = validate_registry(raw.sources, languages, dt.date.today(), errors)
+    registry = validate_registry(raw.sources, languages, dt.date.today(), errors, raw.sources_unreadable)
     datasets = {}
     broken = set(raw.unreadable_data)
     for data in raw.data:
