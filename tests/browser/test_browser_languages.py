@@ -14,7 +14,7 @@ def test_switch_from_an_english_article_lands_on_its_russian_translation(visit):
     page.get_by_role("link", name="Читать по-русски").click()
     page.wait_for_url("**/ru/articles/commex/")
     assert page.locator("html").get_attribute("lang") == "ru"
-    expect(page.get_by_role("heading", level=1)).to_contain_text("CommEx")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("CommEX")
     assert log.console_errors == [], log.console_errors
 
 
@@ -29,7 +29,7 @@ def test_russian_charts_speak_russian(visit):
     page, _ = visit("/ru/articles/website-traffic/")
     chart = page.locator("figure.chart").first
     expect(chart.locator("svg")).to_be_visible()
-    expect(chart.locator("svg text", has_text="Период")).to_have_count(1)
+    expect(chart.locator("svg text", has_text="Платформы и квартал")).to_have_count(1)
     chart.get_by_text("Показать таблицу данных").click()
     expect(chart.locator("table")).to_be_visible()
 
