@@ -161,6 +161,24 @@ def read_tree():
     return snapshot
 
 
+@pytest.fixture
+def assert_fails_cleanly(built_site, make_site, build, capsys, good_output):
+    """Return a check: writing `files` into built_site makes the build fail with one error containing `expected`,
+    no traceback, the previous output unchanged and no temporary folder left behind."""
+    def check(files: dict[str, str], expected: str) -> None:
+        make_site(files, base=False)
+        code = build(built_site)
+        err = capsys.readouterr().err
+        assert code == 1, err
+        assert expected in err, err
+        assert err.endswith("\n1 error; nothing was written.\n"), err
+        assert "Traceback" not in err, err
+        assert snapshot(built_site / "_site") == snapshot(good_output), "the failed build changed the previous output"
+        leftovers = sorted(p.name for p in built_site.iterdir() if p.name != ".cache")
+        assert leftovers == ["_site", "content"], "a temporary folder was left behind"
+    return check
+
+
 def list_child_processes() -> dict[int, bytes]:
     """Return this process's child processes that are still there (ended, unreaped ones too): pid -> command line."""
     found = {}

@@ -230,18 +230,8 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("files", "expected"), BAD_INPUT)
-def test_bad_input_is_reported_and_previous_site_survives(built_site, make_site, build, capsys, read_tree, good_output, files, expected):
-    make_site(files, base=False)
-
-    code = build(built_site)
-
-    err = capsys.readouterr().err
-    assert code == 1, err
-    assert expected in err, err
-    assert err.endswith("\n1 error; nothing was written.\n"), err
-    assert "Traceback" not in err, err
-    assert read_tree(built_site / "_site") == read_tree(good_output), "the failed build changed the previous output"
-    assert sorted(p.name for p in built_site.iterdir() if p.name != ".cache") == ["_site", "content"], "a temporary folder was left behind"
+def test_bad_input_is_reported_and_previous_site_survives(assert_fails_cleanly, files, expected):
+    assert_fails_cleanly(files, expected)
 
 
 def test_error_output_is_exactly_path_line_message_source_hint_and_count(built_site, make_site, build, capsys):
