@@ -204,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(problem)
     try:
         return args.function(args)
-    except BuildFailed as failure:
+    except (BuildFailed, SiteError) as failure:
+        # A lone SiteError: a file saved again while the build read it (content.read_body).
+        errors = failure.errors if isinstance(failure, BuildFailed) else [failure]
         root = Project.from_content_dir(Path(getattr(args, "content", DEFAULT_CONTENT))).root
-        print_errors(failure.errors, root)
+        print_errors(errors, root)
         return 1

@@ -3,7 +3,9 @@
 Input: a content folder on disk. Output: raw, unvalidated documents (`RawDocument`,
 `RawData`) whose YAML mappings and lists remember the source line of every key and
 item, so that validation can point an editor at the exact line. Reading problems
-(bad UTF-8, empty file, YAML syntax, front matter not closed) become `SiteError`s.
+(bad UTF-8, empty file, YAML syntax, front matter not closed) become `SiteError`s; the
+checks against hostile files (links out of the project, huge files, YAML bombs) are in
+safe_read.py.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .errors import SiteError, relative_path
+from .safe_read import CHANGED_FILE, EMPTY_FILE, check_yaml_shape, decode_text, find_linked_folders, may_be_hostile_yaml, read_file_bytes
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 FRONT_MATTER_FENCE = "---"
@@ -171,6 +174,8 @@ def _parse_yaml(text: str, path: str, first_line: int):
     loader = _LineLoader(text)
     loader.line_offset = first_line - 1
     try:
+        if may_be_hostile_yaml(text):
+            check_yaml_shape(text, path, first_line)
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -240,21 +245,15 @@ class RawData:
         return hashlib.sha256(self.text.encode()).hexdigest()
 
 
-def read_text(path: Path, display_path: str) -> str:
-    """Read a UTF-8 file; raise SiteError for undecodable or empty files."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise SiteError(
-            display_path,
-            line,
-            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
-            hint="save the file with UTF-8 encoding in your editor",
-        ) from None
+def read_text(path: Path, display_path: str, root: Path | None) -> str:
+    """Read a UTF-8 file; raise SiteError for undecodable, empty, huge or linked-from-outside files.
+
+    root is the project's: a link to a file outside it is refused. None skips that check,
+    for a file read again (see `read_body`).
+    """
+    text = decode_text(read_file_bytes(path, display_path, root), display_path)
     if not text.strip():
-        raise SiteError(display_path, 1, "the file is empty")
+        raise SiteError(display_path, 1, EMPTY_FILE)
     return text.replace("\r\n", "\n")
 
 
@@ -297,7 +296,7 @@ def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int
 def read_document(path: Path, project: Project) -> RawDocument:
     """Read one Markdown file with front matter."""
     display_path = project.display(path)
-    text = read_text(path, display_path)
+    text = read_text(path, display_path, project.root)
     meta, _body, body_line = split_front_matter(text, display_path)
     return RawDocument(path, display_path, hashlib.sha256(text.encode()).hexdigest(), meta, body_line)
 
@@ -308,11 +307,12 @@ def read_body(path: Path, digest: str, display_path: str) -> str:
     Bodies are read when they are needed (to validate, to render) rather than kept: at
     10,000 articles they are 66 MB, which the build and every page worker forked from it
     would each hold. A file saved again since it was read fails here; the dev server's
-    watcher has seen the save, and the rebuild that follows reads the new version.
+    watcher has seen the save, and the rebuild that follows reads the new version. The
+    same check makes a file swapped for a link since its first reading fail here.
     """
-    text = read_text(path, display_path)
+    text = read_text(path, display_path, None)
     if hashlib.sha256(text.encode()).hexdigest() != digest:
-        raise SiteError(display_path, None, "the file changed while the site was being built",
+        raise SiteError(display_path, None, CHANGED_FILE,
                         hint="build again (the dev server does so by itself)")
     lines = text.split("\n")
     return "\n".join(lines[_front_matter_end(lines, display_path) + 1:])
@@ -321,7 +321,7 @@ def read_body(path: Path, digest: str, display_path: str) -> str:
 def read_data(path: Path, project: Project) -> RawData:
     """Read one YAML data file."""
     display_path = project.display(path)
-    text = read_text(path, display_path)
+    text = read_text(path, display_path, project.root)
     return RawData(path, display_path, path.stem, text, parse_yaml(text, display_path))
 
 
@@ -410,7 +410,7 @@ class ReadCache:
     def __init__(self) -> None:
         self.documents: dict[Path, RawDocument | RawData] = {}
         self.changed: set[Path] | None = None  # None: everything may have changed, read it all
-        self._listing: tuple[Path, list[ContentFile]] | None = None
+        self._listing: tuple[Path, list[ContentFile], set[Path]] | None = None  # folder, files, their paths
 
     def get(self, path: Path, reader, project: Project):
         """Return the file as read before when it has not changed since, else read it now."""
@@ -421,10 +421,14 @@ class ReadCache:
 
     def files(self, content: Path) -> list[ContentFile]:
         """List the content folder, or reuse the last listing when the changes neither added nor removed a file."""
+        # Reused only when every change is to a file listed and still there. Compared with the
+        # listing, not with `documents`: a file deleted and then restored is still among the
+        # documents, but not in the listing made while it was gone (issue 20).
         if self._listing is None or self._listing[0] != content or self.changed is None or any(
-            path not in self.documents or not path.is_file() for path in self.changed if path.is_relative_to(content)
+            path not in self._listing[2] or not path.is_file() for path in self.changed if path.is_relative_to(content)
         ):
-            self._listing = (content, list_content_files(content))
+            listed = list_content_files(content)
+            self._listing = (content, listed, {file.path for file in listed})
         return self._listing[1]
 
 
@@ -437,6 +441,7 @@ def load_content(project: Project, cache: ReadCache | None = None) -> RawContent
         error = SiteError(project.display(content), None, "the content folder does not exist")
         return RawContent(RawEdition(None, None, None, (), ()), (), (error,))
     files = cache.files(content)
+    errors.extend(find_linked_folders(project))
     if not any(file.part == "config" and file.language is None for file in files):
         errors.append(SiteError(project.display(content / "site.yaml"), None, "site.yaml is missing",
                                 hint="create it with at least 'title:' and 'description:'"))

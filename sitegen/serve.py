@@ -6,6 +6,10 @@ the time a rebuild takes. Each rebuild goes through the same `SiteBuilder`, whic
 re-renders only pages whose inputs changed, and `update_site` rewrites only changed
 files. A failed rebuild leaves the last good files in place; every HTML page served
 then carries the error list, and fixing the file recovers by itself.
+
+Nothing a rebuild raises may end the watcher (issue 20): an editor's save truncates the
+file before writing it, so a rebuild can read it empty or find it gone, and a rebuild
+that read a file mid-save is tried again a moment later.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import mimetypes
 import sys
 import threading
 import time
+import traceback
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,9 +29,14 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
 from .content import Project
-from .errors import BuildFailed
+from .errors import BuildFailed, SiteError
 from .output import update_site, write_site
 from .pipeline import BuildOptions, SiteBuilder
+from .safe_read import UNSETTLED_MESSAGES
+
+# How long a save may take between truncating a file and writing it again; a rebuild that
+# found a file empty, gone or changed under it waits this long and reads again.
+SETTLE_SECONDS = 0.1
 
 ERROR_PANEL = (
     '<div role="alert" style="position:fixed;inset:0 0 auto 0;z-index:99;margin:0;padding:1rem;'
@@ -47,45 +57,92 @@ class DevSite:
         self.pages: dict[str, bytes] = {}
         self.errors: str | None = None
         self.lock = threading.Lock()
+        # Files saved since the last good rebuild: a failed one must not make later rebuilds
+        # reuse what was read of them before. None: read everything again.
+        self._unbuilt: set[Path] | None = set()
+        self._start_over = False  # after an unexpected exception, rebuild with a new builder
 
     def first_build(self) -> None:
         """Build everything once and write it fresh."""
-        with self.lock:
-            try:
-                result = self.builder.build()
-            except BuildFailed as failure:
-                self._fail(failure)
-                return
-            write_site(self.output, result.pages)
-            self.pages = result.pages
-            self.errors = None
-            self.builder.save_cache()
-        # Later rebuilds run beside the server's threads, where forking workers is unsafe;
-        # an edit re-renders a page or two, which one process does fastest anyway.
-        self.builder.options = replace(self.builder.options, jobs=1)
+        try:
+            with self.lock:
+                try:
+                    result = self._build_settled(None)
+                except BuildFailed as failure:
+                    self._fail(failure)
+                    return
+                write_site(self.output, result.pages)
+                self.pages = result.pages
+                self.errors = None
+                self.builder.save_cache()
+        finally:
+            # Later rebuilds run beside the server's threads, where forking workers is unsafe;
+            # an edit re-renders a page or two, which one process does fastest anyway.
+            self.builder.options = replace(self.builder.options, jobs=1)
 
     def rebuild(self, changed: set[Path] | None = None) -> list[str]:
-        """Rebuild after the given files changed; return the output paths that changed."""
+        """Rebuild after the given files changed; return the output paths that changed.
+
+        Never raises: an editor's mistake, or a bug, becomes the error panel on every page.
+        """
         started = time.perf_counter()
         with self.lock:
+            changed = None if changed is None or self._unbuilt is None else changed | self._unbuilt
             try:
-                result = self.builder.build(changed)
+                if self._start_over:
+                    self.builder = SiteBuilder(self.project, self.builder.options)
+                    self._start_over = False
+                result = self._build_settled(changed)
+                if not self.output.is_dir():
+                    write_site(self.output, result.pages)
+                    written = list(result.pages)
+                else:
+                    written = update_site(self.output, result.pages, self.pages)
             except BuildFailed as failure:
+                self._unbuilt = None if changed is None else changed
                 self._fail(failure)
                 return ["(errors)"]
-            if not self.output.is_dir():
-                write_site(self.output, result.pages)
-                changed = list(result.pages)
-            else:
-                changed = update_site(self.output, result.pages, self.pages)
+            except Exception:  # noqa: BLE001
+                # A bug, or a file pulled from under us (another build cleaning the cache): the
+                # house rule is to let it raise, but in this thread that would end the watcher
+                # and leave the preview stale with no sign in the browser (issue 20). Show the
+                # full traceback instead, in the terminal and in the page; the next save starts
+                # over with a new builder, since the old one's memory may be what failed.
+                self._start_over = True
+                self._report("sitegen stopped with an unexpected error (a bug, or a file another program removed):\n"
+                             + traceback.format_exc())
+                return ["(errors)"]
+            self._unbuilt = set()
             recovered = self.errors is not None
             self.pages, self.errors = result.pages, None
         elapsed = (time.perf_counter() - started) * 1000
-        print(f"rebuilt in {elapsed:.0f} ms: {len(result.rendered)} rendered, {len(changed)} changed", file=sys.stderr)
-        return changed + (["(recovered)"] if recovered else [])
+        print(f"rebuilt in {elapsed:.0f} ms: {len(result.rendered)} rendered, {len(written)} changed", file=sys.stderr)
+        return written + (["(recovered)"] if recovered else [])
+
+    def _build_settled(self, changed: set[Path] | None):
+        """Build; when that read a file in the middle of its save, wait for the save and build once more."""
+        try:
+            return self._build(changed)
+        except BuildFailed as failure:
+            if not all(error.message in UNSETTLED_MESSAGES for error in failure.errors):
+                raise
+            # The watcher may not have reported the file yet: read it again in any case.
+            named = {(self.project.root / error.path).resolve() for error in failure.errors}
+        time.sleep(SETTLE_SECONDS)
+        return self._build(None if changed is None else changed | named)
+
+    def _build(self, changed: set[Path] | None):
+        try:
+            return self.builder.build(changed)
+        except SiteError as error:
+            # A file's body is read again while pages render (content.read_body); one saved
+            # meanwhile raises alone rather than among the collected errors.
+            raise BuildFailed([error]) from None
 
     def _fail(self, failure: BuildFailed) -> None:
-        text = "\n".join(error.format(self.project.root) for error in failure.errors)
+        self._report("\n".join(error.format(self.project.root) for error in failure.errors))
+
+    def _report(self, text: str) -> None:
         print(text, file=sys.stderr)
         self.errors = text
 
@@ -117,6 +174,7 @@ class EventWatcher(Watcher):
     def __init__(self, dev_site: DevSite, folders: list[Path]):
         super().__init__()
         self.dev_site = dev_site
+        self.watched = folders
         self.folders = [f for f in folders if f.is_dir()]
         self.loop: IOLoop | None = None
         self._ready = threading.Event()
@@ -134,13 +192,22 @@ class EventWatcher(Watcher):
     def _watch(self) -> None:
         from watchfiles import watch
 
-        changes = watch(*self.folders, debounce=20, step=10, yield_on_timeout=True, rust_timeout=50)
-        for saved in changes:
-            self._ready.set()
-            if not saved:
-                continue
-            if self.dev_site.rebuild({Path(path).resolve() for _change, path in saved}) and self.loop is not None:
-                self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+        while True:
+            try:
+                self.folders = [f for f in self.watched if f.is_dir()]
+                changes = watch(*self.folders, debounce=20, step=10, yield_on_timeout=True, rust_timeout=50)
+                for saved in changes:
+                    self._ready.set()
+                    if not saved:
+                        continue
+                    if self.dev_site.rebuild({Path(path).resolve() for _change, path in saved}) and self.loop is not None:
+                        self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+            except Exception:  # noqa: BLE001
+                # watchfiles gives up when a watched folder is removed or renamed; a watcher
+                # that ends leaves the preview stale (issue 20). Say so, and watch again.
+                traceback.print_exc()
+                time.sleep(1)
+                self.dev_site.rebuild(None)
 
 
 def serve_site(project: Project, output: Path, host: str, port: int, options: BuildOptions) -> int:

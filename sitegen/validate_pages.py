@@ -166,7 +166,7 @@ def validate_article(raw: RawDocument, references: References, errors: list[Site
     if prefix:
         check_translation_keys(check, raw.meta, original_keys)
     if not SLUG.match(slug):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
+        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "the-title-in-latin-letters"
         check.error(None, f"the file name '{raw.path.name}' cannot become a clean URL",
                     f"use lowercase letters, digits and hyphens, e.g. '{suggestion}.md'")
     meta = raw.meta
@@ -251,6 +251,9 @@ def validate_aliases(check: FieldChecker, meta: LineDict) -> tuple[str, ...]:
         if not alias.startswith("/") or alias.startswith("//") or any(c.isspace() for c in alias):
             check.error(check.line_of(meta, "aliases"), f"an alias must be an address on this site starting with '/', found '{alias}'",
                         "for example: aliases: [/articles/old-name/]")
+        elif {".", ".."} & set(alias.split("/")):  # '/../' would name an address above the site's (issue 20)
+            check.error(check.line_of(meta, "aliases"), f"an alias may not contain '.' or '..' as a part, found '{alias}'",
+                        "write the old address in full from the site's root, e.g. /articles/old-name/")
     return aliases
 
 
