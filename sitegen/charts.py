@@ -9,21 +9,25 @@ importing them costs more than building a page.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import json
 import re
+import textwrap
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from dataclasses import asdict, dataclass
 
 from .citations import citation_mark
+from .datatypes import Column
+from .dates import format_partial_date, parse_partial_date
 from .parallel import FreshWorkers
 
-CHART_KINDS = ("bar", "line", "area", "point")
+CHART_KINDS = ("bar", "line", "area", "point", "timeline")
 CHART_KEYS = (
     "data", "kind", "x", "y", "color", "label", "title", "description",
-    "x_title", "y_title",
+    "x_title", "y_title", "id", "until",
 )
 REQUIRED_CHART_KEYS = ("data", "kind", "x", "y", "description")
 
@@ -50,6 +54,8 @@ class ChartSpec:
     label: str | None = None
     x_title: str | None = None
     y_title: str | None = None
+    id: str = ""  # names the chart's page, /charts/<id>/; the data file's name unless the editor gives one
+    until: str | None = None  # a timeline's column of the days its spans end
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,11 @@ class Dataset:
     sources: tuple[str, ...] = ()  # ids in the sources registry: the chart's source line cites them
     note: str | None = None  # what readers should know about the figures, e.g. which are derived
     digest: str = ""
+    column_types: tuple[Column, ...] = ()  # as declared under 'columns:'; a chart needs them
+
+    def column(self, name: str) -> Column | None:
+        """Return the declared column of that name, if the file declares its columns."""
+        return next((c for c in self.column_types if c.name == name), None)
 
 
 # d3's number and date formats per language: 130 000 and 0,5 in Russian charts.
@@ -77,6 +88,7 @@ class ChartLanguage:
     code: str = "en"
     source_label: str = "Sources"
     table_label: str = "Show the data table"
+    no_data: str = "no data"
 
 
 def chart_key(spec: ChartSpec, dataset: Dataset, language: str = "en") -> str:
@@ -85,58 +97,143 @@ def chart_key(spec: ChartSpec, dataset: Dataset, language: str = "en") -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def is_numeric_column(dataset: Dataset, column: str) -> bool:
-    """Tell whether every value in a column is a number (quantitative on an axis)."""
-    values = [row.get(column) for row in dataset.rows]
-    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+def wrap_label(text: str, width: int) -> str:
+    """Return a label broken into lines of about `width` characters at spaces, never cut short."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
-def x_label_angle(dataset: Dataset, column: str) -> int:
-    """Return 0 when category labels fit side by side on a phone-width chart, else a slant."""
-    labels = list(dict.fromkeys(str(row.get(column)) for row in dataset.rows))
-    needed = sum(len(label) * 7 + 12 for label in labels)  # ~7 px a character at 12 px
-    return 0 if needed <= CHART_WIDTH else -35
+def format_number(value, column: Column | None, language: str) -> str:
+    """Return a value as readers see it in this language: 1,500 / 1 500, 47% / 47 %."""
+    from babel.numbers import format_decimal, format_percent
+
+    if column is not None and column.type == "percent":
+        return format_percent(value / 100, "#,##0.##%", locale=language)
+    return format_decimal(value, locale=language)
 
 
-def build_vegalite(spec: ChartSpec, dataset: Dataset) -> dict:
-    """Return the Vega-Lite spec for a chart, built with Altair."""
+def _period(value) -> tuple[str, str]:
+    """Return the first day of a date and the day after its last, as ISO text: a month spans the month."""
+    date = parse_partial_date(value)
+    return date.first_day.isoformat(), (date.last_day + dt.timedelta(days=1)).isoformat()
+
+
+def chart_rows(spec: ChartSpec, dataset: Dataset, language: str) -> list[dict]:
+    """Return the rows the drawing reads: the data's, plus wrapped labels, readers' numbers and date spans."""
+    x, y = dataset.column(spec.x), dataset.column(spec.y)
+    horizontal = (x.is_measure and not y.is_measure) or spec.kind == "timeline"
+    category = y if horizontal else x
+    categories = list(dict.fromkeys(str(row.get(category.name)) for row in dataset.rows))
+    # Labels beside horizontal bars get about a third of the width; under columns, each its share.
+    # A timeline's marks link to its rows in the data table (#event-N).
+    width = 16 if horizontal else max(6, CHART_WIDTH // max(1, len(categories)) // 7)
+    rows = []
+    for number, row in enumerate(dataset.rows, start=1):
+        drawn = {**row, "_wrapped": wrap_label(str(row.get(category.name)), width), "_anchor": f"#event-{number}"}
+        if spec.label and row.get(spec.label) is not None:
+            label_column = dataset.column(spec.label)
+            drawn["_label"] = (format_number(row[spec.label], label_column, language) if label_column.is_measure
+                               else str(row[spec.label]))
+        for key in ("x", "until"):
+            column = dataset.column(getattr(spec, key) or "")
+            if column is not None and column.type == "date" and row.get(column.name) is not None:
+                drawn[f"_{key}_start"], drawn[f"_{key}_end"] = _period(row[column.name])
+        rows.append(drawn)
+    return rows
+
+
+def _percent_labels(language: str) -> str:
+    """Return the Vega expression that writes an axis's percent ticks as this language does: 40% or 40 %."""
+    return "datum.label + '\u00a0%'" if language == "ru" else "datum.label + '%'"
+
+
+def build_vegalite(spec: ChartSpec, dataset: Dataset, language: str = "en") -> dict:
+    """Return the Vega-Lite spec for a chart, built with Altair from the dataset's declared column types.
+
+    Numbers and percents are measured on a scale; categories keep the data file's order with
+    labels wrapped onto lines (never cut with "…"); dates are drawn on a time axis, a month or
+    a year as a span over that whole period, never as a point on a made-up day.
+    """
     import altair as alt
 
-    def channel(cls, field: str, title: str | None):
-        if is_numeric_column(dataset, field):
-            return cls(field, type="quantitative", title=title or field)
-        # Categories keep the order of the data file: the editor decides the order.
-        axis = alt.Axis(labelAngle=x_label_angle(dataset, field), labelLimit=140) if cls is alt.X else alt.Axis(labelLimit=140)
-        return cls(field, type="ordinal", sort=None, title=title or field, axis=axis)
+    x_column, y_column = dataset.column(spec.x), dataset.column(spec.y)
+    rows = chart_rows(spec, dataset, language)
+    base = alt.Chart(alt.Data(values=rows))
 
-    encoding = {
-        "x": channel(alt.X, spec.x, spec.x_title),
-        "y": channel(alt.Y, spec.y, spec.y_title),
-    }
+    def measure(cls, column: Column, title: str | None):
+        axis = alt.Axis(tickCount=4, labelOverlap="greedy", labelFlush=False, grid=True,
+                        labelExpr=_percent_labels(language) if column.type == "percent" else alt.Undefined)
+        return cls(column.name, type="quantitative", title=title or column.label, axis=axis)
+
+    def category(cls, column: Column, title: str | None, horizontal: bool):
+        # Multi-line labels: Vega draws a list of strings as lines. Beside horizontal bars the
+        # labels name themselves (the data table has the column's title): a title turned on its
+        # side there is what overlapped the labels on a phone.
+        axis = alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0, labelAngle=0, labelPadding=6,
+                        ticks=False, title=None if horizontal else title or column.label)
+        return cls("_wrapped", type="ordinal", sort=None, axis=axis)
+
+    if spec.kind == "timeline":
+        return _timeline(alt, spec, dataset, base, category(alt.Y, y_column, spec.y_title, True))
+
+    horizontal = x_column.is_measure and not y_column.is_measure
+    encoding = {}
+    for key, cls, column, title in (("x", alt.X, x_column, spec.x_title), ("y", alt.Y, y_column, spec.y_title)):
+        if column.is_measure:
+            encoding[key] = measure(cls, column, title)
+        elif column.type == "date":
+            encoding[key] = cls("_x_start", type="temporal", title=title or column.label,
+                                axis=alt.Axis(tickCount=4, labelOverlap="greedy", labelFlush=False))
+            if spec.kind in ("bar", "point") and any(parse_partial_date(v).precision != "day"
+                                                     for v in (r.get(column.name) for r in dataset.rows) if v):
+                encoding[f"{key}2"] = alt.X2("_x_end") if key == "x" else alt.Y2("_x_end")
+        else:
+            encoding[key] = category(cls, column, title, horizontal=key == "y" and horizontal)
     if spec.color:
-        encoding["color"] = alt.Color(spec.color, type="nominal", sort=None,
-                                      legend=alt.Legend(orient="bottom"))
-    base = alt.Chart(alt.Data(values=list(dataset.rows))).encode(**encoding)
+        encoding["color"] = alt.Color(spec.color, type="nominal", sort=None, legend=alt.Legend(orient="bottom"))
+    base = base.encode(**encoding)
     marks = {
+        # A null value is a gap: no bar, and a break in a line rather than a join across it.
         "bar": base.mark_bar(color=MARK_COLOR),
-        "line": base.mark_line(color=MARK_COLOR, point=True),
-        "area": base.mark_area(color=MARK_COLOR, opacity=0.6, line=True),
+        "line": base.mark_line(color=MARK_COLOR, point=True, invalid=None,
+                               interpolate="step-after" if "x2" in encoding else "linear"),
+        "area": base.mark_area(color=MARK_COLOR, opacity=0.6, line=True, invalid=None),
         "point": base.mark_point(color=MARK_COLOR, filled=True, size=90),
     }
     chart = marks[spec.kind]
     if spec.label:
-        horizontal = is_numeric_column(dataset, spec.x) and not is_numeric_column(dataset, spec.y)
         offset = {"dx": 4, "align": "left", "baseline": "middle"} if horizontal else {"dy": -8}
-        chart = chart + base.mark_text(fontSize=12, **offset).encode(
-            text=alt.Text(spec.label, type="quantitative" if is_numeric_column(dataset, spec.label) else "nominal"))
+        chart = chart + base.mark_text(fontSize=12, **offset).encode(text=alt.Text("_label", type="nominal"))
+    return _configured(alt, chart)
+
+
+def _timeline(alt, spec: ChartSpec, dataset: Dataset, rows, lanes) -> dict:
+    """Return a timeline: a lane per category, a dot for an exact day, a bar across a month, a year or a span.
+
+    Every mark links to its row in the list under the chart (`#row-N`), which says what happened.
+    """
+    precise = f"length(datum['{spec.x}']) == 10" + (f" && !datum['{spec.until}']" if spec.until else "")
+    end = "_until_end" if spec.until else "_x_end"
+    time_axis = alt.Axis(tickCount=4, labelOverlap="greedy", labelFlush=False, grid=True, format="%Y")
+    x = alt.X("_x_start", type="temporal", title=spec.x_title or dataset.column(spec.x).label, axis=time_axis)
+    spans = rows.transform_calculate(_span_end=f"datum['{end}'] || datum['_x_end']").transform_filter(
+        f"!({precise})").mark_bar(color=MARK_COLOR, opacity=0.45, height=10).encode(
+        x=x, x2=alt.X2("_span_end"), y=lanes, href=alt.Href("_anchor", type="nominal"))
+    days = rows.transform_filter(precise).mark_point(color=MARK_COLOR, filled=True, size=50, opacity=0.9).encode(
+        x=x, y=lanes, href=alt.Href("_anchor", type="nominal"))
+    return _configured(alt, alt.layer(spans, days))
+
+
+def _configured(alt, chart) -> dict:
     chart = chart.properties(width=CHART_WIDTH, height=CHART_HEIGHT).configure(
         background="transparent",
         font=CHART_FONT,
+        # The whole drawing, labels and titles included, fits the width: text keeps its size on a phone.
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
         view=alt.ViewConfig(stroke=None),
-        axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, labelColor=AXIS_COLOR,
-                            titleColor=AXIS_COLOR, domainColor=AXIS_COLOR,
+        axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, labelColor=AXIS_COLOR, titleFontWeight="normal",
+                            titleColor=AXIS_COLOR, domainColor=AXIS_COLOR, labelLineHeight=14,
                             tickColor=AXIS_COLOR, gridColor=AXIS_COLOR, gridOpacity=0.3),
-        legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12),
+        legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12, labelLimit=0),
     )
     # Our code builds the spec; schema validation would cost more than the rendering.
     return chart.to_dict(validate=False)
@@ -169,27 +266,30 @@ def make_accessible_svg(svg: str, label: str, chart_id: str) -> str:
     ).replace(">", f'><title id="{chart_id}-alt">{html.escape(label)}</title>', 1)
 
 
-def render_data_table(spec: ChartSpec, dataset: Dataset, language: str = "en") -> str:
-    """Return the chart's data as an HTML table, the columns the chart uses first."""
-    used = [c for c in (spec.x, spec.y, spec.color, spec.label) if c]
-    columns = list(dict.fromkeys(used + list(dataset.columns)))
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(format_cell(row.get(c), language))}</td>" for c in columns) + "</tr>"
-        for row in dataset.rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def render_data_table(spec: ChartSpec, dataset: Dataset, language: ChartLanguage = ChartLanguage()) -> str:
+    """Return the chart's data as an HTML table, the columns the chart uses first, headed by their titles.
+
+    A timeline's rows carry the ids its marks link to (`event-N`).
+    """
+    used = [c for c in (spec.x, spec.until, spec.y, spec.color, spec.label) if c]
+    columns = [dataset.column(name) or Column(name, "text") for name in dict.fromkeys(used + list(dataset.columns))]
+    head = "".join(f'<th scope="col">{html.escape(c.label)}</th>' for c in columns)
+    body = []
+    for number, row in enumerate(dataset.rows, start=1):
+        row_id = f' id="event-{number}"' if spec.kind == "timeline" else ""
+        cells = "".join(f"<td>{html.escape(format_cell(row.get(c.name), c, language))}</td>" for c in columns)
+        body.append(f"<tr{row_id}>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def format_cell(value, language: str = "en") -> str:
-    """Return a table cell's text: empty for missing values, numbers in the language's style."""
+def format_cell(value, column: Column, language: ChartLanguage = ChartLanguage()) -> str:
+    """Return a table cell's text: "no data" for a gap, numbers and dates as this language writes them."""
     if value is None:
-        return ""
+        return language.no_data if column.is_measure or not column.optional else ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        from babel.numbers import format_decimal
-
-        return format_decimal(value, locale=language)
-    return str(value)
+        return format_number(value, column, language.code)
+    date = parse_partial_date(value) if column.type == "date" else None
+    return format_partial_date(date, language.code) if date else str(value)
 
 
 def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: str,
@@ -206,7 +306,7 @@ def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: s
         parts.append(f'<p class="chart-source" data-pagefind-ignore>{html.escape(language.source_label)}: {cited}{note}</p>')
     parts.append(
         f'<details class="chart-data"><summary>{html.escape(language.table_label)}</summary>'
-        f"{render_data_table(spec, dataset, language.code)}</details>"
+        f"{render_data_table(spec, dataset, language)}</details>"
     )
     parts.append("</figure>")
     return "".join(parts)
@@ -214,13 +314,14 @@ def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: s
 
 def _draw_svg(_state, chart: tuple[ChartSpec, Dataset, str]) -> str:
     spec, dataset, language = chart
-    return render_svg(build_vegalite(spec, dataset), language)
+    return render_svg(build_vegalite(spec, dataset, language), language)
 
 
 def _load_chart_libraries() -> None:
     """Load Altair and start vl-convert's JavaScript engine: a second's work before the first chart."""
+    columns = (Column("x", "category"), Column("y", "number"))
     render_svg(build_vegalite(ChartSpec("warm-up", "bar", "x", "y", "warm-up"),
-                              Dataset("warm-up", "warm-up.yaml", ("x", "y"), ({"x": "a", "y": 1},))))
+                              Dataset("warm-up", "warm-up.yaml", ("x", "y"), ({"x": "a", "y": 1},), column_types=columns)))
 
 
 class ChartDrawing:
@@ -317,7 +418,7 @@ class ChartRenderer:
         key = chart_key(spec, dataset, language.code)
         svg = self.svg_by_key.get(key)
         if svg is None:
-            svg = render_svg(build_vegalite(spec, dataset), language.code)
+            svg = render_svg(build_vegalite(spec, dataset, language.code), language.code)
             self.svg_by_key[key] = svg
             self.rendered += 1
         # Ids count charts on their page: unique there, and stable when data changes.

@@ -192,7 +192,7 @@ def stale_translations(publication: Publication, history: History) -> list[SiteE
 def chart_language(site: Site) -> ChartLanguage:
     """Return the language and the words a chart of this edition uses."""
     return ChartLanguage(site.language, site.strings.get("source", "Source"),
-                         site.strings.get("show_data_table", "Show the data table"))
+                         site.strings.get("show_data_table", "Show the data table"), site.strings.get("no_data", "no data"))
 
 
 def render_site_files(publication: Publication, contexts: list[BuildContext]) -> dict[str, bytes]:

@@ -15,16 +15,18 @@ from types import MappingProxyType
 
 from .charts import Dataset
 from .content import LineDict, LineList, RawContent, RawData, RawDocument, RawEdition
+from .datatypes import Column, check_row, validate_columns
 from .errors import BuildFailed, SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
 from .model import Article, NavItem, Publication, Site, SiteConfig
 from .sources import Registry, validate_registry, validate_source_ids
-from .validate_pages import ArticleMemo, References, check_alias_clashes, choices_hint, validate_home
+from .validate_charts import check_chart_ids, choices_hint
+from .validate_pages import ArticleMemo, References, check_alias_clashes, validate_home
 
 SITE_KEYS = ("title", "description", "base_url", "language", "navigation", "contact", "recheck_sources_after_days")
 REQUIRED_SITE_KEYS = ("title", "description")
 NAV_KEYS = ("title", "url")
-DATA_KEYS = ("description", "sources", "note", "rows")
+DATA_KEYS = ("description", "sources", "note", "columns", "rows")
 ROW_SOURCES = "sources"  # the one column whose cells are lists: the ids a row cites
 # Data-file fields that older versions of the site had, with what replaced them.
 RETIRED_DATA_FIELDS = {
@@ -83,43 +85,70 @@ def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
 
 
 def validate_dataset(raw: RawData, registry: Registry, errors: list[SiteError]) -> Dataset | None:
-    """Return a dataset: a list of flat records, or {description, sources, note, rows}.
+    """Return a dataset: a list of flat records, or {description, sources, note, columns, rows}.
 
-    A row may cite its own sources in a 'sources' column (a list of ids), as timeline events do.
+    With 'columns:' every row has exactly the declared columns, each cell of its type
+    (datatypes.py); a chart can only draw such a dataset. A row may cite its own sources in
+    a 'sources' column (a list of ids), as timeline events do.
     """
     check = FieldChecker(raw.display_path, errors)
     value = raw.value
     description = note = None
     sources: tuple[str, ...] = ()
+    declared: tuple[Column, ...] | None = ()
     if isinstance(value, LineDict):
         check.retired_fields(value, RETIRED_DATA_FIELDS)
         if not check.keys(value, DATA_KEYS + tuple(RETIRED_DATA_FIELDS), ("rows",), "data file"):
             return None
         description, note = check.text(value, "description"), check.text(value, "note")
         sources = validate_source_ids(check, value, "sources", registry)
+        if "columns" in value:
+            declared = validate_columns(check, value["columns"])
         value = value["rows"]
     if not isinstance(value, LineList) or not value:
         check.error(getattr(value, "line", 1),
                     "a data file must be a list of rows ('- column: value'), or have 'rows:' holding one")
         return None
-    columns: dict[str, None] = {}
+    if declared is None:
+        return None  # the rows cannot be checked against a wrong declaration
+    columns: dict[str, None] = {column.name: None for column in declared}
     rows = []
     count = len(errors)
     for item, line in zip(value, value.item_lines, strict=False):
         if not isinstance(item, LineDict):
             check.error(line, f"each row must be fields like 'year: 2024', found {describe_value(item)}")
             continue
-        row = dict(item)
-        for key, cell in item.items():
-            if key == ROW_SOURCES:
-                row[key] = validate_source_ids(check, item, key, registry)
-            elif isinstance(cell, (dict, list)):
-                check.error(item.key_lines[key], f"the value of '{key}' must be a single number or text")
-        columns.update(dict.fromkeys(item))
+        if declared:
+            row = check_row(check, item, line, declared, (ROW_SOURCES,))
+            if row is None:
+                continue
+        else:
+            row = dict(item)
+            for key, cell in item.items():
+                if key != ROW_SOURCES and isinstance(cell, (dict, list)):
+                    check.error(item.key_lines[key], f"the value of '{key}' must be a single number or text")
+            columns.update(dict.fromkeys(item))
+        if ROW_SOURCES in item:
+            row[ROW_SOURCES] = validate_source_ids(check, item, ROW_SOURCES, registry)
         rows.append(row)
     if len(errors) > count:
         return None
-    return Dataset(raw.name, raw.display_path, tuple(columns), tuple(rows), description, sources, note, raw.digest)
+    return Dataset(raw.name, raw.display_path, tuple(columns), tuple(rows), description, sources, note, raw.digest,
+                   declared)
+
+
+def check_same_columns(raw: RawData, translated: Dataset, original: Dataset, errors: list[SiteError]) -> bool:
+    """Tell whether a translated data file declares the original's columns with their types (titles may differ)."""
+    def shape(dataset: Dataset) -> list[tuple[str, str]]:
+        return [(column.name, column.type) for column in dataset.column_types]
+
+    if shape(translated) == shape(original):
+        return True
+    line = raw.value.key_lines.get("columns", raw.value.line) if isinstance(raw.value, LineDict) else None
+    expected = ", ".join(f"{name}: {kind}" for name, kind in shape(original)) or "no 'columns:'"
+    errors.append(SiteError(raw.display_path, line, "the columns differ from the original data file's",
+                            f"declare the same columns with the same types as {original.path}: {expected}"))
+    return False
 
 
 TRANSLATED_SITE_KEYS = ("title", "description", "navigation")
@@ -186,7 +215,7 @@ def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple
                                     choices_hint(data.name, tuple(original.datasets), "datasets")))
             continue
         dataset = validate_dataset(data, original.sources, errors)
-        if dataset is not None:
+        if dataset is not None and check_same_columns(data, dataset, original.datasets[data.name], errors):
             datasets[data.name] = dataset
     references = References(MappingProxyType(datasets), original.sources, frozenset(raw.unreadable_data))
     home = validate_home(raw.home, references, errors) if raw.home else None
@@ -203,6 +232,7 @@ def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple
         translated = memo.validate(doc, references, errors, article, frozenset(original_doc.meta), prefix)
         if translated is not None and (include_drafts or not translated.draft):
             articles.append(translated)
+    check_chart_ids([home, *articles] if home else articles, errors)
     return Site(config, home, tuple(sorted(articles, key=article_sort_key)), references.datasets,
                 MappingProxyType(strings), original.sources, prefix)
 
@@ -240,6 +270,7 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     check_alias_clashes([a for a in articles if a is not None], errors)
     strings = validate_strings(raw.strings.get(config.language), config.language, None, errors, templates_path)
     published = [a for a in articles if a is not None and (include_drafts or not a.draft)]
+    check_chart_ids([home, *published] if home else published, errors)
     original = Site(config, home, tuple(sorted(published, key=article_sort_key)), references.datasets,
                     MappingProxyType(strings), registry)
     originals = {a.slug: (a, doc) for a, doc in zip(articles, raw.articles, strict=True) if a is not None}

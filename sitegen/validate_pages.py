@@ -15,14 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .charts import CHART_KEYS, CHART_KINDS, REQUIRED_CHART_KEYS, ChartSpec, Dataset
+from .charts import Dataset
 from .citations import find_citations, find_uncited_figures
-from .content import LineDict, RawDocument, parse_yaml
+from .content import LineDict, RawDocument
 from .errors import SiteError, did_you_mean
 from .fields import FieldChecker
-from .markup import find_chart_blocks, find_unsafe_html
+from .markup import find_unsafe_html
 from .model import Article, ChangeNote, HomePage, PlacedChart
 from .sources import Registry, report_unknown_source
+from .validate_charts import validate_charts
 
 TRANSLATION_KEYS = ("translated_from",)
 ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "changes", "layout", "aliases")
@@ -68,59 +69,6 @@ def validate_citations(check: FieldChecker, body: str, body_line: int, registry:
             else:
                 report_unknown_source(check, site.line, source_id, registry)
     return tuple(cited)
-
-
-def validate_charts(check: FieldChecker, body: str, body_line: int, datasets: Mapping[str, Dataset],
-                    broken: frozenset[str] = frozenset()) -> tuple[PlacedChart, ...]:
-    """Parse and check every chart block of a body against the datasets.
-
-    A chart naming a dataset in `broken` (its file exists but has errors of its own) is
-    skipped: the data file's errors say what to fix, "there is no dataset" would mislead.
-    """
-    charts = []
-    for block in find_chart_blocks(body, body_line):
-        try:
-            spec = parse_yaml(block.spec_text, check.path, first_line=block.spec_line)
-        except SiteError as error:
-            check.errors.append(error)
-            continue
-        if not isinstance(spec, LineDict):
-            check.error(block.fence_line, "a chart block must hold fields like 'data: ...' and 'kind: bar'")
-            continue
-        if not check.keys(spec, CHART_KEYS, REQUIRED_CHART_KEYS, "chart"):
-            continue
-        values = {key: check.text(spec, key, required=True) for key in CHART_KEYS}
-        if any(values[key] is None for key in REQUIRED_CHART_KEYS):
-            continue
-        if values["kind"] not in CHART_KINDS:
-            check.error(check.line_of(spec, "kind"), f"unknown chart kind '{values['kind']}'",
-                        did_you_mean(values["kind"], CHART_KINDS))
-            continue
-        if values["data"] in broken:
-            continue
-        dataset = datasets.get(values["data"])
-        if dataset is None:
-            check.error(check.line_of(spec, "data"), f"there is no dataset '{values['data']}'",
-                        choices_hint(values["data"], (*datasets, *sorted(broken)), "datasets in content/data/"))
-            continue
-        columns_ok = True
-        for key in ("x", "y", "color", "label"):
-            column = values[key]
-            if column is not None and column not in dataset.columns:
-                columns_ok = False
-                check.error(check.line_of(spec, key), f"the dataset '{dataset.name}' has no column '{column}'",
-                            choices_hint(column, dataset.columns, "columns"))
-        if columns_ok:
-            charts.append(PlacedChart(ChartSpec(**{k: v for k, v in values.items()}), block.fence_line))
-    return tuple(charts)
-
-
-def choices_hint(word: str, choices: tuple[str, ...], what: str) -> str:
-    close = did_you_mean(word, choices)
-    listed = ", ".join(choices) if choices else "none"
-    if close and close.startswith("did you mean"):
-        return f"{close} ({what}: {listed})"
-    return f"{what}: {listed}"
 
 
 def check_unsafe_html(check: FieldChecker, body: str, body_line: int) -> None:

@@ -64,6 +64,9 @@ BASE_SITE: dict[str, str | bytes] = {
     "content/data/numbers.yaml": """\
         description: Two numbers for the test charts.
         sources: [test-report]
+        columns:
+          year: category
+          value: number
         rows:
           - year: "2023"
             value: 1

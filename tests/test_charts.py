@@ -64,7 +64,7 @@ def test_identical_charts_are_rendered_once(make_site, chart_block):
 
 
 def test_a_different_chart_is_rendered_separately(make_site, chart_block):
-    other = chart_block.replace("kind: bar", "kind: line")
+    other = chart_block.replace("kind: bar", "kind: line\nid: numbers-line")
     root = make_site({"content/articles/second.md": FRONT.format(title="Second article", date="2024-01-03")
                       + chart_block + "\n" + other})
     builder = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions(search_index=False))

@@ -24,6 +24,9 @@ translated_from: 2024-01-02
 RU_NUMBERS = """\
 description: Два числа.
 sources: [test-report]
+columns:
+  year: category
+  value: {type: number, title: Значение}
 rows:
   - year: "2023 год"
     value: 1500
