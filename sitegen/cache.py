@@ -38,10 +38,13 @@ class CacheContents:
     card_digests: dict = field(default_factory=dict)  # card key -> digest of its PNG in the store
     search: dict = field(default_factory=dict)  # search shard key -> its Pagefind bundle (digests in the store)
     parsed_yaml: dict = field(default_factory=dict)  # see content.ParsedYaml
+    chart_files: dict = field(default_factory=dict)  # chart download key -> kind -> digest in the store (chart_files.py)
 
     def stored_digests(self) -> set[str]:
         """Return the digest of every file in the store these contents name."""
         digests = set(self.card_digests.values())
+        for files in self.chart_files.values():
+            digests.update(files.values())
         for record in self.records.values():
             digests.update((record.html_digest, record.body_digest))
         for _folder, files in self.search.values():
@@ -54,6 +57,7 @@ class CacheContents:
         kept = store.digests() | {""}  # "": a page without a body of its own
         self.records = {p: r for p, r in self.records.items() if r.html_digest in kept and r.body_digest in kept}
         self.card_digests = {key: digest for key, digest in self.card_digests.items() if digest in kept}
+        self.chart_files = {key: files for key, files in self.chart_files.items() if kept.issuperset(files.values())}
         self.search = {key: bundle for key, bundle in self.search.items() if kept.issuperset(bundle[1].values())}
         return self
 

@@ -37,7 +37,11 @@ CHART_WIDTH = 320
 CHART_HEIGHT = 200
 MARK_COLOR = "#3f78b5"  # 3:1 or better against both the light and the dark page
 AXIS_COLOR = "#888888"
-CHART_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+# The build measures text in the first font it finds. DejaVu Sans is among the widest sans fonts
+# and comes with fontconfig wherever the build runs; readers without it get a narrower system
+# font, so measured labels and titles always fit.
+CHART_FONT = "'DejaVu Sans', system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+TITLE_WRAP = 28  # characters per line of an axis title: about the plot width left beside wrapped labels
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class ChartLanguage:
     source_label: str = "Sources"
     table_label: str = "Show the data table"
     no_data: str = "no data"
+    page_link: str = "This chart's page, with its data and image to download"
 
 
 def chart_key(spec: ChartSpec, dataset: Dataset, language: str = "en") -> str:
@@ -107,7 +112,7 @@ def format_number(value, column: Column | None, language: str) -> str:
     from babel.numbers import format_decimal, format_percent
 
     if column is not None and column.type == "percent":
-        return format_percent(value / 100, "#,##0.##%", locale=language)
+        return format_percent(value / 100, locale=language, decimal_quantization=False)
     return format_decimal(value, locale=language)
 
 
@@ -146,6 +151,11 @@ def _percent_labels(language: str) -> str:
     return "datum.label + '\u00a0%'" if language == "ru" else "datum.label + '%'"
 
 
+def axis_title(text: str) -> list[str]:
+    """Return an axis title as lines: Vega does not wrap titles, and a long one runs off a phone."""
+    return wrap_label(text, TITLE_WRAP).split("\n")
+
+
 def build_vegalite(spec: ChartSpec, dataset: Dataset, language: str = "en") -> dict:
     """Return the Vega-Lite spec for a chart, built with Altair from the dataset's declared column types.
 
@@ -162,14 +172,14 @@ def build_vegalite(spec: ChartSpec, dataset: Dataset, language: str = "en") -> d
     def measure(cls, column: Column, title: str | None):
         axis = alt.Axis(tickCount=4, labelOverlap="greedy", labelFlush=False, grid=True,
                         labelExpr=_percent_labels(language) if column.type == "percent" else alt.Undefined)
-        return cls(column.name, type="quantitative", title=title or column.label, axis=axis)
+        return cls(column.name, type="quantitative", title=axis_title(title or column.label), axis=axis)
 
     def category(cls, column: Column, title: str | None, horizontal: bool):
         # Multi-line labels: Vega draws a list of strings as lines. Beside horizontal bars the
         # labels name themselves (the data table has the column's title): a title turned on its
         # side there is what overlapped the labels on a phone.
         axis = alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0, labelAngle=0, labelPadding=6,
-                        ticks=False, title=None if horizontal else title or column.label)
+                        ticks=False, title=None if horizontal else axis_title(title or column.label))
         return cls("_wrapped", type="ordinal", sort=None, axis=axis)
 
     if spec.kind == "timeline":
@@ -181,7 +191,7 @@ def build_vegalite(spec: ChartSpec, dataset: Dataset, language: str = "en") -> d
         if column.is_measure:
             encoding[key] = measure(cls, column, title)
         elif column.type == "date":
-            encoding[key] = cls("_x_start", type="temporal", title=title or column.label,
+            encoding[key] = cls("_x_start", type="temporal", title=axis_title(title or column.label),
                                 axis=alt.Axis(tickCount=4, labelOverlap="greedy", labelFlush=False))
             if spec.kind in ("bar", "point") and any(parse_partial_date(v).precision != "day"
                                                      for v in (r.get(column.name) for r in dataset.rows) if v):
@@ -209,12 +219,12 @@ def build_vegalite(spec: ChartSpec, dataset: Dataset, language: str = "en") -> d
 def _timeline(alt, spec: ChartSpec, dataset: Dataset, rows, lanes) -> dict:
     """Return a timeline: a lane per category, a dot for an exact day, a bar across a month, a year or a span.
 
-    Every mark links to its row in the list under the chart (`#row-N`), which says what happened.
+    Every mark links to its row in the data table under the chart (`#event-N`), which says what happened.
     """
     precise = f"length(datum['{spec.x}']) == 10" + (f" && !datum['{spec.until}']" if spec.until else "")
     end = "_until_end" if spec.until else "_x_end"
     time_axis = alt.Axis(tickCount=4, labelOverlap="greedy", labelFlush=False, grid=True, format="%Y")
-    x = alt.X("_x_start", type="temporal", title=spec.x_title or dataset.column(spec.x).label, axis=time_axis)
+    x = alt.X("_x_start", type="temporal", title=axis_title(spec.x_title or dataset.column(spec.x).label), axis=time_axis)
     spans = rows.transform_calculate(_span_end=f"datum['{end}'] || datum['_x_end']").transform_filter(
         f"!({precise})").mark_bar(color=MARK_COLOR, opacity=0.45, height=10).encode(
         x=x, x2=alt.X2("_span_end"), y=lanes, href=alt.Href("_anchor", type="nominal"))
@@ -293,8 +303,8 @@ def format_cell(value, column: Column, language: ChartLanguage = ChartLanguage()
 
 
 def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: str,
-                        language: ChartLanguage = ChartLanguage()) -> str:
-    """Return the full <figure>: title, SVG, source line and collapsible data table."""
+                        language: ChartLanguage = ChartLanguage(), page_url: str | None = None) -> str:
+    """Return the full <figure>: title, SVG, source line, collapsible data table and the link to the chart's page."""
     title = spec.title or spec.description
     parts = [f'<figure class="chart" id="{chart_id}">']
     parts.append(f'<figcaption class="chart-title">{html.escape(title)}</figcaption>')
@@ -308,6 +318,9 @@ def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: s
         f'<details class="chart-data"><summary>{html.escape(language.table_label)}</summary>'
         f"{render_data_table(spec, dataset, language)}</details>"
     )
+    if page_url:
+        parts.append(f'<p class="chart-page-link" data-pagefind-ignore><a href="{html.escape(page_url)}">'
+                     f"{html.escape(language.page_link)}</a></p>")
     parts.append("</figure>")
     return "".join(parts)
 
@@ -413,8 +426,11 @@ class ChartRenderer:
             self._drawing.wait()
 
     def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1,
-               language: ChartLanguage = ChartLanguage()) -> str:
-        """Return the figure HTML for the number-th chart of a page, rendering its SVG only on a cache miss."""
+               language: ChartLanguage = ChartLanguage(), page_url: str | None = None) -> str:
+        """Return the figure HTML for the number-th chart of a page, rendering its SVG only on a cache miss.
+
+        `page_url` is the chart's own page, which the figure links to (None on that page itself).
+        """
         key = chart_key(spec, dataset, language.code)
         svg = self.svg_by_key.get(key)
         if svg is None:
@@ -422,4 +438,4 @@ class ChartRenderer:
             self.svg_by_key[key] = svg
             self.rendered += 1
         # Ids count charts on their page: unique there, and stable when data changes.
-        return render_chart_figure(spec, dataset, svg, f"chart-{number}", language)
+        return render_chart_figure(spec, dataset, svg, f"chart-{number}", language, page_url)

@@ -8,6 +8,8 @@ another stage relies on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -99,6 +101,52 @@ class HomePage(BodyFromFile):
 
 
 @dataclass(frozen=True)
+class ChartPage:
+    """A chart's page of its own, /charts/<id>/: the chart, its data and downloads, and where it is shown.
+
+    The first page of an edition that shows a chart (the home page, then articles in reading
+    order) is the one it links back to; the same chart on other pages is the same chart.
+    """
+
+    chart: PlacedChart
+    shown_on: Article | HomePage
+    shown_at: str  # the URL of that page
+    url_prefix: str = ""  # "ru/" in the Russian edition
+
+    @property
+    def id(self) -> str:
+        return self.chart.spec.id
+
+    @property
+    def path(self) -> str:
+        """Return the file that defines the chart, as shown to editors."""
+        return self.shown_on.path
+
+    @property
+    def doc_key(self) -> str:
+        """Return the key of this page's own inputs among a build's inputs (its source file has its own)."""
+        return f"{self.shown_on.path}#chart:{self.id}"
+
+    @property
+    def digest(self) -> str:
+        """Return a hash of what the page shows beyond the data and the site: the chart and where it is shown."""
+        payload = repr((self.chart.spec, self.shown_at, self.shown_on.title)).encode()
+        return hashlib.sha256(payload).hexdigest()
+
+    @property
+    def charts(self) -> tuple[PlacedChart, ...]:
+        return (self.chart,)
+
+    @property
+    def url(self) -> str:
+        return f"/{self.url_prefix}charts/{self.id}/"
+
+    @property
+    def output_path(self) -> str:
+        return f"{self.url_prefix}charts/{self.id}/index.html"
+
+
+@dataclass(frozen=True)
 class NavItem:
     """One link in the site navigation."""
 
@@ -142,6 +190,17 @@ class Site:
     def language(self) -> str:
         """Return the edition's language code."""
         return self.config.language
+
+    @functools.cached_property
+    def chart_pages(self) -> tuple[ChartPage, ...]:
+        """Return each chart's page of its own, in the order readers meet the charts: home page, then articles."""
+        shown = [(self.home, f"/{self.prefix}")] if self.home else []
+        shown += [(article, article.url) for article in self.articles]
+        pages: dict[str, ChartPage] = {}
+        for page, url in shown:
+            for chart in page.charts:
+                pages.setdefault(chart.spec.id, ChartPage(chart, page, url, self.prefix))
+        return tuple(pages.values())
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from . import __version__
 from .assets import Assets, load_assets
 from .cache import CacheContents, load_cache, output_manifest_file, save_cache, store_folder
 from .cards import CardRenderer, CardText
+from .chart_files import ChartFiles
+from .chart_pages import chart_download, render_chart_page
 from .charts import ChartLanguage, ChartRenderer, chart_key
 from .content import PARSED_YAML, Project, ReadCache, has_data_files, load_content
 from .errors import BuildFailed, SiteError
@@ -32,7 +34,7 @@ from .feeds import render_atom_feed, render_redirects, render_robots, render_sit
 from .history import History, HistoryReader
 from .links import LinkChecker, LinkSource, PageLinks, extract_links
 from .markup import create_markdown, render_markdown
-from .model import Article, HomePage, Publication, Site
+from .model import Article, ChartPage, HomePage, Publication, Site
 from .output import StagedSite, sync_site, will_write_whole_site, write_site
 from .parallel import parallel_map
 from .render import (
@@ -53,15 +55,16 @@ from .validate import ArticleMemo, validate_site
 
 SITE_DIGEST = "site"
 # The search page comes after the search index, the sources page after the pages whose citations it lists.
-PAGE_KINDS = ("home", "article", "not_found", "changes")
+PAGE_KINDS = ("home", "article", "chart", "not_found", "changes", "charts")
 # What a listing page shows beyond the site digest, by the key of its digest in a build's current inputs.
-LISTING_INPUTS = {"changes": ("changes",), "search": ("search",), "sources": ("citations",)}
+LISTING_INPUTS = {"changes": ("changes",), "search": ("search",), "sources": ("citations",), "charts": ("charts",)}
 LISTING_PAGES = {
     # kind: (output path in an edition, title and description from templates/strings/)
     "not_found": ("404.html", "not_found_title", "not_found_text"),
     "search": ("search/index.html", "search", "search_description"),
     "changes": ("changes/index.html", "changes_title", "changes_description"),
     "sources": ("sources/index.html", "sources_title", "sources_description"),
+    "charts": ("charts/index.html", "charts_title", "charts_description"),
 }
 
 
@@ -158,6 +161,11 @@ def _listing_entry(article: Article, updated: dt.date) -> str:
     return json.dumps([a.slug, a.title, a.summary, a.date, updated, a.order, a.draft, a.tags, a.layout], default=str)
 
 
+def _doc_key(page: Article | HomePage | ChartPage) -> str:
+    """Return the key of a page's own inputs among a build's inputs: its source file, or a chart's place in it."""
+    return f"doc:{page.doc_key}" if isinstance(page, ChartPage) else f"doc:{page.path}"
+
+
 def is_fresh(record: PageRecord, current: dict[str, str]) -> bool:
     """Tell whether every input a page was rendered from still has the hash it had then."""
     # The C-level subset test settles the common case; an input recorded as "" (a
@@ -191,8 +199,9 @@ def stale_translations(publication: Publication, history: History) -> list[SiteE
 
 def chart_language(site: Site) -> ChartLanguage:
     """Return the language and the words a chart of this edition uses."""
-    return ChartLanguage(site.language, site.strings.get("source", "Source"),
-                         site.strings.get("show_data_table", "Show the data table"), site.strings.get("no_data", "no data"))
+    strings = site.strings
+    return ChartLanguage(site.language, strings.get("source", "Source"), strings.get("show_data_table", "Show the data table"),
+                         strings.get("no_data", "no data"), strings.get("chart_page_link", ChartLanguage.page_link))
 
 
 def render_site_files(publication: Publication, contexts: list[BuildContext]) -> dict[str, bytes]:
@@ -237,6 +246,7 @@ class SiteBuilder:
         self.store = FileStore(store_folder(project.root) if options.use_cache else None)
         self.charts = ChartRenderer()
         self.cards = CardRenderer(self.store)
+        self.chart_files = ChartFiles(self.store)
         self._markdown: dict[str, Markdown] = {}  # one converter per language: its permalink title differs
         self.records: dict[str, PageRecord] = {}
         self._reads = ReadCache()
@@ -255,6 +265,7 @@ class SiteBuilder:
             cached = load_cache(project.root, self.store)
             self.records, self._search = cached.records, cached.search
             self.charts.svg_by_key, self.cards.digest_by_key = cached.chart_svgs, cached.card_digests
+            self.chart_files.digests_by_key = cached.chart_files
             PARSED_YAML.remember(cached.parsed_yaml)
         if options.jobs > 1 and not self.charts.svg_by_key and has_data_files(project.content):  # charts need data
             # No chart is cached, so every chart a page has is to be drawn: the chart worker loads
@@ -265,7 +276,7 @@ class SiteBuilder:
         """Keep what this build rendered and parsed for the next one (when the cache is in use and changed)."""
         if self.options.use_cache and (self._cache_outdated or PARSED_YAML.parsed_since_saved):
             contents = CacheContents(self.records, self.charts.svg_by_key, self.cards.digest_by_key, self._search,
-                                     PARSED_YAML.worth_keeping())
+                                     PARSED_YAML.worth_keeping(), self.chart_files.digests_by_key)
             save_cache(self.project.root, contents)
             self.store.keep_only(contents.stored_digests())
             self._cache_outdated = False
@@ -323,6 +334,7 @@ class SiteBuilder:
                 listing_entries.update((id(a), self._listing_entries[id(a)]) for a in site.articles)
                 current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
                 current["changes"] = _digest([(c, a.url, a.title) for c, a in context.changes])
+                current["charts"] = _digest([(p.id, p.digest) for p in site.chart_pages])
                 searches.append(self._start_search(site) if self.options.search_index else None)
                 rendered, failed = self._render_pages(renderer, context, current, result, PAGE_KINDS, searches[-1])
                 records.update(rendered)
@@ -376,8 +388,8 @@ class SiteBuilder:
         An article that has just joined its feed gets its body kept, in its record in `by_edition`.
         """
         # Sitemap, robots.txt and redirects show only what the editions' site digests cover
-        # (addresses, dates, translations) plus the aliases: reuse them while those are unchanged.
-        key = ([c[SITE_DIGEST] for _, c in editions], [a.aliases for e in publication.editions for a in e.articles],
+        # (addresses, dates, translations) plus the chart pages and the aliases: reuse them while those are unchanged.
+        key = ([(c[SITE_DIGEST], c["charts"]) for _, c in editions], [a.aliases for e in publication.editions for a in e.articles],
                publication.original.config.base_url)
         if self._site_files is None or self._site_files[0] != key:
             self._site_files = (key, render_site_files(publication, [c for c, _ in editions]))
@@ -388,7 +400,18 @@ class SiteBuilder:
             files.update(self._feed(context, current[SITE_DIGEST], bodies))
             if self.options.social_cards:
                 cards.update(self._card_files(context.site, current[SITE_DIGEST]))
+        cards.update(self._chart_downloads(publication))
         return files, cards
+
+    def _chart_downloads(self, publication: Publication) -> dict[str, str]:
+        """Return every chart page's downloads (output path -> digest in the store), drawing those not drawn before."""
+        downloads = [(page, chart_download(site, page, chart_language(site)))
+                     for site in publication.editions for page in site.chart_pages]
+        self._cache_outdated |= self.chart_files.make([download for _page, download in downloads], self.options.jobs) > 0
+        files: dict[str, str] = {}
+        for page, download in downloads:
+            files.update(self.chart_files.files(download, page.output_path.removesuffix("index.html")))
+        return files
 
     def _sources_pages(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
                        by_edition: list[dict[str, PageRecord]], result: BuildResult,
@@ -454,7 +477,7 @@ class SiteBuilder:
             owners[output_path] = owner
             if page is not None:
                 updated = context.last_updated(page) if isinstance(page, Article) else ""
-                current[f"doc:{page.path}"] = f"{page.digest}:{updated}"
+                current[_doc_key(page)] = f"{page.digest}:{updated}"
             record = self.records.get(output_path)
             if record is None or not is_fresh(record, current):
                 stale.append((kind, output_path, page))
@@ -542,11 +565,14 @@ class SiteBuilder:
         if "article" in kinds:
             for article in site.articles:
                 yield "article", article.output_path, article
+        if "chart" in kinds:
+            for chart_page in site.chart_pages:
+                yield "chart", chart_page.output_path, chart_page
         for kind in kinds:
             if kind in LISTING_PAGES and not (kind == "not_found" and site.prefix):  # one 404 page serves all
                 yield kind, site.prefix + LISTING_PAGES[kind][0], None
 
-    def render_page(self, renderer: Renderer, context: BuildContext, kind: str, page: Article | HomePage | None,
+    def render_page(self, renderer: Renderer, context: BuildContext, kind: str, page: Article | HomePage | ChartPage | None,
                     current: dict[str, str], feed_slugs: frozenset[str]) -> PageRecord:
         """Render one page and record the content hashes of everything it read.
 
@@ -558,13 +584,19 @@ class SiteBuilder:
         sources = []
         body = None
         if page is not None:
-            inputs[f"doc:{page.path}"] = current[f"doc:{page.path}"]
-            body = self._render_body(site, page, data)
+            inputs[_doc_key(page)] = current[_doc_key(page)]
             sources.append(page.path)
-        if kind == "article":
+        if kind == "chart":
+            spec = page.chart.spec  # its own page shows the chart alone, without a link to itself
+            figure = self.charts.figure(spec, data[spec.data], 1, chart_language(site))
+            page_html = render_chart_page(renderer, context, page, figure, data)
+            template = PAGE_TEMPLATES["chart"]
+        elif kind == "article":
+            body = self._render_body(site, page, data)
             page_html = render_article(renderer, context, page, body.html, body.toc, data)
             template = PAGE_TEMPLATES[page.layout]
         elif kind == "home":
+            body = self._render_body(site, page, data) if page is not None else None
             page_html = render_home(renderer, context, page, body.html if body else "", data)
             template = PAGE_TEMPLATES["home"]
         else:
@@ -591,9 +623,11 @@ class SiteBuilder:
         return self.store.put(render_feed_body(renderer, context, article, body_html).encode("utf-8"))
 
     def _render_body(self, site: Site, page: Article | HomePage, data: DataAccess):
-        """Convert a page's Markdown to HTML, with its charts' figures."""
+        """Convert a page's Markdown to HTML, with its charts' figures, each linking to the chart's page."""
         language = chart_language(site)
-        figures = [self.charts.figure(c.spec, data[c.spec.data], n, language) for n, c in enumerate(page.charts, start=1)]
+        base = site.config.base_path
+        figures = [self.charts.figure(c.spec, data[c.spec.data], n, language, f"{base}{site.prefix}charts/{c.spec.id}/")
+                   for n, c in enumerate(page.charts, start=1)]
         return render_markdown(self._markdown_for(site), page.body, figures, site.config.base_path)
 
     def _feed_bodies(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, str]:

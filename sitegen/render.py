@@ -31,7 +31,8 @@ from .model import Article, ChangeNote, HomePage, Publication, Site
 from .sources import SOURCE_KINDS, Registry, SourceEntry
 
 PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "timeline.html",
-                  "not_found": "404.html", "search": "search.html", "changes": "changes.html", "sources": "sources.html"}
+                  "not_found": "404.html", "search": "search.html", "changes": "changes.html", "sources": "sources.html",
+                  "chart": "chart.html", "charts": "charts.html"}
 ARTICLE_CHANGES = "partials/article_changes.html"  # an article's corrections and updates, on its page and in feeds
 # Parts of a page made once its citations are numbered: the slot a template marks, and the partial that fills it.
 CITATION_SLOTS = {ENDNOTES_SLOT: "partials/endnotes.html", FACTS_AS_OF_SLOT: "partials/facts_as_of.html"}
@@ -205,7 +206,8 @@ class BuildContext:
             urls = {"home": f"/{edition.prefix}"}
             urls.update({f"article:{a.slug}": a.url for a in edition.articles})
             urls.update({"search": f"/{edition.prefix}search/", "changes": f"/{edition.prefix}changes/",
-                         "sources": f"/{edition.prefix}sources/"})
+                         "sources": f"/{edition.prefix}sources/", "charts": f"/{edition.prefix}charts/"})
+            urls.update({f"chart:{page.id}": page.url for page in edition.chart_pages})
             if not edition.prefix:
                 urls["not_found"] = "/404.html"
             by_prefix[edition.prefix] = urls
@@ -422,6 +424,8 @@ def render_listing(renderer: Renderer, context: BuildContext, kind: str, title: 
     if kind == "sources":
         names.update(sources_by_kind=sources_by_kind(context.site.sources), citing_pages=context.citing_pages,
                      page_titles=context.page_titles)
+    if kind == "charts":
+        names.update(chart_pages=context.site.chart_pages, page_titles=context.page_titles)
     template = PAGE_TEMPLATES[kind]
     return cite_page(renderer, names, renderer.render(template, names), template)
 

@@ -85,8 +85,9 @@ def test_editing_a_data_file_rerenders_only_pages_that_use_it(project):
 
     result = builder.build()
 
-    assert sorted(result.rendered) == ["articles/first/index.html"]
+    assert sorted(result.rendered) == ["articles/first/index.html", "charts/numbers/index.html"]  # the chart's own page
     assert b"<td>5</td>" in result.pages["articles/first/index.html"]
+    assert result.pages["charts/numbers/numbers.csv"] == b"year,value\n2023,1\n2024,5\n"
     assert result.pages == clean_build(project)
 
 

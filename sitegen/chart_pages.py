@@ -1,0 +1,37 @@
+"""Chart pages: each chart of an edition on a page of its own, /charts/<id>/ (see `Site.chart_pages`).
+
+Input: an edition's chart pages. Output: what their downloads are made from, and their
+HTML. A chart page shows the figure as the article does (its text alternative and data
+table included), cites the data's sources, and offers the data (CSV) and the drawing
+(SVG, PNG) under the chart's id.
+"""
+
+from __future__ import annotations
+
+from .chart_files import ChartDownload
+from .charts import ChartLanguage
+from .model import ChartPage, Site
+from .render import PAGE_TEMPLATES, BuildContext, DataAccess, RenderedPage, Renderer, base_context, cite_page, page_meta
+
+
+def chart_download(site: Site, page: ChartPage, language: ChartLanguage) -> ChartDownload:
+    """Return what a chart page's downloads are made from: the chart, its data and its source line."""
+    dataset = site.datasets[page.chart.spec.data]
+    outlets = dict.fromkeys(site.sources[source_id].outlet for source_id in dataset.sources if source_id in site.sources)
+    source_line = f"{language.source_label}: {', '.join(outlets)}" if outlets else ""
+    if dataset.note:
+        source_line = f"{source_line}. {dataset.note}" if source_line else dataset.note
+    return ChartDownload(page.chart.spec, dataset, site.language, source_line, site.config.title)
+
+
+def render_chart_page(renderer: Renderer, context: BuildContext, page: ChartPage, figure_html: str,
+                      data: DataAccess) -> RenderedPage:
+    """Render a chart's own page: the figure, where it is shown, its downloads and its cited sources."""
+    spec = page.chart.spec
+    title = spec.title or spec.description
+    meta = page_meta(context, page.url, title, spec.description)
+    names = base_context(context, f"chart:{page.id}", data, meta)
+    names.update(page=page, title=title, description=spec.description, figure_html=figure_html,
+                 shown_on_title=context.page_titles.get(page.shown_at, page.shown_at))
+    template = PAGE_TEMPLATES["chart"]
+    return cite_page(renderer, names, renderer.render(template, names), template)
