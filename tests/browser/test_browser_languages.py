@@ -29,7 +29,8 @@ def test_russian_charts_speak_russian(visit):
     page, _ = visit("/ru/articles/website-traffic/")
     chart = page.locator("figure.chart").first
     expect(chart.locator("svg")).to_be_visible()
-    expect(chart.locator("svg text", has_text="Платформы и квартал")).to_have_count(1)
+    expect(chart.locator("svg text", has_text="Пять других")).to_have_count(2)  # category labels, wrapped, not cut
+    expect(chart.locator("svg text", has_text="Доля в трафике")).to_have_count(1)  # the measure's axis title
     chart.get_by_text("Показать таблицу данных").click()
     expect(chart.locator("table")).to_be_visible()
 
