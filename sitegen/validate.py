@@ -158,7 +158,10 @@ def validate_strings(raw: RawData | None, language: str, reference: Mapping[str,
                      errors: list[SiteError], templates_path: str) -> dict[str, str]:
     """Return the interface text of one language; every language must have the same keys."""
     if raw is None:
-        errors.append(SiteError(f"{templates_path}/strings/{language}.yaml", None,
+        path = f"{templates_path}/strings/{language}.yaml"
+        if any(error.path == path for error in errors):
+            return dict(reference or {})  # the file is there but could not be read: that error says what to fix
+        errors.append(SiteError(path, None,
                                 f"the interface text for the language '{language}' is missing",
                                 "copy strings/en.yaml to this name and translate its values"))
         return dict(reference or {})
@@ -201,15 +204,22 @@ def validate_translated_config(raw: RawData | None, original: SiteConfig, langua
 def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple[Article, RawDocument]],
                      raw_strings: Mapping[str, RawData], templates_path: str, include_drafts: bool,
                      errors: list[SiteError], broken_originals: frozenset[str] = frozenset(),
-                     memo: ArticleMemo | None = None) -> Site:
-    """Validate one translation against the original edition."""
+                     memo: ArticleMemo | None = None, broken_data: frozenset[str] = frozenset()) -> Site:
+    """Validate one translation against the original edition.
+
+    `broken_data` names the original's data files that have errors of their own: their
+    translations and the charts that use them are not reported again as "no dataset".
+    """
     memo = memo or ArticleMemo()
     language = raw.language
     prefix = f"{language}/"
     config = validate_translated_config(raw.config, original.config, language, errors)
     strings = validate_strings(raw_strings.get(language), language, original.strings, errors, templates_path)
     datasets = dict(original.datasets)
+    broken = set(broken_data) | set(raw.unreadable_data)
     for data in raw.data:
+        if data.name in broken_data:
+            continue
         if data.name not in original.datasets:
             errors.append(SiteError(data.display_path, None, f"there is no original dataset '{data.name}' to translate",
                                     choices_hint(data.name, tuple(original.datasets), "datasets")))
@@ -217,7 +227,9 @@ def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple
         dataset = validate_dataset(data, original.sources, errors)
         if dataset is not None and check_same_columns(data, dataset, original.datasets[data.name], errors):
             datasets[data.name] = dataset
-    references = References(MappingProxyType(datasets), original.sources, frozenset(raw.unreadable_data))
+        else:
+            broken.add(data.name)
+    references = References(MappingProxyType(datasets), original.sources, frozenset(broken))
     home = validate_home(raw.home, references, errors) if raw.home else None
     articles = []
     for doc in raw.articles:
@@ -276,7 +288,8 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     originals = {a.slug: (a, doc) for a, doc in zip(articles, raw.articles, strict=True) if a is not None}
     translations = tuple(
         validate_edition(edition, original, originals, raw.strings, templates_path, include_drafts, errors,
-                         frozenset(doc.path.stem for doc in raw.articles) - originals.keys(), memo)
+                         frozenset(doc.path.stem for doc in raw.articles) - originals.keys(), memo,
+                         frozenset(broken - datasets.keys()))
         for edition in raw.translations
     )
     memo.finish()

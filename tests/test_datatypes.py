@@ -141,6 +141,23 @@ BAD_DATA = [
 ]
 
 
+def with_translation(files: dict[str, str]) -> dict[str, str]:
+    """Return the files plus a Russian edition whose twin of the data is fine and whose article charts it."""
+    return {**files,
+            "content/site.ru.yaml": "title: Тест\ndescription: Сайт.\n",
+            "content/data/numbers.ru.yaml": "description: d\nsources: [test-report]\n" + COLUMNS + 'rows:\n  - year: "2023"\n    value: 1\n',
+            "content/articles/second.ru.md": "---\ntitle: т\nsummary: с\ndate: 2024-01-03\ntranslated_from: 2024-01-03\n---\n"
+                                             "## Подробности\n\n" + CHART_BLOCK}
+
+
+# A mistake in an original data file is reported once, there: not again as "no dataset" for its translation and charts.
+BAD_DATA.append(pytest.param(
+    with_translation(numbers('  - year: "2023"\n    value: 43%\n')),
+    "content/data/numbers.yaml:8: '43%' in 'value' is not a number: write 43; the unit comes from the column",
+    id="a-broken-original-is-one-error-not-three",
+))
+
+
 @pytest.mark.parametrize(("files", "expected"), BAD_DATA)
 def test_data_and_chart_mistakes_are_reported_and_previous_site_survives(assert_fails_cleanly, files, expected):
     assert_fails_cleanly(files, expected)

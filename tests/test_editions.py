@@ -162,3 +162,16 @@ def test_interface_text_must_have_every_key_in_every_language(bilingual, build, 
     err = capsys.readouterr().err
     assert code == 1, err
     assert "templates/strings/ru.yaml: the interface text 'search_label' is missing from this language" in err, err
+
+
+def test_a_syntax_error_in_interface_text_is_one_error(bilingual, build, capsys):
+    shutil.copytree(PACKAGE_ROOT / "templates", bilingual / "templates")
+    strings = bilingual / "templates/strings/ru.yaml"
+    strings.write_text(strings.read_text(encoding="utf-8") + "chart_note: График: доли\n", encoding="utf-8")
+
+    code = build(bilingual)
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "YAML syntax error" in err and "is missing" not in err, err
+    assert err.endswith("\n1 error; nothing was written.\n"), err
