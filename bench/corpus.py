@@ -168,7 +168,7 @@ class ArticleWriter:
             f"y: {y}",
             f"title: {y.capitalize()} by {x} for {title.lower()}",
             f"description: A {kind} chart of {y} by {x} from the {name} data file, drawn for article {self.index}.",
-            "source: Benchmark corpus",
+            f"id: article-{self.index}",  # each chart its own page, /charts/article-N/
             "```",
         ])
 

@@ -30,6 +30,19 @@ def write(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
+# The one source the corpus's data cites (the sources registry is required for cited data).
+BENCH_SOURCE = """\
+- id: benchmark-corpus
+  outlet: Benchmark corpus
+  title: Generated data for timing builds
+  url: https://example.org/benchmark
+  published: 2024-01-01
+  language: en
+  kind: analysis
+  accessed: 2026-01-01
+"""
+
+
 def write_ours(root: Path, articles: list[Article]) -> None:
     """Write the corpus in sitegen's format; templates and static come from the repo."""
     content = root / "content"
@@ -44,8 +57,10 @@ def write_ours(root: Path, articles: list[Article]) -> None:
         if article.order is not None:
             meta.append(f"order: {article.order}")
         write(content / "articles" / f"{article.slug}.md", "---\n" + "\n".join(meta) + "\n---\n" + article.body)
+    write(content / "sources.yaml", BENCH_SOURCE)
     for name, (description, columns, rows) in DATASETS.items():
-        lines = [f"description: {description}", "source: Benchmark corpus", "rows:"]
+        types = [f"  {column}: {'number' if isinstance(rows[0][i], int) else 'category'}" for i, column in enumerate(columns)]
+        lines = [f"description: {description}", "sources: [benchmark-corpus]", "columns:", *types, "rows:"]
         for row in rows:
             cells = [f'{column}: "{value}"' if isinstance(value, str) else f"{column}: {value}"
                      for column, value in zip(columns, row, strict=True)]

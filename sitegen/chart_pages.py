@@ -14,14 +14,15 @@ from .model import ChartPage, Site
 from .render import PAGE_TEMPLATES, BuildContext, DataAccess, RenderedPage, Renderer, base_context, cite_page, page_meta
 
 
-def chart_download(site: Site, page: ChartPage, language: ChartLanguage) -> ChartDownload:
-    """Return what a chart page's downloads are made from: the chart, its data and its source line."""
-    dataset = site.datasets[page.chart.spec.data]
+def chart_download(site: Site, page: ChartPage, language: ChartLanguage, drawing: str) -> ChartDownload:
+    """Return what a chart page's downloads are made from: its drawing, its data, its title and source line."""
+    spec = page.chart.spec
+    dataset = site.datasets[spec.data]
     outlets = dict.fromkeys(site.sources[source_id].outlet for source_id in dataset.sources if source_id in site.sources)
     source_line = f"{language.source_label}: {', '.join(outlets)}" if outlets else ""
     if dataset.note:
         source_line = f"{source_line}. {dataset.note}" if source_line else dataset.note
-    return ChartDownload(page.chart.spec, dataset, site.language, source_line, site.config.title)
+    return ChartDownload(spec.id, drawing, dataset, spec.title or spec.description, source_line, site.config.title)
 
 
 def render_chart_page(renderer: Renderer, context: BuildContext, page: ChartPage, figure_html: str,

@@ -425,17 +425,20 @@ class ChartRenderer:
         if self._drawing is not None:
             self._drawing.wait()
 
+    def drawing(self, spec: ChartSpec, dataset: Dataset, language: str = "en") -> str:
+        """Return a chart's SVG as Vega drew it, drawing it here only on a cache miss."""
+        key = chart_key(spec, dataset, language)
+        if key not in self.svg_by_key:
+            self.svg_by_key[key] = render_svg(build_vegalite(spec, dataset, language), language)
+            self.rendered += 1
+        return self.svg_by_key[key]
+
     def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1,
                language: ChartLanguage = ChartLanguage(), page_url: str | None = None) -> str:
         """Return the figure HTML for the number-th chart of a page, rendering its SVG only on a cache miss.
 
         `page_url` is the chart's own page, which the figure links to (None on that page itself).
         """
-        key = chart_key(spec, dataset, language.code)
-        svg = self.svg_by_key.get(key)
-        if svg is None:
-            svg = render_svg(build_vegalite(spec, dataset, language.code), language.code)
-            self.svg_by_key[key] = svg
-            self.rendered += 1
+        svg = self.drawing(spec, dataset, language.code)
         # Ids count charts on their page: unique there, and stable when data changes.
         return render_chart_figure(spec, dataset, svg, f"chart-{number}", language, page_url)

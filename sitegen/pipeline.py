@@ -405,8 +405,13 @@ class SiteBuilder:
 
     def _chart_downloads(self, publication: Publication) -> dict[str, str]:
         """Return every chart page's downloads (output path -> digest in the store), drawing those not drawn before."""
-        downloads = [(page, chart_download(site, page, chart_language(site)))
-                     for site in publication.editions for page in site.chart_pages]
+        downloads = []
+        for site in publication.editions:
+            language = chart_language(site)
+            for page in site.chart_pages:
+                spec = page.chart.spec
+                drawing = self.charts.drawing(spec, site.datasets[spec.data], language.code)
+                downloads.append((page, chart_download(site, page, language, drawing)))
         self._cache_outdated |= self.chart_files.make([download for _page, download in downloads], self.options.jobs) > 0
         files: dict[str, str] = {}
         for page, download in downloads:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from .errors import SiteError
 from .model import Publication
 
-UNCITED_HINT = "cite the source of the figure or date, e.g. [@moscowtimes-2023-09-27]; the ids are in content/sources.yaml"
+UNCITED_HINT = "cite the source of the figure or date, e.g. [@{example}]; the ids are in content/sources.yaml"
 
 
 def sourcing_warnings(publication: Publication, cited: Iterable[str], today: dt.date) -> list[SiteError]:
@@ -29,9 +29,11 @@ def uncited_figures(publication: Publication) -> list[SiteError]:
     seen_data: set[str] = set()
     for edition in publication.editions:
         pages = [edition.home, *edition.articles] if edition.home else list(edition.articles)
+        # The example is an id of this site's own registry, so it can be copied as it stands.
+        hint = UNCITED_HINT.format(example=next((entry.id for entry in edition.sources), "source-id"))
         for page in pages:
             warnings.extend(SiteError(page.path, line, "warning: uncited figure: this states a figure or a date "
-                                      "without citing a source", UNCITED_HINT) for line in page.uncited)
+                                      "without citing a source", hint) for line in page.uncited)
         for dataset in edition.datasets.values():
             if dataset.path in seen_data or dataset.sources:
                 continue
