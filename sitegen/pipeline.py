@@ -1,38 +1,31 @@
-"""The build, in order: load -> validate -> render -> check links -> write.
+"""The build, in order: load -> validate -> render -> whole-edition files -> check links -> write.
 
 Input: a project and build options. Output: every file of the site (output path ->
-bytes), and on `build` the site on disk. `SiteBuilder` keeps, for each page, the inputs
-it read (its source file, the datasets it used, the templates in its chain, the
-site-wide digest) with their content hashes, so a later run re-renders only the pages
-whose inputs changed. The dev server keeps one builder alive; a one-off build uses a
-fresh one. Files derived from the whole site (feed, sitemap, social cards, search
-index) are put together after the pages, from the pages' records.
+bytes), and on `build` the site on disk. `SiteBuilder.build` runs the stages; what it
+reuses from the last build (page records, cache, file store) is in reuse.py, the files
+made from whole editions (sitemap, feeds, social cards, chart downloads) in
+edition_files.py, the page kinds' HTML in render.py. The dev server keeps one builder
+alive; a one-off build uses a fresh one and its .cache/.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markdown import Markdown
 
-from . import __version__
 from .assets import Assets, load_assets
-from .cache import CacheContents, load_cache, output_manifest_file, save_cache, store_folder
-from .cards import CardRenderer, CardText
-from .chart_files import ChartFiles
-from .chart_pages import chart_download, render_chart_page
-from .charts import ChartLanguage, ChartRenderer, chart_key
-from .content import PARSED_YAML, Project, ReadCache, has_data_files, load_content
+from .cache import output_manifest_file
+from .chart_pages import render_chart_page
+from .charts import chart_key
+from .content import Project, ReadCache, has_data_files, load_content
+from .edition_files import SITE_DIGEST, EditionFiles, chart_language
 from .errors import BuildFailed, SiteError
-from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
 from .history import History, HistoryReader
-from .links import LinkChecker, LinkSource, PageLinks, extract_links
+from .links import LinkChecker, LinkSource, extract_links
 from .markup import create_markdown, render_markdown
 from .model import Article, ChartPage, HomePage, Publication, Site
 from .output import StagedSite, sync_site, will_write_whole_site, write_site
@@ -42,18 +35,17 @@ from .render import (
     BuildContext,
     DataAccess,
     Renderer,
-    card_path,
     render_article,
     render_feed_body,
     render_home,
     render_listing,
 )
+from .reuse import BuildMemory, ListingEntries, PageRecord, digest, doc_key, is_fresh, sharing_strings, site_digest
 from .search import Bundle, SearchIndexing
 from .sourcing import sourcing_warnings
-from .store import FileStore, SiteFiles, StoredTexts
+from .store import SiteFiles
 from .validate import ArticleMemo, validate_site
 
-SITE_DIGEST = "site"
 # The search page comes after the search index, the sources page after the pages whose citations it lists.
 PAGE_KINDS = ("home", "article", "chart", "not_found", "changes", "charts")
 # What a listing page shows beyond the site digest, by the key of its digest in a build's current inputs.
@@ -83,29 +75,6 @@ class BuildOptions:
 ProgressReport = Callable[[int, int, str], None]  # (done, to do, what is counted: "pages", "social cards", ...)
 
 
-@dataclass(frozen=True)
-class PageRecord:
-    """A rendered page and the content hashes of every input it was rendered from."""
-
-    inputs: dict[str, str]
-    html_digest: str  # the page, in the builder's file store
-    links: PageLinks
-    link_source: LinkSource
-    body_digest: str = ""  # the body alone of an article in the feed when rendered, in the file store
-    cited: tuple[str, ...] = ()  # the ids of the sources the page cites
-
-
-def _sharing_strings(record: PageRecord) -> PageRecord:
-    """Return a record that shares its strings with the other records (`sys.intern`).
-
-    A record from a worker arrives with its own copies of the links and the input digests
-    that most pages share: 5.6 MB of the build's memory per 1,000 pages, 4.0 MB shared.
-    """
-    links = PageLinks(frozenset(map(sys.intern, record.links.ids)), tuple(map(sys.intern, record.links.hrefs)))
-    return replace(record, inputs={sys.intern(k): sys.intern(v) for k, v in record.inputs.items()}, links=links,
-                   cited=tuple(map(sys.intern, record.cited)))
-
-
 def _render_in_worker(state: tuple, item: tuple) -> tuple[str, PageRecord | SiteError]:
     """Render one page; runs in a worker process (or inline) with the builder's state."""
     builder, renderer, context, current, feed_slugs = state
@@ -126,51 +95,6 @@ class BuildResult:
     rendered: list[str] = field(default_factory=list)
     warnings: list[SiteError] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # output files whose bytes were written
-
-
-def _digest(payload) -> str:
-    return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()
-
-
-ListingEntries = dict[int, tuple[Article, dt.date, str]]  # id(article) -> (article, its update, its entry)
-
-
-def site_digest(context: BuildContext, options: BuildOptions, known: ListingEntries) -> str:
-    """Hash what every page of an edition may show of the whole site: config, strings, the article list.
-
-    `known` holds each article's listing entry from the last build; an unchanged article is
-    the same object from build to build (see ArticleMemo), so its entry is found by identity,
-    without hashing the article. Entries of this edition's articles are left in it.
-    """
-    site = context.site
-    listing = []
-    for article in site.articles:
-        updated = context.last_updated(article)
-        entry = known.get(id(article))
-        if entry is None or entry[0] is not article or entry[1] != updated:
-            entry = known[id(article)] = (article, updated, _listing_entry(article, updated))
-        listing.append(entry[2])
-    home = [site.home.title, site.home.summary] if site.home else None
-    # Which pages exist in which edition: every page links to its translations.
-    editions = [[e.language, e.prefix, e.config.title, [a.slug for a in e.articles]] for e in context.publication.editions]
-    return _digest([__version__, site.config, dict(site.strings), options.include_drafts, listing, home, editions])
-
-
-def _listing_entry(article: Article, updated: dt.date) -> str:
-    a = article
-    return json.dumps([a.slug, a.title, a.summary, a.date, updated, a.order, a.draft, a.tags, a.layout], default=str)
-
-
-def _doc_key(page: Article | HomePage | ChartPage) -> str:
-    """Return the key of a page's own inputs among a build's inputs: its source file, or a chart's place in it."""
-    return f"doc:{page.doc_key}" if isinstance(page, ChartPage) else f"doc:{page.path}"
-
-
-def is_fresh(record: PageRecord, current: dict[str, str]) -> bool:
-    """Tell whether every input a page was rendered from still has the hash it had then."""
-    # The C-level subset test settles the common case; an input recorded as "" (a
-    # dataset or template that did not exist) also matches one that still does not.
-    return record.inputs.items() <= current.items() or all(current.get(k, "") == v for k, v in record.inputs.items())
 
 
 def updated_dates(site: Site, history: History) -> dict[str, dt.date]:
@@ -197,44 +121,6 @@ def stale_translations(publication: Publication, history: History) -> list[SiteE
     return warnings
 
 
-def chart_language(site: Site) -> ChartLanguage:
-    """Return the language and the words a chart of this edition uses."""
-    strings = site.strings
-    return ChartLanguage(site.language, strings.get("source", "Source"), strings.get("show_data_table", "Show the data table"),
-                         strings.get("no_data", "no data"), strings.get("chart_page_link", ChartLanguage.page_link))
-
-
-def render_site_files(publication: Publication, contexts: list[BuildContext]) -> dict[str, bytes]:
-    """Return the files that speak for every edition at once: sitemap, robots.txt, redirects."""
-    original = publication.original
-    entries = []
-    for context in contexts:
-        newest = max(context.updated.values(), default=None)
-        for page_id, url in context.page_urls().items():
-            if page_id != "not_found":
-                lastmod = context.last_updated(context.article(page_id)) if page_id.startswith("article:") else newest
-                entries.append((url, lastmod, context.alternates(page_id)))
-    return {
-        "sitemap.xml": render_sitemap(original, entries),
-        "robots.txt": render_robots(original),
-        "_redirects": b"".join(render_redirects(edition) for edition in publication.editions),
-    }
-
-
-def social_cards(site: Site) -> dict[str, CardText]:
-    """Return what each page's card says: its title, and the key figure that links to it."""
-    figures = site.datasets.get("key_figures")
-    rows = figures.rows if figures else ()
-    pages = [(f"/{site.prefix}", site.home.title if site.home else site.config.title)]
-    pages += [(a.url, a.title) for a in site.articles]
-    cards = {}
-    for url, title in pages:
-        figure = next((r for r in rows if r.get("link") == url), rows[0] if rows and url == f"/{site.prefix}" else None)
-        value, label = (str(figure.get("value")), str(figure.get("label"))) if figure else (None, None)
-        cards[url] = CardText(site.config.title, title, value, label)
-    return cards
-
-
 class SiteBuilder:
     """Runs the build stages, remembering page inputs so that reruns are incremental."""
 
@@ -242,31 +128,18 @@ class SiteBuilder:
         self.project = project
         self.options = options
         self.progress = progress
-        # Pages, cards and search files go to disk as they are made (see store.py).
-        self.store = FileStore(store_folder(project.root) if options.use_cache else None)
-        self.charts = ChartRenderer()
-        self.cards = CardRenderer(self.store)
-        self.chart_files = ChartFiles(self.store)
+        self.memory = BuildMemory(project.root, options.use_cache)
+        self.store, self.charts, self.cards, self.chart_files = (self.memory.store, self.memory.charts, self.memory.cards,
+                                                                 self.memory.chart_files)
         self._markdown: dict[str, Markdown] = {}  # one converter per language: its permalink title differs
-        self.records: dict[str, PageRecord] = {}
         self._reads = ReadCache()
         self._validated = ArticleMemo()
         self._history = HistoryReader()
         self._links = LinkChecker()
-        self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
-        self._feeds: dict[str, tuple[tuple, bytes]] = {}  # edition prefix -> (what the feed shows, the feed)
         self._listing_entries: ListingEntries = {}  # see site_digest
-        self._cards_by_edition: dict[str, tuple[tuple, dict[str, str]]] = {}  # prefix -> (what they read, the files)
-        self._cache_outdated = False  # whether anything was rendered since the cache was read
+        self.edition_files = EditionFiles(self.memory, options.jobs, options.social_cards, self._feed_body, progress)
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
-        self._search: dict[str, Bundle] = {}  # search shard key -> its Pagefind bundle
-        if options.use_cache:
-            cached = load_cache(project.root, self.store)
-            self.records, self._search = cached.records, cached.search
-            self.charts.svg_by_key, self.cards.digest_by_key = cached.chart_svgs, cached.card_digests
-            self.chart_files.digests_by_key = cached.chart_files
-            PARSED_YAML.remember(cached.parsed_yaml)
         if options.jobs > 1 and not self.charts.svg_by_key and has_data_files(project.content):  # charts need data
             # No chart is cached, so every chart a page has is to be drawn: the chart worker loads
             # its libraries while the content is read (and is ended if no page has a chart).
@@ -274,13 +147,7 @@ class SiteBuilder:
 
     def save_cache(self) -> None:
         """Keep what this build rendered and parsed for the next one (when the cache is in use and changed)."""
-        if self.options.use_cache and (self._cache_outdated or PARSED_YAML.parsed_since_saved):
-            contents = CacheContents(self.records, self.charts.svg_by_key, self.cards.digest_by_key, self._search,
-                                     PARSED_YAML.worth_keeping(), self.chart_files.digests_by_key)
-            save_cache(self.project.root, contents)
-            self.store.keep_only(contents.stored_digests())
-            self._cache_outdated = False
-            PARSED_YAML.parsed_since_saved = 0
+        self.memory.save()
 
     def load_and_validate(self, changed: set[Path] | None = None) -> Publication:
         """Read and check every input (only the changed files, when the caller knows them)."""
@@ -330,11 +197,11 @@ class SiteBuilder:
         try:
             for site in publication.editions:
                 context = BuildContext(site, updated_dates(site, history), publication)
-                current = {**shared, SITE_DIGEST: site_digest(context, self.options, self._listing_entries)}
+                current = {**shared, SITE_DIGEST: site_digest(context, self.options.include_drafts, self._listing_entries)}
                 listing_entries.update((id(a), self._listing_entries[id(a)]) for a in site.articles)
                 current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
-                current["changes"] = _digest([(c, a.url, a.title) for c, a in context.changes])
-                current["charts"] = _digest([(p.id, p.digest) for p in site.chart_pages])
+                current["changes"] = digest([(c, a.url, a.title) for c, a in context.changes])
+                current["charts"] = digest([(p.id, p.digest) for p in site.chart_pages])
                 searches.append(self._start_search(site) if self.options.search_index else None)
                 rendered, failed = self._render_pages(renderer, context, current, result, PAGE_KINDS, searches[-1])
                 records.update(rendered)
@@ -348,7 +215,7 @@ class SiteBuilder:
                 errors.extend(failed)
             if not errors:
                 # While Pagefind indexes: the sitemap and feeds, and the social cards on the other cores.
-                edition_files, cards = self._whole_edition_files(publication, editions, by_edition)
+                edition_files, cards = self.edition_files.make(publication, editions, by_edition)
                 files.update(edition_files)
                 stored.update(cards)
                 for edition_records in by_edition:
@@ -368,55 +235,15 @@ class SiteBuilder:
                 {path: r.link_source for path, r in records.items()},
                 publication.original.config.base_path,
             )
-        self.records.update(records)
         if errors:
+            self.memory.records.update(records)  # the pages that did render are worth keeping
             raise BuildFailed(errors)
         cited = {source_id for record in records.values() for source_id in record.cited}
         result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
-        for stale in self.records.keys() - records.keys():
-            del self.records[stale]
-            self._cache_outdated = True
+        self.memory.keep_only_records(records)
         stored.update({path: record.html_digest for path, record in records.items()})
         result.pages = SiteFiles(self.store, files, stored)
         return result
-
-    def _whole_edition_files(self, publication: Publication, editions: list[tuple[BuildContext, dict[str, str]]],
-                             by_edition: list[dict[str, PageRecord]]) -> tuple[dict[str, bytes], dict[str, str]]:
-        """Return the files made from whole editions: sitemap, robots.txt, redirects and feeds
-        (output path -> bytes), and social cards (output path -> digest in the store).
-
-        An article that has just joined its feed gets its body kept, in its record in `by_edition`.
-        """
-        # Sitemap, robots.txt and redirects show only what the editions' site digests cover
-        # (addresses, dates, translations) plus the chart pages and the aliases: reuse them while those are unchanged.
-        key = ([(c[SITE_DIGEST], c["charts"]) for _, c in editions], [a.aliases for e in publication.editions for a in e.articles],
-               publication.original.config.base_url)
-        if self._site_files is None or self._site_files[0] != key:
-            self._site_files = (key, render_site_files(publication, [c for c, _ in editions]))
-        files = dict(self._site_files[1])
-        cards: dict[str, str] = {}
-        for edition_records, (context, current) in zip(by_edition, editions, strict=True):
-            bodies = self._feed_bodies(context, edition_records)
-            files.update(self._feed(context, current[SITE_DIGEST], bodies))
-            if self.options.social_cards:
-                cards.update(self._card_files(context.site, current[SITE_DIGEST]))
-        cards.update(self._chart_downloads(publication))
-        return files, cards
-
-    def _chart_downloads(self, publication: Publication) -> dict[str, str]:
-        """Return every chart page's downloads (output path -> digest in the store), drawing those not drawn before."""
-        downloads = []
-        for site in publication.editions:
-            language = chart_language(site)
-            for page in site.chart_pages:
-                spec = page.chart.spec
-                drawing = self.charts.drawing(spec, site.datasets[spec.data], language.code)
-                downloads.append((page, chart_download(site, page, language, drawing)))
-        self._cache_outdated |= self.chart_files.make([download for _page, download in downloads], self.options.jobs) > 0
-        files: dict[str, str] = {}
-        for page, download in downloads:
-            files.update(self.chart_files.files(download, page.output_path.removesuffix("index.html")))
-        return files
 
     def _sources_pages(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
                        by_edition: list[dict[str, PageRecord]], result: BuildResult,
@@ -430,7 +257,7 @@ class SiteBuilder:
                 for source_id in edition_records[path].cited:
                     citing.setdefault(source_id, []).append("/" + path.removesuffix("index.html"))
             citing_pages = {source_id: tuple(urls) for source_id, urls in citing.items()}
-            current["citations"] = _digest(sorted(citing_pages.items()))
+            current["citations"] = digest(sorted(citing_pages.items()))
             more, failed = self._render_pages(renderer, replace(context, citing_pages=citing_pages), current, result,
                                               ("sources",))
             records.update(more)
@@ -450,7 +277,7 @@ class SiteBuilder:
         used_shards: dict[str, Bundle] = {}
         for search, (context, current) in zip(searches, editions, strict=True):
             bundles = search.bundles() if search is not None else {}
-            self._cache_outdated |= search is not None and search.indexed > 0
+            self.memory.outdated |= search is not None and search.indexed > 0
             used_shards.update(bundles)
             for _folder, search_files in bundles.values():
                 files.update(search_files)
@@ -460,7 +287,7 @@ class SiteBuilder:
             records.update(more)
             errors.extend(failed)
         if self.options.search_index:
-            self._search = used_shards  # bundles of shards that no longer exist are not kept
+            self.memory.search = used_shards  # bundles of shards that no longer exist are not kept
         return files, records, errors
 
     def _render_pages(self, renderer: Renderer, context: BuildContext, current: dict[str, str], result: BuildResult,
@@ -482,15 +309,15 @@ class SiteBuilder:
             owners[output_path] = owner
             if page is not None:
                 updated = context.last_updated(page) if isinstance(page, Article) else ""
-                current[_doc_key(page)] = f"{page.digest}:{updated}"
-            record = self.records.get(output_path)
+                current[doc_key(page)] = f"{page.digest}:{updated}"
+            record = self.memory.records.get(output_path)
             if record is None or not is_fresh(record, current):
                 stale.append((kind, output_path, page))
             else:
                 records[output_path] = record
                 if search is not None:
                     search.page_rendered(output_path, record.html_digest)
-        self._cache_outdated |= bool(stale)
+        self.memory.outdated |= bool(stale)
         # In the search index's shard order, each shard's pages with charts last: a shard is
         # indexed while later pages render, and the charts take a few seconds to draw.
         stale.sort(key=lambda item: (search.shard_number(item[1]) if search else 0, bool(item[2] and item[2].charts),
@@ -504,7 +331,7 @@ class SiteBuilder:
             if isinstance(outcome, SiteError):
                 errors.append(outcome)
             else:
-                records[output_path] = outcome = _sharing_strings(outcome)
+                records[output_path] = outcome = sharing_strings(outcome)
                 result.rendered.append(output_path)
                 if search is not None:
                     search.page_rendered(output_path, outcome.html_digest)
@@ -589,7 +416,7 @@ class SiteBuilder:
         sources = []
         body = None
         if page is not None:
-            inputs[_doc_key(page)] = current[_doc_key(page)]
+            inputs[doc_key(page)] = current[doc_key(page)]
             sources.append(page.path)
         if kind == "chart":
             spec = page.chart.spec  # its own page shows the chart alone, without a link to itself
@@ -627,6 +454,11 @@ class SiteBuilder:
         """Keep an article's body as its feed entry carries it: citations numbered, sources and changes after it."""
         return self.store.put(render_feed_body(renderer, context, article, body_html).encode("utf-8"))
 
+    def _feed_body(self, context: BuildContext, article: Article) -> str:
+        """Convert an article's body again and keep it as its feed entry carries it; return its digest."""
+        html = self._render_body(context.site, article, DataAccess(context.site.datasets)).html
+        return self._store_feed_body(self._renderer, context, article, html)
+
     def _render_body(self, site: Site, page: Article | HomePage, data: DataAccess):
         """Convert a page's Markdown to HTML, with its charts' figures, each linking to the chart's page."""
         language = chart_language(site)
@@ -635,54 +467,13 @@ class SiteBuilder:
                    for n, c in enumerate(page.charts, start=1)]
         return render_markdown(self._markdown_for(site), page.body, figures, site.config.base_path)
 
-    def _feed_bodies(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, str]:
-        """Return the stored body of each article the feed carries (slug -> digest).
-
-        An article whose page was rendered while it was not among the feed's entries has
-        no body kept: it is converted again here, and its record keeps it. (What decides
-        the entries, the articles' dates, is in the site digest, so a change there renders
-        every page anyway; this covers any other way in.)
-        """
-        site = context.site
-        bodies = {}
-        for article in context.feed:
-            path = article.output_path
-            if not records[path].body_digest:
-                html = self._render_body(site, article, DataAccess(site.datasets)).html
-                records[path] = replace(records[path], body_digest=self._store_feed_body(self._renderer, context, article, html))
-                self._cache_outdated = True
-            bodies[article.slug] = records[path].body_digest
-        return bodies
-
-    def _feed(self, context: BuildContext, site_digest: str, bodies: dict[str, str]) -> dict[str, bytes]:
-        """Return the Atom feed of one edition, reused while its site digest and its entries' bodies are unchanged."""
-        site = context.site
-        key = (site_digest, bodies)  # the digest covers the config and every article's title, dates and order
-        if self._feeds.get(site.prefix, (None,))[0] != key:
-            self._feeds[site.prefix] = (key, render_atom_feed(site, StoredTexts(self.store, bodies), context.updated))
-        return {f"{site.prefix}feed.xml": self._feeds[site.prefix][1]}
-
-    def _card_files(self, site: Site, site_digest: str) -> dict[str, str]:
-        """Return the social card of every page (output path -> digest in the store), drawing those not drawn before."""
-        # What `social_cards` reads: the site's title, the home page's and every article's title and
-        # URL, which the site digest covers, and the key figures. Most edits change none of it, and
-        # then nothing is looked up again (a key of every title and URL took 8 ms at 10,000 articles).
-        figures = site.datasets.get("key_figures")
-        key = (site_digest, figures.digest if figures else None)
-        if site.prefix not in self._cards_by_edition or self._cards_by_edition[site.prefix][0] != key:
-            cards = social_cards(site)
-            self._cache_outdated |= self.cards.draw(list(cards.values()), self.options.jobs, self.progress) > 0
-            self._cards_by_edition[site.prefix] = (key, {card_path(url).lstrip("/"): self.cards.digest(card)
-                                                         for url, card in cards.items()})
-        return self._cards_by_edition[site.prefix][1]
-
     def _start_search(self, site: Site) -> SearchIndexing:
         """Start the search index of an edition's article pages: each shard is indexed once its pages are rendered.
 
         Shards whose pages are unchanged since they were last indexed keep their bundles.
         """
         article_paths = [path for _kind, path, _page in self._pages(site, ("article",))]
-        return SearchIndexing(article_paths, self._search, self.store, site.language,
+        return SearchIndexing(article_paths, self.memory.search, self.store, site.language,
                               before_each=self.charts.wait_for_drawing, progress=self.progress)
 
 
