@@ -23,6 +23,7 @@ from .fields import FieldChecker
 from .markup import find_unsafe_html
 from .model import Article, ChangeNote, HomePage, PlacedChart
 from .sources import Registry, report_unknown_source
+from .translate import check_translation_marks
 from .validate_charts import validate_charts
 
 TRANSLATION_KEYS = ("translated_from",)
@@ -147,6 +148,10 @@ def validate_article(raw: RawDocument, references: References, errors: list[Site
         body_line=raw.body_line,
         digest=raw.digest,
     )
+    if prefix:
+        marked = check_translation_marks(raw.display_path, raw.body, raw.body_line, article.draft)
+        if marked is not None:
+            errors.append(marked)
     return article if len(errors) == count else None
 
 
