@@ -48,8 +48,9 @@ def shard_paths(paths: list[str], size: int | None = None) -> list[list[str]]:
     """
     size = size or PAGES_PER_SHARD
     ordered = sorted(paths)
-    # An edition with nothing to index still gets an (empty) bundle: its search page works and finds nothing.
-    return [ordered[start:start + size] for start in range(0, len(ordered), size)] or [[]]
+    # An edition with no article has no shard: Pagefind cannot make an empty index, and the
+    # search page then lists the (no) articles without a search form.
+    return [ordered[start:start + size] for start in range(0, len(ordered), size)]
 
 
 def shard_key(pages: Pages, language: str) -> str:

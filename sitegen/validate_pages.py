@@ -247,6 +247,7 @@ def validate_home(raw: RawDocument, references: References, errors: list[SiteErr
 def check_translation_keys(check: FieldChecker, meta: LineDict, original_keys: frozenset[str]) -> None:
     """Report a front matter field that the original article does not have."""
     for key in meta:
-        if key in ARTICLE_KEYS and key not in original_keys:
+        # A translation may be a draft of its own while it is being translated (see translate.py).
+        if key in ARTICLE_KEYS and key not in original_keys and key != "draft":
             check.error(meta.key_lines[key], f"the translation has the field '{key}', which the original does not",
-                        "a translation has the same fields as its original, plus 'translated_from'")
+                        "a translation has the same fields as its original, plus 'translated_from' (and 'draft' while in progress)")

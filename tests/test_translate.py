@@ -66,3 +66,13 @@ def test_a_published_translation_with_marks_left_is_refused(make_site, build, ca
 
     (root / "content/articles/first.ru.md").write_text(translation, encoding="utf-8")  # still a draft: fine
     assert build(root) == 0, capsys.readouterr().err
+
+
+def test_an_edition_whose_only_article_is_a_draft_still_builds(make_site, build, capsys):
+    root = make_site({"content/site.ru.yaml": "title: Тест\ndescription: Сайт.\n",
+                      "content/articles/first.ru.md": marked_translation(
+                          (make_site() / "content/articles/first.md").read_text(encoding="utf-8"),
+                          dt.date(2024, 1, 2), "ru/", frozenset())})
+
+    assert build(root) == 0, capsys.readouterr().err  # Pagefind cannot index no page: the edition has no search index
+    assert 'class="search-form"' not in (root / "_site/ru/search/index.html").read_text(encoding="utf-8")
