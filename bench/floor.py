@@ -25,6 +25,7 @@ import yaml
 from markupsafe import Markup
 
 from sitegen.charts import CHART_KEYS, ChartRenderer, ChartSpec, Dataset
+from sitegen.datatypes import Column
 from sitegen.markup import CHART_FENCE, create_markdown, render_markdown
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,15 +46,17 @@ _worker: dict = {}
 
 
 def load_datasets(data: Path) -> dict[str, Dataset]:
-    """Read every {description, source, rows} data file into a Dataset."""
+    """Read every {description, sources, columns, rows} data file into a Dataset."""
     datasets = {}
     for path in sorted(data.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         value = yaml.load(text, Loader=LOADER)
         rows = tuple(value["rows"])
-        columns = tuple(dict.fromkeys(key for row in rows for key in row))
-        datasets[path.stem] = Dataset(path.stem, path.name, columns, rows, value.get("description"),
-                                      value.get("source"), hashlib.sha256(text.encode()).hexdigest())
+        declared = value["columns"]  # name: type, as the corpus writes them
+        types = tuple(Column(name, kind) for name, kind in declared.items())
+        datasets[path.stem] = Dataset(path.stem, path.name, tuple(declared), rows, value.get("description"),
+                                      tuple(value.get("sources", ())), digest=hashlib.sha256(text.encode()).hexdigest(),
+                                      column_types=types)
     return datasets
 
 
