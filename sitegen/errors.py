@@ -8,6 +8,7 @@ prints them compiler style, `path:line: message`, so editors and CI can jump to 
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,12 +41,21 @@ class SiteError(Exception):
         if not self.line:
             return None
         try:
-            lines = (root / self.path).read_text(encoding="utf-8").splitlines()
+            path = root / self.path
+            status = path.stat()
+            lines = _file_lines(path, status.st_mtime_ns, status.st_size)
         except (OSError, UnicodeDecodeError):
             return None
         if self.line > len(lines):
             return None
         return lines[self.line - 1].rstrip()[:160] or None
+
+
+@functools.lru_cache(maxsize=32)
+def _file_lines(path: Path, _modified: int, _size: int) -> list[str]:
+    # Keyed by the file's modification time and size too: a file saved again is read again.
+    # Without it, a run that reports 10,000 warnings in 1,000 files read each file ten times (1 s).
+    return path.read_text(encoding="utf-8").splitlines()
 
 
 class BuildFailed(Exception):
