@@ -23,6 +23,7 @@ from .content import Project
 from .errors import BuildFailed, SiteError
 from .parallel import available_cores
 from .pipeline import BuildOptions, build_site, check_site
+from .report_formats import FORMATS, format_problems
 from .validate import is_base_url
 
 DEFAULT_CONTENT = "content"
@@ -83,11 +84,14 @@ def command_check(args: argparse.Namespace) -> int:
     project = Project.from_content_dir(Path(args.content))
     options = BuildOptions(include_drafts=True, jobs=available_cores())
     result = check_site(project, options, TerminalProgress())
-    print_warnings(result.warnings, project.root)
+    if args.format == "text":
+        print_warnings(result.warnings, project.root)
     if any(article.draft for article in result.site.articles):
         # A link to a draft works with --drafts but is a dead link in the published build.
         check_site(project, replace(options, include_drafts=False))
-    if args.verbose:
+    if args.format != "text":
+        print(format_problems(args.format, [], result.warnings), end="")
+    elif args.verbose:
         print(f"checked {len(result.pages)} pages: no errors", file=sys.stderr)
     return 0
 
@@ -169,6 +173,8 @@ def create_parser() -> argparse.ArgumentParser:
     check = add("check", command_check, "Check content, data, charts and links; write nothing.")
     check.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
     check.add_argument("-v", "--verbose", action="store_true", help="say so when everything is fine")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="text (default, for people), github (annotations on a pull request) or json (for other tools)")
 
     serve = add("serve", command_serve, "Build, serve with live reload, rebuild on every change.")
     serve.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
@@ -207,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildFailed, SiteError) as failure:
         # A lone SiteError: a file saved again while the build read it (content.read_body).
         errors = failure.errors if isinstance(failure, BuildFailed) else [failure]
+        format_name = getattr(args, "format", "text")
+        if format_name != "text":
+            print(format_problems(format_name, errors, []), end="")
+            return 1
         root = Project.from_content_dir(Path(getattr(args, "content", DEFAULT_CONTENT))).root
         print_errors(errors, root)
         return 1
