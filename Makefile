@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 N ?= 1000
 
-.PHONY: serve build check test test-fast lint bench audit clean
+.PHONY: serve build check test test-fast torture lint bench audit clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test: $(DEV_STAMP) $(NODE_STAMP) lint
 
 test-fast: $(DEV_STAMP)
 	$(BIN)/python -m pytest -m "not browser"
+
+# Kills a real build with SIGKILL at TORTURE_KILLS random moments (make test does 4) and checks
+# each time that the output is the old site or the new one, whole, and the next build a clean one.
+TORTURE_KILLS ?= 200
+torture: $(DEV_STAMP)
+	TORTURE_KILLS=$(TORTURE_KILLS) $(BIN)/python -m pytest tests/test_lock.py
 
 # Builds a generated corpus of N articles with sitegen, a bare floor, Pelican and Hugo
 # (these two in bench/.work/venv, made on first use); writes bench/results.md.

@@ -113,4 +113,6 @@ def save_cache(root: Path, contents: CacheContents) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     with os.fdopen(handle, "wb") as stream:
         pickle.dump(contents, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        stream.flush()
+        os.fsync(stream.fileno())  # renamed only once its bytes are on disk: no empty cache after a power cut
     os.replace(temporary, path)

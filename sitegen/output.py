@@ -11,20 +11,102 @@ the next, comparing content hashes kept in a manifest in .cache/, but only while
 folder is exactly what the last build left (same files, sizes, mtimes, inodes); anything
 else gets `write_site`. A build killed while syncing leaves files the manifest does not
 know, so the next build writes in full.
+
+Whoever writes an output folder holds its lock (`holding_output_lock`, lock.py) and, on
+taking it, sweeps what builds killed before left beside it: every temporary folder is
+named for the process that made it (`._site.new-<pid>-*`, `._site.old-<pid>-*`), and is
+removed once that process has ended (issue 20). Temporary files of a sync are written
+there too, never inside the output. The whole-site swap exchanges the two folders in one
+step (renameat2), so a kill at any moment leaves the output folder in place.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import json
 import os
 import posixpath
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+from .lock import OutputLock, process_alive
 from .store import SiteFiles
+
+Build = TypeVar("Build", bound=Callable)
+
+
+def temporary_folder(output: Path, kind: str) -> Path:
+    """Make a folder beside output for new ("new") or retired ("old") files, named for this process."""
+    return Path(tempfile.mkdtemp(prefix=f".{output.name}.{kind}-{os.getpid()}-", dir=output.parent))
+
+
+def _owner(output: Path, name: str) -> int | None:
+    """Return the process id in the name of a temporary folder of output, or None if it is not one."""
+    for kind in ("new", "old"):
+        prefix = f".{output.name}.{kind}-"
+        if name.startswith(prefix):
+            pid, dash, _ = name[len(prefix):].partition("-")
+            return int(pid) if dash and pid.isdigit() else None
+    return None
+
+
+def sweep_temporary_folders(output: Path) -> list[str]:
+    """Remove the temporary folders beside output whose process has ended (or is this one); return their names.
+
+    Call it holding the output's lock: a live build writing here would hold it, so such a
+    folder was left by a build that was killed.
+    """
+    output = output.resolve()
+    swept = []
+    for entry in os.scandir(output.parent):
+        pid = _owner(output, entry.name)
+        if pid is not None and entry.is_dir(follow_symlinks=False) and (pid == os.getpid() or not process_alive(pid)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            swept.append(entry.name)
+    return sorted(swept)
+
+
+@contextmanager
+def output_lock_held(output: Path) -> Iterator[None]:
+    """Hold the output folder's lock (waiting, then a SiteError naming its holder), and sweep what killed builds left."""
+    with OutputLock(output):
+        sweep_temporary_folders(output)
+        yield
+
+
+def holding_output_lock(build: Build) -> Build:
+    """Make a function of (project, output, ...) run holding the output's lock (see `output_lock_held`)."""
+
+    @functools.wraps(build)
+    def run(project, output: Path, *args, **kwargs):
+        with output_lock_held(output):
+            return build(project, output, *args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2); return False where the system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(first))
 
 
 def _write_files(root: Path, files: Mapping[str, bytes], made: set[str]) -> None:
@@ -44,7 +126,7 @@ class StagedSite:
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
+        self.folder = temporary_folder(self.output, "new")
         self._made: set[str] = {""}  # folders made in it, relative to it
         self._making: threading.Thread | None = None
 
@@ -79,9 +161,14 @@ class StagedSite:
     def swap_in(self) -> None:
         """Put the staged folder in the output's place; remove the old output."""
         os.chmod(self.folder, 0o755)
+        if self.output.exists() and _exchange(self.folder, self.output):
+            shutil.rmtree(self.folder, ignore_errors=True)  # now the old output
+            return
+        # Two steps where the system cannot swap in one: a kill between them leaves no output
+        # folder, only the old site in a folder that the next build sweeps.
         retired = None
         if self.output.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+            retired = temporary_folder(self.output, "old")
             os.replace(self.output, retired / "site")
         os.replace(self.folder, self.output)
         if retired:
@@ -109,9 +196,21 @@ def write_site(output: Path, files: Mapping[str, bytes], staged: StagedSite | No
     staged.swap_in()
 
 
-def _replace_file(target: Path, files: SiteFiles, relative: str) -> None:
+@contextmanager
+def _scratch_folder(output: Path) -> Iterator[Path]:
+    """Yield a temporary folder beside output for files on their way in, removed afterwards."""
+    folder = temporary_folder(output, "new")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _replace_file(target: Path, files: SiteFiles, relative: str, scratch: Path) -> None:
+    # Written in the scratch folder, not beside the target: a build killed meanwhile leaves
+    # no stray file inside the output, only a folder the next build sweeps.
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
+    temporary = scratch / "file"
     files.write_to(relative, temporary)
     os.replace(temporary, target)
 
@@ -120,8 +219,10 @@ def update_site(output: Path, files: Mapping[str, bytes], previous: Mapping[str,
     """Bring an existing output folder up to date; return the paths that changed."""
     files, previous = SiteFiles.of(files), SiteFiles.of(previous)
     changed = files.changed_since(previous)  # compares the store's names: no stored file is read
-    for relative in changed:
-        _replace_file(output / relative, files, relative)
+    if changed:
+        with _scratch_folder(output) as scratch:
+            for relative in changed:
+                _replace_file(output / relative, files, relative, scratch)
     for relative in sorted(previous.keys() - files.keys()):
         (output / relative).unlink(missing_ok=True)
         changed.append(relative)
@@ -177,8 +278,11 @@ def _save_manifest(manifest: Path, output: Path, digests: dict[str, str]) -> Non
     signatures = _scan_folder(output) or {}
     files = {path: [digests[path], *signatures[path]] for path in sorted(digests.keys() & signatures.keys())}
     manifest.parent.mkdir(parents=True, exist_ok=True)
-    temporary = manifest.with_name(f".{manifest.name}.tmp")
-    temporary.write_text(json.dumps({"output": str(output), "files": files}), encoding="utf-8")
+    temporary = manifest.with_name(f".{manifest.name}.{os.getpid()}.tmp")  # two builds into two outputs share it
+    with temporary.open("w", encoding="utf-8") as stream:
+        json.dump({"output": str(output), "files": files}, stream)
+        stream.flush()
+        os.fsync(stream.fileno())  # renamed only once its bytes are on disk: no empty manifest after a power cut
     os.replace(temporary, manifest)
 
 
@@ -212,8 +316,10 @@ def sync_site(output: Path, files: Mapping[str, bytes], manifest: Path, staged: 
     removed = sorted(recorded.keys() - files.keys())
     for path in removed:  # first, in case a new file takes the name of an emptied folder
         _remove_file(output, path)
-    for path in changed:
-        _replace_file(output / path, files, path)
+    if changed:
+        with _scratch_folder(output) as scratch:
+            for path in changed:
+                _replace_file(output / path, files, path, scratch)
     if changed or removed:
         _save_manifest(manifest, output, digests)
     return changed

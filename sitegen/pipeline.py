@@ -28,7 +28,7 @@ from .history import History, HistoryReader
 from .links import LinkChecker, LinkSource, extract_links
 from .markup import create_markdown, render_markdown
 from .model import Article, ChartPage, HomePage, Publication, Site
-from .output import StagedSite, sync_site, will_write_whole_site, write_site
+from .output import StagedSite, holding_output_lock, sync_site, will_write_whole_site, write_site
 from .parallel import parallel_map
 from .render import (
     PAGE_TEMPLATES,
@@ -477,6 +477,7 @@ class SiteBuilder:
                               before_each=self.charts.wait_for_drawing, progress=self.progress)
 
 
+@holding_output_lock  # one process at a time writes an output folder (issue 20, output.py)
 def build_site(project: Project, output: Path, options: BuildOptions,
                progress: ProgressReport | None = None) -> BuildResult:
     """Build the whole site and put it in the output folder; raise BuildFailed on errors."""

@@ -30,7 +30,7 @@ from tornado.ioloop import IOLoop
 
 from .content import Project
 from .errors import BuildFailed, SiteError
-from .output import update_site, write_site
+from .output import output_lock_held, update_site, write_site
 from .pipeline import BuildOptions, SiteBuilder
 from .safe_read import UNSETTLED_MESSAGES
 
@@ -211,14 +211,20 @@ class EventWatcher(Watcher):
 
 
 def serve_site(project: Project, output: Path, host: str, port: int, options: BuildOptions) -> int:
-    """Build, then serve until interrupted; return the exit code."""
-    dev_site = DevSite(project, output.resolve(), options)
-    dev_site.first_build()
-    watcher = EventWatcher(dev_site, [project.content, project.templates, project.static])
-    watcher.watch_in_background()
-    server = Server(app=dev_site.respond, watcher=watcher)
-    for folder in watcher.folders:
-        server.watch(str(folder))
-    print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
-    server.serve(host=host, port=port, debug=False, restart_delay=0)
+    """Build, then serve until interrupted; return the exit code.
+
+    The server holds the output folder's lock as long as it runs: a build into the same
+    folder meanwhile would replace the preview's pages (its drafts) behind its back, so
+    that build stops and names the server instead (issue 20).
+    """
+    with output_lock_held(output):
+        dev_site = DevSite(project, output.resolve(), options)
+        dev_site.first_build()
+        watcher = EventWatcher(dev_site, [project.content, project.templates, project.static])
+        watcher.watch_in_background()
+        server = Server(app=dev_site.respond, watcher=watcher)
+        for folder in watcher.folders:
+            server.watch(str(folder))
+        print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+        server.serve(host=host, port=port, debug=False, restart_delay=0)
     return 0

@@ -22,6 +22,8 @@ import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from .lock import StoreUsers
+
 
 class FileStore:
     """A folder of files named by the SHA-256 of their bytes."""
@@ -32,6 +34,9 @@ class FileStore:
             folder = Path(tempfile.mkdtemp(prefix="sitegen-store-"))
             # Removed by the process that made it: a forked worker that exits must not take it along.
             weakref.finalize(self, _remove_if_owner, folder, os.getpid())
+            self._users = None
+        else:
+            self._users = _register(folder)  # another process cleaning the store waits until we are counted
         self.folder = folder
         self.opened = time.time()  # files older than this that no build refers to may be removed
 
@@ -108,9 +113,19 @@ class FileStore:
     def keep_only(self, digests: set[str]) -> None:
         """Remove every file not among digests, except those stored since this store was opened.
 
-        A dev server running beside a build shares .cache/store/: what it stored since this
-        build began may not be among this build's files, and it still needs them.
+        A dev server running beside a build shares .cache/store/, and it still needs what it
+        stored, before this build began or since. So nothing is removed while another live
+        process uses the store (issue 20): the union of what they use stays, and the first
+        build that runs alone cleans it.
         """
+        if self._users is None:
+            self._remove_all_but(digests)
+            return
+        with self._users.alone() as alone:
+            if alone:
+                self._remove_all_but(digests)
+
+    def _remove_all_but(self, digests: set[str]) -> None:
         if not self.folder.is_dir():
             return
         for subfolder in os.scandir(self.folder):
@@ -121,9 +136,24 @@ class FileStore:
                     Path(entry.path).unlink(missing_ok=True)
 
 
+# This process's registration as a user of each shared store, kept while any FileStore of it lives.
+_USERS: weakref.WeakValueDictionary[Path, StoreUsers] = weakref.WeakValueDictionary()
+
+
+def _register(folder: Path) -> StoreUsers:
+    # One registration per process: two FileStores of one folder in one process (a builder
+    # and its successor in the dev server) are one user, and neither keeps the other from cleaning.
+    users = _USERS.get(folder)
+    if users is None or users.pid != os.getpid():  # a forked worker registers on its own
+        users = _USERS[folder] = StoreUsers(folder)
+    return users
+
+
 def _remove_if_owner(folder: Path, owner: int) -> None:
     if os.getpid() == owner:
         shutil.rmtree(folder, ignore_errors=True)
+        for lock in StoreUsers.files(folder):  # made by the card workers that stored into it
+            lock.unlink(missing_ok=True)
 
 
 class SiteFiles(Mapping[str, bytes]):

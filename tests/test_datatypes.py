@@ -145,7 +145,8 @@ def with_translation(files: dict[str, str]) -> dict[str, str]:
     """Return the files plus a Russian edition whose twin of the data is fine and whose article charts it."""
     return {**files,
             "content/site.ru.yaml": "title: Тест\ndescription: Сайт.\n",
-            "content/data/numbers.ru.yaml": "description: d\nsources: [test-report]\n" + COLUMNS + 'rows:\n  - year: "2023"\n    value: 1\n',
+            "content/data/numbers.ru.yaml": "description: d\nsources: [test-report]\n" + COLUMNS
+                                            + 'rows:\n  - year: "2023"\n    value: 1\n',
             "content/articles/second.ru.md": "---\ntitle: т\nsummary: с\ndate: 2024-01-03\ntranslated_from: 2024-01-03\n---\n"
                                              "## Подробности\n\n" + CHART_BLOCK}
 
