@@ -12,6 +12,7 @@ N ?= 1000
 .PHONY: serve build check test test-fast torture lint bench audit clean
 
 $(STAMP): requirements.txt
+	@echo "installing the Python packages into $(VENV) (first run, or requirements changed): about 20 s"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
@@ -32,8 +33,10 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/python build.py build
 
+# FORMAT=github prints annotations for a pull request, FORMAT=json a list for other tools.
+FORMAT ?= text
 check: $(STAMP)
-	$(BIN)/python build.py check
+	$(BIN)/python build.py check --format $(FORMAT)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check sitegen tests bench build.py
