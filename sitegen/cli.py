@@ -125,8 +125,13 @@ content/sources.yaml. EDITING.md shows how to write headings, links, citations a
 
 
 def command_new(args: argparse.Namespace) -> int:
-    """Create a draft article with valid front matter and print its path."""
+    """Create a draft article with valid front matter (or a translation of one) and print its path."""
     project = Project.from_content_dir(Path(args.content))
+    if args.translate:
+        from .translation_status import start_translation
+
+        print(start_translation(project, args.title, args.language).as_posix())
+        return 0
     slug = slugify(args.title)
     articles = Path(args.content) / "articles"
     path = articles / f"{slug}.md"
@@ -141,6 +146,15 @@ def command_new(args: argparse.Namespace) -> int:
     title = json.dumps(args.title, ensure_ascii=False)
     path.write_text(NEW_ARTICLE.format(title=title, date=dt.date.today().isoformat()), encoding="utf-8")
     print(path.as_posix())
+    return 0
+
+
+def command_translations(args: argparse.Namespace) -> int:
+    """Print, per edition, what is missing or older than its original."""
+    from .translation_status import translation_report
+
+    for line in translation_report(Project.from_content_dir(Path(args.content))):
+        print(line)
     return 0
 
 
@@ -183,8 +197,15 @@ def create_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
 
     new = add("new", command_new, "Create a draft article and print its path.")
-    new.add_argument("title", help="the article's title, in quotes")
+    new.add_argument("title", help="the article's title, in quotes (with --translate: the slug of the article to translate)")
+    new.add_argument("--translate", action="store_true",
+                     help="start the translation of an existing article: its front matter and text, every passage marked")
+    new.add_argument("--language", default="ru", help="the translation's language (default: ru)")
     new.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
+
+    translations = add("translations", command_translations,
+                       "List, per edition, the articles, data files and interface text not yet translated or out of date.")
+    translations.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
     return parser
 
 

@@ -76,3 +76,26 @@ def test_an_edition_whose_only_article_is_a_draft_still_builds(make_site, build,
 
     assert build(root) == 0, capsys.readouterr().err  # Pagefind cannot index no page: the edition has no search index
     assert 'class="search-form"' not in (root / "_site/ru/search/index.html").read_text(encoding="utf-8")
+
+
+def test_new_translate_starts_the_twin_and_the_report_lists_what_each_edition_lacks(make_site, capsys):
+    from sitegen.cli import main
+
+    root = make_site({"content/site.ru.yaml": "title: Тест\ndescription: Сайт.\n"})
+    content = str(root / "content")
+
+    assert main(["translations", "--content", content]) == 0
+    report = capsys.readouterr().out
+    assert "ru: 0 of 2 articles translated" in report
+    assert "  missing: content/articles/first.md (start it with: python build.py new --translate first --language ru)" in report
+    assert "  data file without a translation (its charts show the original's words): content/data/numbers.yaml" in report
+
+    assert main(["new", "--translate", "first", "--content", content]) == 0
+    created = root / "content/articles/first.ru.md"
+    assert capsys.readouterr().out.strip() == created.as_posix()
+    assert TRANSLATION_MARK in created.read_text(encoding="utf-8")
+    assert main(["translations", "--content", content]) == 0
+    assert "  still marked for translation: content/articles/first.ru.md" in capsys.readouterr().out
+
+    assert main(["new", "--translate", "first", "--content", content]) == 1  # not overwritten
+    assert "content/articles/first.ru.md: this translation already exists" in capsys.readouterr().err
