@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import re
+import socket
 import sys
 import time
 import unicodedata
@@ -68,14 +69,17 @@ def command_build(args: argparse.Namespace) -> int:
     project = Project.from_content_dir(Path(args.content))
     started = time.perf_counter()
     options = BuildOptions(args.drafts, args.base_url, use_cache=not args.no_cache, jobs=available_cores())
-    result = build_site(project, Path(args.output), options, TerminalProgress())
+    progress = TerminalProgress()
+    result = build_site(project, Path(args.output), options, progress)
     print_warnings(result.warnings, project.root)
     if args.verbose:
         for path in result.written:
             print(f"wrote {Path(args.output) / path}", file=sys.stderr)
+    if args.verbose or progress.shown:  # a closing line for people; CI logs stay quiet
         elapsed = time.perf_counter() - started
         unchanged = len(result.pages) - len(result.written)
-        print(f"built {len(result.pages)} files in {elapsed:.2f} s ({unchanged} unchanged, not rewritten)", file=sys.stderr)
+        print(f"built {len(result.pages)} files into {args.output} in {elapsed:.2f} s ({unchanged} unchanged, not rewritten)",
+              file=sys.stderr)
     return 0
 
 
@@ -101,8 +105,21 @@ def command_serve(args: argparse.Namespace) -> int:
     from .serve import serve_site  # livereload and tornado are only needed here
 
     project = Project.from_content_dir(Path(args.content))
+    check_port_free(args.host, args.port)
     options = BuildOptions(include_drafts=True, use_cache=True, jobs=available_cores())
     return serve_site(project, Path(args.output), args.host, args.port, options)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise a one-line error, before any building, when another program already listens on the port."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: a closed port's TIME_WAIT is fine
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            free = "make serve PORT=8001" if port == 8000 else f"make serve PORT={port + 1}"
+            raise SiteError(f"{host}:{port}", None, f"cannot serve here: {error.strerror or error}",
+                            f"another program (another make serve?) uses port {port}: stop it, or run `{free}`") from None
 
 
 def slugify(title: str) -> str:

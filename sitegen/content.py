@@ -182,6 +182,12 @@ def _parse_yaml(text: str, path: str, first_line: int):
         if error.context_mark and _mistake_is_at_context(error):
             mark = error.context_mark
         line = mark.line + 1 + loader.line_offset if mark else first_line
+        lines = text.split("\n")
+        index = line - loader.line_offset - 1
+        if 0 <= index < len(lines) and "\t" in lines[index]:
+            # PyYAML's words for a tab ("cannot start any token", "violates indentation") rarely say "tab".
+            raise SiteError(path, line, "YAML syntax error: this line has a tab character; YAML allows only spaces",
+                            "replace the tab with spaces (two per level of indentation)") from None
         raise SiteError(path, line, _describe_yaml_error(error)) from None
     except yaml.YAMLError as error:
         raise SiteError(path, first_line, f"YAML error: {error}") from None

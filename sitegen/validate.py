@@ -11,10 +11,11 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from types import MappingProxyType
 
 from .charts import Dataset
-from .content import LineDict, LineList, RawContent, RawData, RawDocument, RawEdition
+from .content import LineDict, LineList, RawContent, RawData, RawDocument, RawEdition, translation_language
 from .datatypes import Column, check_row, validate_columns
 from .errors import BuildFailed, SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
@@ -254,6 +255,17 @@ def article_sort_key(article: Article) -> tuple:
     return (article.order is None, article.order or 0, -article.date.toordinal(), article.slug)
 
 
+def unloaded_or_invalid_originals(raw: RawContent, originals: Mapping) -> frozenset[str]:
+    """Return the slugs of original articles that have errors of their own: found but not valid, or not even read.
+
+    Their translations are not reported again as translations "without an original".
+    """
+    invalid = {doc.path.stem for doc in raw.articles} - originals.keys()
+    unread = {Path(error.path).stem for error in raw.errors
+              if error.path.endswith(".md") and "/articles/" in f"/{error.path}" and translation_language(Path(error.path)) is None}
+    return frozenset(invalid | unread)
+
+
 def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "templates",
                   memo: ArticleMemo | None = None) -> Publication:
     """Validate every edition; raise BuildFailed with every error found.
@@ -288,7 +300,7 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     originals = {a.slug: (a, doc) for a, doc in zip(articles, raw.articles, strict=True) if a is not None}
     translations = tuple(
         validate_edition(edition, original, originals, raw.strings, templates_path, include_drafts, errors,
-                         frozenset(doc.path.stem for doc in raw.articles) - originals.keys(), memo,
+                         unloaded_or_invalid_originals(raw, originals), memo,
                          frozenset(broken - datasets.keys()))
         for edition in raw.translations
     )

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import os
 import re
+import socket
 import stat
 import sys
 from pathlib import Path
@@ -121,7 +122,7 @@ def test_verbose_build_lists_only_the_files_it_wrote(make_site, build, capsys):
     root = make_site()
     assert build(root, "--verbose") == 0
     first = capsys.readouterr().err
-    assert "wrote " in first and re.search(r"built \d+ files in .* \(0 unchanged", first)
+    assert "wrote " in first and re.search(r"built \d+ files into .* \(0 unchanged", first)
 
     assert build(root, "--verbose") == 0
 
@@ -175,3 +176,21 @@ def test_a_build_shows_its_progress_on_a_terminal_and_stays_quiet_in_ci(make_sit
         for finished in (r"pages: (\d+)/\1, [\d.]+ s\n", r"social cards: (\d+)/\1, [\d.]+ s\n",
                          r"search index shards \(en\): 1/1, [\d.]+ s\n"):
             assert re.search(finished, shown), shown
+        # and the build says it is done, and where it wrote.
+        assert re.search(r"built \d+ files into .*_site in [\d.]+ s \(\d+ unchanged, not rewritten\)\n$", shown), shown
+
+
+def test_serve_on_a_busy_port_is_one_line_with_the_fix(make_site, capsys):
+    root = make_site()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+
+        code = main(["serve", "--content", str(root / "content"), "--port", str(port)])
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.startswith(f"127.0.0.1:{port}: cannot serve here: Address already in use\n"), err
+    assert f"run `make serve PORT={port + 1}`" in err and "Traceback" not in err, err
+    assert not (root / "_site").exists()  # nothing built

@@ -25,6 +25,18 @@ def chart(spec: str) -> dict[str, str]:
 
 BAD_INPUT = [
     pytest.param(
+        {"content/data/tabbed.yaml": "description: d\nrows:\n\t- a: 1\n"},
+        "content/data/tabbed.yaml:3: YAML syntax error: this line has a tab character; YAML allows only spaces",
+        id="a-tab-in-yaml-says-tab",
+    ),
+    pytest.param(
+        {"content/articles/first.md": '---\ntitle: "First article\nsummary: s\ndate: 2024-01-02\n---\nText.\n',
+         "content/site.ru.yaml": "title: Т\ndescription: С.\n",
+         "content/articles/first.ru.md": "---\ntitle: т\nsummary: с\ndate: 2024-01-02\ntranslated_from: 2024-01-02\n---\nТекст.\n"},
+        "content/articles/first.md:2: YAML syntax error",  # and nothing about its translation (one error)
+        id="a-broken-original-is-not-also-a-missing-original",
+    ),
+    pytest.param(
         {"content/articles/bad.md": "---\ntitle: [unclosed\nsummary: s\ndate: 2024-01-04\n---\n"},
         "content/articles/bad.md:2: YAML syntax error: ",  # the rest is PyYAML's (or libyaml's) wording
         id="front-matter-yaml-syntax",
