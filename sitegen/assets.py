@@ -12,7 +12,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import BuildFailed, SiteError, relative_path
+
 STATIC_PREFIX = "static"
+# static/ holds CSS, icons and fonts: kilobytes. Every static file is read into memory and
+# copied on each build, and git hosts refuse or warn about files of tens of megabytes
+# (GitHub: a warning at 50 MB, a refusal at 100 MB). A larger download belongs elsewhere.
+MAX_STATIC_BYTES = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,26 @@ def fingerprinted_name(relative: str, content: bytes) -> str:
     return path.with_name(f"{path.stem}.{digest}{path.suffix}").as_posix()
 
 
+def check_static_sizes(static: Path, paths: list[Path]) -> None:
+    """Raise BuildFailed naming every static file larger than MAX_STATIC_BYTES, with its size."""
+    errors = []
+    for path in paths:
+        size = path.stat().st_size
+        if size > MAX_STATIC_BYTES:
+            errors.append(SiteError(relative_path(path, static.parent), None,
+                                    f"the file is {size / 1e6:.1f} MB, more than the {MAX_STATIC_BYTES / 1e6:.0f} MB a static file may be",
+                                    "make it smaller, or publish it elsewhere (e.g. as a release download) and link to it"))
+    if errors:
+        raise BuildFailed(errors)
+
+
 def load_assets(static: Path) -> Assets:
-    """Read every static file and name it by its content."""
+    """Read every static file and name it by its content; raise BuildFailed for files too large to publish."""
     names, files = {}, {}
     if static.is_dir():
-        for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        paths = sorted(p for p in static.rglob("*") if p.is_file())
+        check_static_sizes(static, paths)
+        for path in paths:
             relative = path.relative_to(static).as_posix()
             content = path.read_bytes()
             output = f"{STATIC_PREFIX}/{fingerprinted_name(relative, content)}"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .content import Project
 from .errors import BuildFailed, SiteError
+from .likely_mistakes import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
 from .parallel import available_cores
 from .pipeline import BuildOptions, build_site, check_site
 from .report_formats import FORMATS, format_problems
@@ -69,17 +70,16 @@ def command_build(args: argparse.Namespace) -> int:
     project = Project.from_content_dir(Path(args.content))
     started = time.perf_counter()
     options = BuildOptions(args.drafts, args.base_url, use_cache=not args.no_cache, jobs=available_cores())
-    progress = TerminalProgress()
-    result = build_site(project, Path(args.output), options, progress)
+    result = build_site(project, Path(args.output), options, TerminalProgress())
     print_warnings(result.warnings, project.root)
     if args.verbose:
         for path in result.written:
             print(f"wrote {Path(args.output) / path}", file=sys.stderr)
-    if args.verbose or progress.shown:  # a closing line for people; CI logs stay quiet
-        elapsed = time.perf_counter() - started
-        unchanged = len(result.pages) - len(result.written)
-        print(f"built {len(result.pages)} files into {args.output} in {elapsed:.2f} s ({unchanged} unchanged, not rewritten)",
-              file=sys.stderr)
+    # Always a closing line, in CI and Netlify's log too: a build that printed nothing looked unfinished (issue 21).
+    elapsed = time.perf_counter() - started
+    unchanged = len(result.pages) - len(result.written)
+    print(f"built {len(result.pages)} files into {args.output} in {elapsed:.2f} s ({unchanged} unchanged, not rewritten)",
+          file=sys.stderr)
     return 0
 
 
@@ -128,17 +128,15 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
 
 
-NEW_ARTICLE = """\
+NEW_ARTICLE = f"""\
 ---
-title: {title}
-summary: One or two sentences that say what this article tells the reader.
-date: {date}
+title: {{title}}
+summary: {PLACEHOLDER_SUMMARY}
+date: {{date}}
 draft: true
 ---
 
-Write the article here, in Markdown, and cite the source of every fact by its id in
-content/sources.yaml. EDITING.md shows how to write headings, links, citations and charts.
-"""
+{PLACEHOLDER_BODY}"""
 
 
 def command_new(args: argparse.Namespace) -> int:

@@ -353,6 +353,7 @@ class RawContent:
     strings: dict[str, RawData] = field(default_factory=dict)  # language -> templates/strings/<language>.yaml
     sources: RawData | None = None  # the sources registry, content/sources.yaml
     sources_unreadable: bool = False  # it exists, but could not be read (the error is among `errors`)
+    ignored: tuple[str, ...] = ()  # files in articles/ that look like articles but are not read: x.markdown
 
     # The original edition's parts, by the names the rest of the code has always used.
     config = property(lambda self: self.original.config)
@@ -399,6 +400,20 @@ def list_content_files(content: Path) -> list[ContentFile]:
                     continue
             found.append(ContentFile(path, language, part or kind))
     return sorted(found, key=lambda file: file.path)
+
+
+# Other spellings of Markdown's suffix: a file named so is not an article, and nothing else would say so.
+MARKDOWN_LOOKALIKES = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
+
+
+def list_ignored_articles(content: Path) -> list[Path]:
+    """Return the files in content/articles/ that look like articles but are not read: 'x.markdown', 'x.MD'."""
+    try:
+        with os.scandir(content / "articles") as entries:
+            paths = [Path(entry.path) for entry in entries if entry.is_file()]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(p for p in paths if p.suffix.lower() in MARKDOWN_LOOKALIKES or (p.suffix.lower() == ".md" and p.suffix != ".md"))
 
 
 def has_data_files(content: Path) -> bool:
@@ -467,7 +482,8 @@ def load_content(project: Project, cache: ReadCache | None = None) -> RawContent
             sources = cache.get(registry, read_data, project)
         except SiteError as error:
             errors.append(error)
-    return RawContent(original, translations, tuple(errors), strings, sources, registry is not None and sources is None)
+    ignored = tuple(project.display(path) for path in list_ignored_articles(content))
+    return RawContent(original, translations, tuple(errors), strings, sources, registry is not None and sources is None, ignored)
 
 
 def _load_edition(project: Project, files: list[ContentFile], language: str | None, errors: list[SiteError],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,6 @@ class SiteError(Exception):
             text += f"\n    hint: {self.hint}"
         return text
 
-
     def _source_line(self, root: Path) -> str | None:
         if not self.line:
             return None
@@ -48,7 +48,28 @@ class SiteError(Exception):
             return None
         if self.line > len(lines):
             return None
-        return lines[self.line - 1].rstrip()[:160] or None
+        return excerpt(lines[self.line - 1].rstrip(), self.message) or None
+
+
+ECHO_WIDTH = 160
+_QUOTED = re.compile(r"'([^']+)'")  # what a message quotes: the link, key or value the editor wrote
+
+
+def excerpt(line: str, message: str, width: int = ECHO_WIDTH) -> str:
+    """Return the line, or for a long one the part around what the message quotes, '…' marking cut ends.
+
+    A paragraph is one long line: cut at its start, the echo of a dead link could show
+    another link than the broken one (issue 21).
+    """
+    if len(line) <= width:
+        return line
+    quoted = next((q for q in _QUOTED.findall(message) if q in line), None)
+    if quoted is None:
+        return line[:width] + "…"
+    found = line.index(quoted)
+    start = max(0, min(found + len(quoted) // 2 - width // 2, found, len(line) - width))
+    end = start + width
+    return ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
 
 
 @functools.lru_cache(maxsize=32)

@@ -7,6 +7,7 @@ and the line where the link was written.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from dataclasses import dataclass
@@ -159,7 +160,7 @@ class LinkChecker:
                 if len(href) > 1 and unquote(href[1:]) not in links.ids:
                     path, line = source.locate(href)
                     errors.append(SiteError(path, line, f"the link '{href}' names an anchor '{href}' that does not exist on that page",
-                                            "check the heading's words: lowercase, with spaces as hyphens"))
+                                            anchor_hint(unquote(href[1:]), links.ids)))
                 continue
             key = ("", href) if href.startswith("/") else (page_url, href)
             if key not in verdicts:
@@ -170,8 +171,23 @@ class LinkChecker:
             if problem:
                 written = href[len(base_path) - 1:] if href.startswith(base_path) and base_path != "/" else href
                 path, line = source.locate(written)
-                errors.append(SiteError(path, line, problem, "check the address; article pages are /articles/<file name>/"))
+                if target is not None and target in pages:  # the page exists: its anchor does not
+                    hint = anchor_hint(unquote(urlsplit(href).fragment), pages[target].ids)
+                else:
+                    hint = "check the address; article pages are /articles/<file name>/"
+                errors.append(SiteError(path, line, problem, hint))
         return frozenset(anchored), errors
+
+
+ANCHOR_HINT = "check the heading's words: lowercase, with spaces as hyphens"
+
+
+def anchor_hint(fragment: str, ids: frozenset[str]) -> str:
+    """Return a hint for a dead anchor: the closest anchor the page has, if one is close."""
+    close = difflib.get_close_matches(fragment, sorted(ids), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '#{close[0]}'? (an anchor on that page)"
+    return ANCHOR_HINT
 
 
 # A root-relative link with no query, escapes, dot segments or doubled slashes.

@@ -208,7 +208,7 @@ class Publication:
     """Every language edition of the site, the original first."""
 
     editions: tuple[Site, ...]
-    warnings: tuple = ()  # SiteErrors worth an editor's attention that do not stop the build (see warnings.py)
+    warnings: tuple = ()  # SiteErrors worth an editor's attention that do not stop the build (see likely_mistakes.py)
 
     @property
     def original(self) -> Site:

@@ -157,7 +157,7 @@ class SiteBuilder:
                                     self._validated)
         if self.options.base_url:
             publication = Publication(tuple(replace(edition, config=replace(edition.config, base_url=self.options.base_url))
-                                            for edition in publication.editions))
+                                            for edition in publication.editions), publication.warnings)
         return publication
 
     def build(self, changed: set[Path] | None = None,
@@ -185,7 +185,7 @@ class SiteBuilder:
         renderer = self._current_renderer(publication.original, assets)
         shared = {"assets": assets.digest, "registry": publication.original.sources.digest}
         shared.update({f"template:{n}": d for n, d in self._template_digests.items()})
-        result = BuildResult(publication.original, {}, warnings=stale_translations(publication, history))
+        result = BuildResult(publication.original, {}, warnings=[*publication.warnings, *stale_translations(publication, history)])
         files = dict(assets.files)  # small files, held in memory
         stored: dict[str, str] = {}  # the rest: output path -> digest in the file store
         records: dict[str, PageRecord] = {}

@@ -19,6 +19,7 @@ from .content import LineDict, LineList, RawContent, RawData, RawDocument, RawEd
 from .datatypes import Column, check_row, validate_columns
 from .errors import BuildFailed, SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
+from .likely_mistakes import ignored_file_warnings, missing_data_twins, untranslated_links
 from .model import Article, NavItem, Publication, Site, SiteConfig
 from .sources import Registry, validate_registry, validate_source_ids
 from .validate_charts import check_chart_ids, choices_hint
@@ -307,4 +308,14 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     memo.finish()
     if errors:
         raise BuildFailed(errors)
-    return Publication((original,) + translations)
+    return Publication((original,) + translations, tuple(likely_mistakes(raw, original, translations)))
+
+
+def likely_mistakes(raw: RawContent, original: Site, translations: tuple[Site, ...]) -> list[SiteError]:
+    """Return the warnings about content that is valid but surely not meant: see likely_mistakes.py."""
+    warnings = ignored_file_warnings(raw.ignored)
+    data_names = {edition.language: {d.name for d in edition.data} | set(edition.unreadable_data) for edition in raw.translations}
+    warnings += missing_data_twins(original, data_names)
+    for edition in translations:
+        warnings += untranslated_links(edition, original.language)
+    return warnings

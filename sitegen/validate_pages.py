@@ -20,6 +20,7 @@ from .citations import find_citations, find_uncited_figures
 from .content import LineDict, RawDocument
 from .errors import SiteError, did_you_mean
 from .fields import FieldChecker
+from .likely_mistakes import check_placeholders
 from .markup import find_unsafe_html
 from .model import Article, ChangeNote, HomePage, PlacedChart
 from .sources import Registry, report_unknown_source
@@ -102,6 +103,7 @@ def validate_body(check: FieldChecker, raw: RawDocument, references: References
     for chart in charts:  # a chart cites its dataset's sources in its source line
         cited += tuple(s for s in references.datasets[chart.spec.data].sources if s not in cited)
     check_unsafe_html(check, body, raw.body_line)
+    check_placeholders(check, raw.meta, body, raw.body_line)
     return charts, cited, find_uncited_figures(body, raw.body_line)
 
 

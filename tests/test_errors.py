@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.cli import NEW_ARTICLE, main
 from sitegen.content import PACKAGE_ROOT
 
 ARTICLE = "---\ntitle: Bad article\nsummary: An article with one mistake.\ndate: 2024-01-04\n---\n"
@@ -24,6 +24,38 @@ def chart(spec: str) -> dict[str, str]:
 
 
 BAD_INPUT = [
+    pytest.param(  # a paragraph is one long line: the echo shows the broken link, not the first one (issue 21)
+        article("See [the first](/articles/first/) " + "and more words " * 12 + "then [a gone page](/articles/gone/) "
+                + "and the rest of the paragraph " * 6 + "\n"),
+        "content/articles/bad.md:6: the link '/articles/gone/' leads to no page\n"
+        "    6 | …re words and more words and more words and more words then [a gone page](/articles/gone/) "
+        "and the rest of the paragraph and the rest of the paragraph and the re…\n",
+        id="long-line-echo-shows-the-broken-link",
+    ),
+    pytest.param(
+        article("Intro.\n\nSee [the background](/articles/first/#backgrund).\n"),
+        "    hint: did you mean '#background'? (an anchor on that page)\n",
+        id="dead-anchor-suggests-the-nearest",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": NEW_ARTICLE.format(title="t", date="2024-01-04").replace("draft: true\n", "")
+         .replace("Write the article here", "Written here")},
+        "content/articles/bad.md:3: the summary is still the placeholder that 'build.py new' wrote\n",
+        id="placeholder-summary-published",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": NEW_ARTICLE.format(title="t", date="2024-01-04").replace("draft: true\n", "")
+         .replace("summary: One or two", "summary: Two")},
+        "content/articles/bad.md:7: the article still has the placeholder text that 'build.py new' wrote\n"
+        "    7 | Write the article here, in Markdown, and cite the source of every fact by its id in\n"
+        "    hint: replace it with the article, or put back 'draft: true' until the article is ready\n",
+        id="placeholder-body-published",
+    ),
+    pytest.param(
+        {"content/articles/bad.md": ARTICLE + "x" * 12_000_000 + "\n"},
+        "content/articles/bad.md: the file is 12.0 MB, more than the 5 MB a content file may be",
+        id="twelve-megabyte-article",
+    ),
     pytest.param(
         {"content/data/tabbed.yaml": "description: d\nrows:\n\t- a: 1\n"},
         "content/data/tabbed.yaml:3: YAML syntax error: this line has a tab character; YAML allows only spaces",
@@ -333,3 +365,63 @@ def test_template_mistake_names_the_template_and_line(make_site, build, capsys):
     assert "titel" in err, err
     assert "Traceback" not in err, err
     assert not (root / "_site").exists()
+
+
+# Legal but surely unintended (issue 21): the build succeeds and says so, naming the file.
+RU_SITE = {"content/site.ru.yaml": "title: Т\ndescription: С.\n"}
+RU_SECOND = "---\ntitle: Вторая\nsummary: Вторая статья.\ndate: 2024-01-03\ntranslated_from: 2024-01-03\n---\n## Подробности\n"
+WORDS_DATA = ("description: Exchanges.\nsources: [test-report]\ncolumns:\n  name: category\n  share: number\n"
+              "rows:\n  - name: Binance\n    share: 1\n")
+LIKELY_MISTAKES = [
+    pytest.param(
+        {"content/articles/third.markdown": ARTICLE + "Text.\n"},
+        "content/articles/third.markdown: warning: 'third.markdown' is ignored: only files ending in .md are articles\n"
+        "    hint: rename it to 'third.md'\n",
+        id="markdown-suffix-is-ignored",
+    ),
+    pytest.param(
+        {**RU_SITE, "content/data/exchanges.yaml": WORDS_DATA},
+        "content/data/exchanges.yaml: warning: the Russian edition has no translation of this data file, "
+        "so its charts and tables show the English labels\n"
+        "    hint: copy it to content/data/exchanges.ru.yaml and translate the words; keep the numbers\n",
+        id="missing-russian-data-twin",
+    ),
+    pytest.param(
+        {**RU_SITE, "content/articles/second.ru.md": RU_SECOND,
+         "content/articles/first.ru.md": RU_SECOND.replace("Вторая", "Первая") + "См. [вторую](/articles/second/#details).\n"},
+        "content/articles/first.ru.md:8: warning: the link '/articles/second/#details' leads to the English page, "
+        "though the Russian edition has its own\n"
+        "    8 | См. [вторую](/articles/second/#details).\n"
+        "    hint: link to '/ru/articles/second/' instead (its headings have their own anchors)\n",
+        id="russian-article-links-to-english-page",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), LIKELY_MISTAKES)
+def test_likely_mistakes_are_warnings_and_the_site_builds(make_site, build, capsys, files, expected):
+    root = make_site(files)
+
+    code = build(root)
+
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert expected in err, err
+    assert "Traceback" not in err, err
+
+
+def test_a_huge_static_file_is_an_error_with_its_size_and_the_limit(make_site, build, capsys):
+    root = make_site()
+    shutil.copytree(PACKAGE_ROOT / "static", root / "static")
+    with open(root / "static/video.mp4", "wb") as stream:
+        stream.truncate(200_000_000)  # sparse: 200 MB to stat, nothing on disk
+
+    code = build(root)
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err == (
+        "static/video.mp4: the file is 200.0 MB, more than the 20 MB a static file may be\n"
+        "    hint: make it smaller, or publish it elsewhere (e.g. as a release download) and link to it\n"
+        "1 error; nothing was written.\n"
+    ), err

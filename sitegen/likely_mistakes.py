@@ -1,0 +1,118 @@
+"""Content that is legal but surely not what the editor meant (issue 21).
+
+Input: the content folder's listing, the raw data files and the validated editions.
+Output: warnings (SiteErrors whose message starts with "warning: ", which do not stop the
+build) for an article file that is ignored, a data file the Russian edition shows
+untranslated, and a translation linking to the original's page though its own exists;
+and an error for an article published with the placeholder text `build.py new` wrote.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .content import LineDict
+from .errors import SiteError
+from .fields import FieldChecker
+from .model import Article, HomePage, Site
+
+# What `build.py new` writes (cli.py uses these), so an article still holding it is found.
+PLACEHOLDER_SUMMARY = "One or two sentences that say what this article tells the reader."
+PLACEHOLDER_BODY = """\
+Write the article here, in Markdown, and cite the source of every fact by its id in
+content/sources.yaml. EDITING.md shows how to write headings, links, citations and charts.
+"""
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
+
+
+def language_name(code: str) -> str:
+    """Return 'Russian' for 'ru'; an unknown code as it is."""
+    return LANGUAGE_NAMES.get(code, f"'{code}'")
+
+
+def ignored_file_warnings(paths: Iterable[str]) -> list[SiteError]:
+    """Warn about each file in content/articles/ that looks like an article but is not read, saying what to rename it to."""
+    warnings = []
+    for path in paths:
+        name = posixpath.basename(path)
+        warnings.append(SiteError(path, None, f"warning: '{name}' is ignored: only files ending in .md are articles",
+                                  f"rename it to '{posixpath.splitext(name)[0]}.md'"))
+    return warnings
+
+
+def _has_text(value: object) -> bool:
+    return isinstance(value, str) and any(character.isalpha() for character in value)
+
+
+def missing_data_twins(original: Site, translated: dict[str, set[str]]) -> list[SiteError]:
+    """Warn about each data file with words in its rows that an edition has no translation of.
+
+    `translated` maps each edition's language to the names of its data files (read or not).
+    """
+    warnings = []
+    for language, names in sorted(translated.items()):
+        for name, dataset in sorted(original.datasets.items()):
+            has_words = any(_has_text(value) for row in dataset.rows for key, value in row.items() if key != "sources")
+            if name in names or not has_words:
+                continue
+            path = Path(dataset.path)
+            twin = path.with_name(f"{path.stem}.{language}{path.suffix}").as_posix()
+            warnings.append(SiteError(dataset.path, None,
+                                      f"warning: the {language_name(language)} edition has no translation of this data file, "
+                                      f"so its charts and tables show the {language_name(original.language)} labels",
+                                      f"copy it to {twin} and translate the words; keep the numbers"))
+    return warnings
+
+
+# A link written from the site's root, in Markdown or HTML; the target is group 1.
+_ROOT_LINK = re.compile(
+    r"""
+    (?: \]\(\s*<?                     # an inline link: [text](target
+      | ^\s{0,3}\[[^\]]+\]:\s*<?      # a reference definition: [id]: target
+      | \bhref\s*=\s*["']             # an HTML link: href="target"
+    )
+    (/[^\s)"'>]*)                     # the target, from the site's root
+    """,
+    re.VERBOSE,
+)
+_ARTICLE_PATH = re.compile(r"/articles/([^/#?]+)/?")
+
+
+def untranslated_links(edition: Site, original_language: str) -> list[SiteError]:
+    """Warn about each link in an edition's pages to the original's page when the edition has its own."""
+    own_articles = {article.slug for article in edition.articles}
+    warnings = []
+    pages: list[Article | HomePage] = [edition.home, *edition.articles] if edition.home else list(edition.articles)
+    for page in pages:
+        for number, text in enumerate(page.body.split("\n")):
+            for target in _ROOT_LINK.findall(text):
+                path = re.split(r"[#?]", target, maxsplit=1)[0]
+                article = _ARTICLE_PATH.fullmatch(path)
+                if article and article.group(1) in own_articles:
+                    own = f"/{edition.prefix}articles/{article.group(1)}/"
+                elif path == "/" and edition.home:
+                    own = f"/{edition.prefix}"
+                else:
+                    continue
+                warnings.append(SiteError(page.path, page.body_line + number,
+                                          f"warning: the link '{target}' leads to the {language_name(original_language)} "
+                                          f"page, though the {language_name(edition.language)} edition has its own",
+                                          f"link to '{own}' instead (its headings have their own anchors)"))
+    return warnings
+
+
+def check_placeholders(check: FieldChecker, meta: LineDict, body: str, body_line: int) -> None:
+    """Report a published page still holding the summary or the body text `build.py new` wrote."""
+    if meta.get("draft") is True:
+        return  # a draft is where the placeholders belong
+    if str(meta.get("summary", "")).strip() == PLACEHOLDER_SUMMARY:
+        check.error(check.line_of(meta, "summary"), "the summary is still the placeholder that 'build.py new' wrote",
+                    "write one or two sentences of your own, or put back 'draft: true' until the article is ready")
+    first_line = PLACEHOLDER_BODY.split("\n", 1)[0]
+    lines = body.split("\n")
+    if first_line in lines:
+        check.error(body_line + lines.index(first_line), "the article still has the placeholder text that 'build.py new' wrote",
+                    "replace it with the article, or put back 'draft: true' until the article is ready")
