@@ -186,6 +186,9 @@ def _end_processes(processes: list[subprocess.Popen]) -> None:
 def _work_in_fresh_process() -> None:
     """Be one worker of `FreshWorkers`: read and run its warm-up; then read (function, state, items)
     and write (failed, results or error), or end if the input ends first (the build ended without it)."""
+    from .messages import LANGUAGE_VARIABLE, use_language
+
+    use_language(os.environ.get(LANGUAGE_VARIABLE, "en"))  # a chart's error speaks as the build does
     warm_up = pickle.load(sys.stdin.buffer)
     try:
         if warm_up is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
+from sitegen.messages import LANGUAGE_VARIABLE, LOCALE_VARIABLES, use_language
 
 # The smallest site that uses every kind of content file: config, home page, two
 # articles that link to each other (one to a heading's anchor), one data file.
@@ -103,6 +104,17 @@ def write_files(root: Path, files: dict[str, str | bytes | None]) -> None:
             path.write_bytes(content)
         else:
             path.write_text(textwrap.dedent(content), encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Run every test in English, whatever this machine's locale, and leave no language behind."""
+    for name in (*LOCALE_VARIABLES, LANGUAGE_VARIABLE):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    use_language("en")
+    yield
+    use_language("en")
 
 
 @pytest.fixture
