@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .content import Project
 from .errors import BuildFailed, SiteError
+from .messages import LANGUAGES, N_, _, language_from_locale, ngettext, use_language
 from .likely_mistakes import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
 from .parallel import available_cores
 from .pipeline import BuildOptions, build_site, check_site
@@ -36,8 +37,8 @@ def print_errors(errors: list[SiteError], root: Path) -> None:
     """Print every error compiler style to stderr, then how many there were."""
     for error in errors:
         print(error.format(root), file=sys.stderr)
-    count = len(errors)
-    print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+    print(ngettext("{count} error; nothing was written.", "{count} errors; nothing was written.", len(errors)),
+          file=sys.stderr)
 
 
 class TerminalProgress:
@@ -56,7 +57,9 @@ class TerminalProgress:
         self.last[counted] = now
         end = "\n" if done == total else ""
         # Search shards finish while pages are counted on the same line: clear it (ESC [K) before writing.
-        print(f"\r\x1b[K{counted}: {done}/{total}, {now - self.started:.1f} s", end=end, file=sys.stderr, flush=True)
+        shown = _("{counted}: {done}/{total}, {seconds} s", counted=_(counted), done=done, total=total,
+                  seconds=f"{now - self.started:.1f}")
+        print(f"\r\x1b[K{shown}", end=end, file=sys.stderr, flush=True)
 
 
 def print_warnings(warnings: list[SiteError], root: Path) -> None:
@@ -74,11 +77,13 @@ def command_build(args: argparse.Namespace) -> int:
     print_warnings(result.warnings, project.root)
     if args.verbose:
         for path in result.written:
-            print(f"wrote {Path(args.output) / path}", file=sys.stderr)
+            print(_("wrote {path}", path=Path(args.output) / path), file=sys.stderr)
     # Always a closing line, in CI and Netlify's log too: a build that printed nothing looked unfinished (issue 21).
     elapsed = time.perf_counter() - started
     unchanged = len(result.pages) - len(result.written)
-    print(f"built {len(result.pages)} files into {args.output} in {elapsed:.2f} s ({unchanged} unchanged, not rewritten)",
+    print(ngettext("built {count} file into {output} in {seconds} s ({unchanged} unchanged, not rewritten)",
+                   "built {count} files into {output} in {seconds} s ({unchanged} unchanged, not rewritten)",
+                   len(result.pages), output=args.output, seconds=f"{elapsed:.2f}", unchanged=unchanged),
           file=sys.stderr)
     return 0
 
@@ -96,7 +101,8 @@ def command_check(args: argparse.Namespace) -> int:
     if args.format != "text":
         print(format_problems(args.format, [], result.warnings), end="")
     elif args.verbose:
-        print(f"checked {len(result.pages)} pages: no errors", file=sys.stderr)
+        print(ngettext("checked {count} page: no errors", "checked {count} pages: no errors", len(result.pages)),
+              file=sys.stderr)
     return 0
 
 
@@ -118,8 +124,9 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             free = "make serve PORT=8001" if port == 8000 else f"make serve PORT={port + 1}"
-            raise SiteError(f"{host}:{port}", None, f"cannot serve here: {error.strerror or error}",
-                            f"another program (another make serve?) uses port {port}: stop it, or run `{free}`") from None
+            raise SiteError(f"{host}:{port}", None, _("cannot serve here: {reason}", reason=error.strerror or error),
+                            _("another program (another make serve?) uses port {port}: stop it, or run `{command}`",
+                              port=port, command=free)) from None
 
 
 def slugify(title: str) -> str:
@@ -151,11 +158,12 @@ def command_new(args: argparse.Namespace) -> int:
     articles = Path(args.content) / "articles"
     path = articles / f"{slug}.md"
     if not slug:
-        raise BuildFailed([SiteError(project.display(articles), None, f"cannot make a file name from the title '{args.title}'",
-                                     "use a title with letters or digits")])
+        raise BuildFailed([SiteError(project.display(articles), None,
+                                     _("cannot make a file name from the title '{title}'", title=args.title),
+                                     _("use a title with letters or digits"))])
     if path.exists():
-        raise BuildFailed([SiteError(project.display(path), None, "an article with this file name already exists",
-                                     "choose another title, or edit the existing file")])
+        raise BuildFailed([SiteError(project.display(path), None, _("an article with this file name already exists"),
+                                     _("choose another title, or edit the existing file"))])
     articles.mkdir(parents=True, exist_ok=True)
     # A JSON string is a valid YAML double-quoted scalar: quotes and backslashes escaped.
     title = json.dumps(args.title, ensure_ascii=False)
@@ -177,50 +185,53 @@ def base_url(value: str) -> str:
     """Accept a base URL for --base-url, or make argparse report it as misused."""
     if not is_base_url(value):
         raise argparse.ArgumentTypeError(
-            f"'{value}' is not a full URL or a path from the root; write e.g. https://example.org/briefing/ or /briefing/")
+            _("'{value}' is not a full URL or a path from the root; write e.g. https://example.org/briefing/ or /briefing/",
+              value=value))
     return value
 
 
 def create_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the Binance-in-Russia briefing site.")
+    parser = argparse.ArgumentParser(prog="build.py", description=_("Build the Binance-in-Russia briefing site."))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, function, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(function=function)
+        sub.add_argument("--lang", choices=LANGUAGES,
+                         help=_("language of the messages: en or ru (default: from LANG or LC_MESSAGES)"))
         return sub
 
-    build = add("build", command_build, "Build the whole site into the output folder.")
-    build.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
-    build.add_argument("--output", default=DEFAULT_OUTPUT, help="output folder (default: _site)")
-    build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-    build.add_argument("--base-url", type=base_url, help="the URL the site is served from, e.g. https://example.org/briefing/")
-    build.add_argument("--no-cache", action="store_true", help="ignore .cache/ and render everything again")
-    build.add_argument("-v", "--verbose", action="store_true", help="list each file written")
+    build = add("build", command_build, _("Build the whole site into the output folder."))
+    build.add_argument("--content", default=DEFAULT_CONTENT, help=_("content folder (default: content)"))
+    build.add_argument("--output", default=DEFAULT_OUTPUT, help=_("output folder (default: _site)"))
+    build.add_argument("--drafts", action="store_true", help=_("include articles marked draft: true"))
+    build.add_argument("--base-url", type=base_url, help=_("the URL the site is served from, e.g. https://example.org/briefing/"))
+    build.add_argument("--no-cache", action="store_true", help=_("ignore .cache/ and render everything again"))
+    build.add_argument("-v", "--verbose", action="store_true", help=_("list each file written"))
 
-    check = add("check", command_check, "Check content, data, charts and links; write nothing.")
-    check.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
-    check.add_argument("-v", "--verbose", action="store_true", help="say so when everything is fine")
+    check = add("check", command_check, _("Check content, data, charts and links; write nothing."))
+    check.add_argument("--content", default=DEFAULT_CONTENT, help=_("content folder (default: content)"))
+    check.add_argument("-v", "--verbose", action="store_true", help=_("say so when everything is fine"))
     check.add_argument("--format", choices=FORMATS, default="text",
-                       help="text (default, for people), github (annotations on a pull request) or json (for other tools)")
+                       help=_("text (default, for people), github (annotations on a pull request) or json (for other tools)"))
 
-    serve = add("serve", command_serve, "Build, serve with live reload, rebuild on every change.")
-    serve.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
-    serve.add_argument("--output", default=DEFAULT_OUTPUT, help="output folder (default: _site)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve = add("serve", command_serve, _("Build, serve with live reload, rebuild on every change."))
+    serve.add_argument("--content", default=DEFAULT_CONTENT, help=_("content folder (default: content)"))
+    serve.add_argument("--output", default=DEFAULT_OUTPUT, help=_("output folder (default: _site)"))
+    serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: 127.0.0.1)"))
+    serve.add_argument("--port", type=int, default=8000, help=_("port to listen on (default: 8000)"))
 
-    new = add("new", command_new, "Create a draft article and print its path.")
-    new.add_argument("title", help="the article's title, in quotes (with --translate: the slug of the article to translate)")
+    new = add("new", command_new, _("Create a draft article and print its path."))
+    new.add_argument("title", help=_("the article's title, in quotes (with --translate: the slug of the article to translate)"))
     new.add_argument("--translate", action="store_true",
-                     help="start the translation of an existing article: its front matter and text, every passage marked")
-    new.add_argument("--language", default="ru", help="the translation's language (default: ru)")
-    new.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
+                     help=_("start the translation of an existing article: its front matter and text, every passage marked"))
+    new.add_argument("--language", default="ru", help=_("the translation's language (default: ru)"))
+    new.add_argument("--content", default=DEFAULT_CONTENT, help=_("content folder (default: content)"))
 
     translations = add("translations", command_translations,
-                       "List, per edition, the articles, data files and interface text not yet translated or out of date.")
-    translations.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
+                       _("List, per edition, the articles, data files and interface text not yet translated or out of date."))
+    translations.add_argument("--content", default=DEFAULT_CONTENT, help=_("content folder (default: content)"))
     return parser
 
 
@@ -230,13 +241,37 @@ def unsafe_output(output: Path, project: Project) -> str | None:
     for name, folder in (("project", project.root), ("content", project.content),
                          ("templates", project.templates), ("static", project.static)):
         if output == folder or output in folder.parents:
-            return (f"--output '{output}' is or contains the {name} folder '{folder}'; a build replaces "
-                    f"the output folder as a whole, so give the site a folder of its own, e.g. --output {DEFAULT_OUTPUT}")
+            return _("--output '{output}' is or contains the {name} folder '{folder}'; a build replaces the output "
+                     "folder as a whole, so give the site a folder of its own, e.g. --output {default}",
+                     output=output, name=name, folder=folder, default=DEFAULT_OUTPUT)
     return None
+
+
+# argparse's own words ("usage:", "error:", "invalid choice") come from the standard library's
+# gettext calls, which look in no catalogue of ours: listed here for it, and handed our lookup.
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("options"), N_("positional arguments"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("the following arguments are required: %s"),
+    N_("argument %(argument_name)s: %(message)s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unrecognized arguments: %s"), N_("expected one argument"), N_("invalid %(type)s value: %(value)r"),
+)
+
+
+def chosen_language(argv: list[str] | None) -> str:
+    """Return the language of the messages: --lang, else the locale's.
+
+    Read before the parser is made, so that its help and its errors speak that language too.
+    """
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang", choices=LANGUAGES)
+    chosen, _unparsed = language.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return chosen.lang or language_from_locale(os.environ)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code (0 ok, 1 site errors, 2 usage)."""
+    use_language(chosen_language(argv))
+    argparse._ = _  # looks a message up without formatting it: argparse fills in its %(fields)s
     parser = create_parser()
     args = parser.parse_args(argv)
     if hasattr(args, "output"):
@@ -249,10 +284,13 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildFailed, SiteError) as failure:
         # A lone SiteError: a file saved again while the build read it (content.read_body).
         errors = failure.errors if isinstance(failure, BuildFailed) else [failure]
+        # Warnings found before the errors stopped the build: an editor fixing the errors wants them too.
+        warnings = getattr(failure, "warnings", [])
         format_name = getattr(args, "format", "text")
         if format_name != "text":
-            print(format_problems(format_name, errors, []), end="")
+            print(format_problems(format_name, errors, warnings), end="")
             return 1
         root = Project.from_content_dir(Path(getattr(args, "content", DEFAULT_CONTENT))).root
+        print_warnings(warnings, root)
         print_errors(errors, root)
         return 1

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import _
+
 
 @dataclass(frozen=True)
 class SiteError(Exception):
@@ -34,7 +36,7 @@ class SiteError(Exception):
         if echoed:
             text += f"\n    {self.line} | {echoed}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += "\n    " + _("hint: {hint}", hint=self.hint)
         return text
 
     def _source_line(self, root: Path) -> str | None:
@@ -91,9 +93,9 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
     """Return a 'did you mean' hint for a misspelt name, or list the valid ones."""
     close = difflib.get_close_matches(str(word), list(choices), n=1)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return _("did you mean '{name}'?", name=close[0])
     if choices:
-        return "expected one of: " + ", ".join(sorted(choices))
+        return _("expected one of: {names}", names=", ".join(sorted(choices)))
     return None
 
 

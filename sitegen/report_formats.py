@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass
 
 from .errors import SiteError
+from .messages import N_, _, ngettext
 
 FORMATS = ("text", "github", "json")
-WARNING_PREFIX = "warning: "
+WARNING_PREFIX = N_("warning: ")
 ANNOTATION_TITLE = "build.py check"
 
 
@@ -33,7 +34,7 @@ def collect_problems(errors: list[SiteError], warnings: list[SiteError]) -> list
     """Return the errors, then the warnings, each with the 'warning: ' prefix moved into its severity."""
     problems = [Problem("error", e.path, e.line, e.message, e.hint) for e in errors]
     for warning in warnings:
-        message = warning.message.removeprefix(WARNING_PREFIX)
+        message = warning.message.removeprefix(_(WARNING_PREFIX))
         problems.append(Problem("warning", warning.path, warning.line, message, warning.hint))
     return problems
 
@@ -42,7 +43,8 @@ def count_problems(problems: list[Problem]) -> str:
     """Return the totals as words: '2 errors, 1 warning'."""
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    return ", ".join((ngettext("{count} error", "{count} errors", errors),
+                      ngettext("{count} warning", "{count} warnings", warnings)))
 
 
 # The escaping of GitHub's own toolkit (actions/toolkit, packages/core/src/command.ts):
@@ -63,7 +65,7 @@ def github_annotation(problem: Problem) -> str:
     if problem.line:
         properties.append(f"line={problem.line}")
     properties.append(f"title={escape_property(ANNOTATION_TITLE)}")
-    message = problem.message + (f"\nhint: {problem.hint}" if problem.hint else "")
+    message = problem.message + ("\n" + _("hint: {hint}", hint=problem.hint) if problem.hint else "")
     return f"::{problem.severity} {','.join(properties)}::{escape_data(message)}"
 
 
@@ -74,7 +76,7 @@ def format_github(problems: list[Problem]) -> str:
     what tells the editor how many there really are.
     """
     lines = [github_annotation(problem) for problem in problems]
-    lines.append(f"check: {count_problems(problems)}")
+    lines.append(_("check: {totals}", totals=count_problems(problems)))
     return "\n".join(lines) + "\n"
 
 

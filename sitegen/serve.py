@@ -30,6 +30,7 @@ from tornado.ioloop import IOLoop
 
 from .content import Project
 from .errors import BuildFailed, SiteError
+from .messages import N_, _, current_language
 from .output import output_lock_held, update_site, write_site
 from .pipeline import BuildOptions, SiteBuilder
 from .safe_read import UNSETTLED_MESSAGES
@@ -41,8 +42,9 @@ SETTLE_SECONDS = 0.1
 ERROR_PANEL = (
     '<div role="alert" style="position:fixed;inset:0 0 auto 0;z-index:99;margin:0;padding:1rem;'
     'background:#7a0000;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap;max-height:60vh;overflow:auto">'
-    "<strong>The last change did not build; this is the last good version.</strong>\n{errors}</div>"
+    '<strong lang="{language}">{headline}</strong>\n{errors}</div>'
 )
+PANEL_HEADLINE = N_("The last change did not build; this is the last good version.")
 
 
 class DevSite:
@@ -109,14 +111,15 @@ class DevSite:
                 # full traceback instead, in the terminal and in the page; the next save starts
                 # over with a new builder, since the old one's memory may be what failed.
                 self._start_over = True
-                self._report("sitegen stopped with an unexpected error (a bug, or a file another program removed):\n"
-                             + traceback.format_exc())
+                self._report(_("sitegen stopped with an unexpected error (a bug, or a file another program removed):")
+                             + "\n" + traceback.format_exc())
                 return ["(errors)"]
             self._unbuilt = set()
             recovered = self.errors is not None
             self.pages, self.errors = result.pages, None
         elapsed = (time.perf_counter() - started) * 1000
-        print(f"rebuilt in {elapsed:.0f} ms: {len(result.rendered)} rendered, {len(written)} changed", file=sys.stderr)
+        print(_("rebuilt in {milliseconds} ms: {rendered} rendered, {changed} changed",
+                milliseconds=f"{elapsed:.0f}", rendered=len(result.rendered), changed=len(written)), file=sys.stderr)
         return written + (["(recovered)"] if recovered else [])
 
     def _build_settled(self, changed: set[Path] | None):
@@ -156,11 +159,12 @@ class DevSite:
         status = "200 OK"
         if not inside or not target.is_file():
             status, target = "404 Not Found", self.output / "404.html"
-        body = target.read_bytes() if target.is_file() else b"Not found"
+        body = target.read_bytes() if target.is_file() else _("Not found").encode()
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         errors = self.errors
         if errors and content_type == "text/html":
-            panel = ERROR_PANEL.format(errors=html.escape(errors)).encode()
+            panel = ERROR_PANEL.format(language=current_language(), headline=html.escape(_(PANEL_HEADLINE)),
+                                       errors=html.escape(errors)).encode()
             body = body.replace(b"<body>", b"<body>" + panel, 1) if b"<body>" in body else panel + body
         if content_type.startswith("text/"):
             content_type += "; charset=utf-8"
@@ -225,6 +229,6 @@ def serve_site(project: Project, output: Path, host: str, port: int, options: Bu
         server = Server(app=dev_site.respond, watcher=watcher)
         for folder in watcher.folders:
             server.watch(str(folder))
-        print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+        print(_("Serving on {url} (Ctrl+C to stop)", url=f"http://{host}:{port}/"), file=sys.stderr)
         server.serve(host=host, port=port, debug=False, restart_delay=0)
     return 0
