@@ -183,6 +183,8 @@ class SiteBuilder:
         history = self._history.load(self.project.root, self.project.content)
         assets = load_assets(self.project.static)
         renderer = self._current_renderer(publication.original, assets)
+        if renderer.check_syntax():
+            raise BuildFailed(renderer.check_syntax())
         shared = {"assets": assets.digest, "registry": publication.original.sources.digest}
         shared.update({f"template:{n}": d for n, d in self._template_digests.items()})
         result = BuildResult(publication.original, {}, warnings=[*publication.warnings, *stale_translations(publication, history)])
@@ -237,7 +239,7 @@ class SiteBuilder:
             )
         if errors:
             self.memory.records.update(records)  # the pages that did render are worth keeping
-            raise BuildFailed(errors)
+            raise BuildFailed(list(dict.fromkeys(errors)))  # a mistake in a template shared by pages is reported once
         cited = {source_id for record in records.values() for source_id in record.cited}
         result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
         self.memory.keep_only_records(records)

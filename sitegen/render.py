@@ -29,6 +29,7 @@ from .errors import SiteError
 from .feeds import absolute_url, feed_articles, is_absolute
 from .model import Article, ChangeNote, HomePage, Publication, Site
 from .sources import SOURCE_KINDS, Registry, SourceEntry
+from .template_errors import syntax_error
 
 PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "timeline.html",
                   "not_found": "404.html", "search": "search.html", "changes": "changes.html", "sources": "sources.html",
@@ -36,6 +37,7 @@ PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "t
 ARTICLE_CHANGES = "partials/article_changes.html"  # an article's corrections and updates, on its page and in feeds
 # Parts of a page made once its citations are numbered: the slot a template marks, and the partial that fills it.
 CITATION_SLOTS = {ENDNOTES_SLOT: "partials/endnotes.html", FACTS_AS_OF_SLOT: "partials/facts_as_of.html"}
+TEMPLATE_SUFFIXES = ("html", "xml", "txt")
 
 
 def format_long_date(value: dt.date, language: str = "en") -> str:
@@ -119,6 +121,7 @@ class Renderer:
         self.assets = Assets({}, {})
         # A Renderer lives as long as its templates are unchanged, so this cache can too.
         self._closures: dict[str, frozenset[str]] = {}
+        self._syntax_errors: list[SiteError] | None = None
         self.env.filters["url"] = self.site_url
         self.env.filters["asset"] = lambda path: self.site_url(self.assets.url(path))
         self.base_url = "/"
@@ -134,8 +137,27 @@ class Renderer:
         """Return a content hash of every template, by name."""
         return {
             name: hashlib.sha256((self.templates / name).read_bytes()).hexdigest()
-            for name in self.env.list_templates(extensions=["html", "xml", "txt"])
+            for name in self.env.list_templates(extensions=TEMPLATE_SUFFIXES)
         }
+
+    def check_syntax(self) -> list[SiteError]:
+        """Compile every template; return one error per template Jinja cannot parse.
+
+        Run before any page renders, so a broken template is reported once, not once per
+        page using it or per template extending it (issue 21).
+        """
+        if self._syntax_errors is None:
+            self._syntax_errors = []
+            for name in self.env.list_templates(extensions=TEMPLATE_SUFFIXES):
+                try:
+                    self.env.get_template(name)
+                except jinja2.TemplateSyntaxError as error:
+                    self._syntax_errors.append(self._syntax_error(error))
+        return self._syntax_errors
+
+    def _syntax_error(self, error: jinja2.TemplateSyntaxError) -> SiteError:
+        path = self._display(Path(error.filename)) if error.filename else f"templates/{error.name}"
+        return syntax_error(self.env, error, path)
 
     def template_closure(self, name: str) -> frozenset[str]:
         """Return a template's name and every template it extends, includes or imports."""
@@ -155,7 +177,7 @@ class Renderer:
             try:
                 referenced = meta.find_referenced_templates(self.env.parse(source))
             except jinja2.TemplateSyntaxError:
-                continue  # reported with its line when the page renders
+                continue  # reported by check_syntax, before any page renders
             pending.extend(r for r in referenced if r)
         return frozenset(seen)
 
@@ -164,10 +186,10 @@ class Renderer:
         try:
             return self.env.get_template(template_name).render(context)
         except jinja2.TemplateSyntaxError as error:
-            path = self._display(Path(error.filename)) if error.filename else f"templates/{error.name}"
-            raise SiteError(path, error.lineno, f"template syntax error: {error.message}") from None
+            raise self._syntax_error(error) from None
         except jinja2.TemplateNotFound as error:
-            raise SiteError(f"templates/{template_name}", None, f"template not found: {error.name}") from None
+            path, line = self._template_location(error, template_name)  # the include's line, the same for every page
+            raise SiteError(path, line, f"template not found: {error.name}") from None
         except jinja2.UndefinedError as error:
             path, line = self._template_location(error, template_name)
             raise SiteError(path, line, f"template error: {error.message}",

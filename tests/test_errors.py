@@ -23,7 +23,39 @@ def chart(spec: str) -> dict[str, str]:
     return article("```chart\n" + spec + "```\n")
 
 
+def templates(name: str, old: str, new: str) -> dict[str, bytes]:
+    """Return files giving the site its own copy of the shipped templates, `old` replaced by `new` in one of them."""
+    shipped = PACKAGE_ROOT / "templates"
+    files = {f"templates/{p.relative_to(shipped).as_posix()}": p.read_bytes() for p in shipped.rglob("*") if p.is_file()}
+    text = files[f"templates/{name}"].decode()
+    assert old in text, f"templates/{name} no longer has {old!r}: update the test"
+    files[f"templates/{name}"] = text.replace(old, new, 1).encode()
+    return files
+
+
+def shipped_line(name: str, text: str) -> int:
+    """Return the number of the first line of a shipped template that contains text."""
+    lines = (PACKAGE_ROOT / "templates" / name).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text.strip() in line)
+
+
+LEDE = '\n    <p class="lede">'
+CONTENT_BLOCK = "{% block content %}"
 BAD_INPUT = [
+    pytest.param(  # Jinja notices at the end of the block content; the if to close is lines above (issue 21)
+        templates("home.html", LEDE, "\n    {% if page %}" + LEDE),
+        f"templates/home.html:{shipped_line('home.html', LEDE)}: template syntax error: the '{{% if %}}' block opened "
+        f"on this line is never closed\n"
+        f"    {shipped_line('home.html', LEDE)} |     {{% if page %}}\n"
+        "    hint: add '{% endif %}' where the block should end (Jinja reached line ",
+        id="unclosed-if-at-its-line",
+    ),
+    pytest.param(  # every page extends base.html: still one error, not one per page (issue 21)
+        templates("base.html", CONTENT_BLOCK, "{% if site.title %}" + CONTENT_BLOCK),
+        f"templates/base.html:{shipped_line('base.html', CONTENT_BLOCK)}: template syntax error: the '{{% if %}}' block "
+        "opened on this line is never closed\n",
+        id="unclosed-if-in-base-template-is-one-error",
+    ),
     pytest.param(  # a paragraph is one long line: the echo shows the broken link, not the first one (issue 21)
         article("See [the first](/articles/first/) " + "and more words " * 12 + "then [a gone page](/articles/gone/) "
                 + "and the rest of the paragraph " * 6 + "\n"),

@@ -46,6 +46,28 @@ def test_a_syntax_error_names_the_template_and_line(renderer):
     assert error.value.message.startswith("template syntax error: "), error.value.message
 
 
+@pytest.mark.parametrize(("source", "line", "tag"), [
+    ("{% block b %}\n{% if a %}\n{% for x in y %}{% endfor %}\n{% endblock %}\n", 2, "if"),
+    ("{% for x in y %}\n{% if x %}\n{% endfor %}\n", 2, "if"),
+    ("{% set s = 1 %}{% set t %}text\n{% if s %}{% endif %}\n", 1, "set"),
+    ("{% with a = 1 %}\n{% if a %}{% endif %}\n", 1, "with"),
+], ids=["before-endblock", "inside-for", "set-block", "with"])
+def test_an_unclosed_block_is_reported_at_its_opening_tag(renderer, source, line, tag):
+    made = renderer({"page.html": source})
+
+    errors = made.check_syntax()
+
+    assert [(e.path, e.line) for e in errors] == [("templates/page.html", line)], errors
+    assert errors[0].message == f"template syntax error: the '{{% {tag} %}}' block opened on this line is never closed"
+    assert errors[0].hint.startswith(f"add '{{% end{tag} %}}' where the block should end"), errors[0].hint
+
+
+def test_an_end_tag_closing_nothing_is_reported_where_it_is(renderer):
+    errors = renderer({"page.html": "<p>\n{% endif %}\n"}).check_syntax()
+
+    assert [(e.line, e.message.startswith("template syntax error: Encountered unknown tag 'endif'")) for e in errors] == [(2, True)]
+
+
 def test_url_filter_prefixes_root_relative_paths_with_the_base_path(renderer):
     made = renderer({"page.html": "{{ '/articles/a/' | url }} {{ 'https://example.org/' | url }} {{ '#top' | url }}"})
     made.base_path = "/sub/"
