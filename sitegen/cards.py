@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import N_
 from .parallel import fresh_process_map
 from .store import FileStore
 
@@ -33,6 +34,7 @@ SHADES = 16
 # 0 (none), so the image's bytes are the PNG's rows as they stand (see palette_png).
 LEFT = 1
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SOCIAL_CARDS = N_("social cards")  # what the progress line counts while cards are drawn
 
 
 @dataclass(frozen=True)
@@ -182,13 +184,13 @@ class CardRenderer:
         """Draw every card not drawn before; return how many were drawn."""
         missing = list({card.key: card for card in cards if card.key not in self.digest_by_key}.values())
         if progress and missing:
-            progress(0, len(missing), "social cards")
+            progress(0, len(missing), SOCIAL_CARDS)
         # Fresh interpreters rather than forked ones: cards are drawn late in a build, when a
         # forked worker would carry every rendered page along (see parallel.py).
         drawn = fresh_process_map(_draw_into_store, self.store.folder, missing, jobs)
         self.digest_by_key.update((card.key, digest) for card, digest in zip(missing, drawn, strict=True))
         if progress and missing:
-            progress(len(missing), len(missing), "social cards")
+            progress(len(missing), len(missing), SOCIAL_CARDS)
         return len(missing)
 
     def digest(self, card: CardText) -> str:

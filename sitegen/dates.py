@@ -13,8 +13,10 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .messages import N_
+
 PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-PARTIAL_DATE_HINT = "write a day as YYYY-MM-DD, a month as YYYY-MM or a year as YYYY, e.g. 2023-09-27, 2023-09 or 2023"
+PARTIAL_DATE_HINT = N_("write a day as YYYY-MM-DD, a month as YYYY-MM or a year as YYYY, e.g. 2023-09-27, 2023-09 or 2023")
 
 
 @dataclass(frozen=True)

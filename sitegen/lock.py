@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import SiteError, relative_path
+from .messages import _
 
 WAIT_VARIABLE = "SITEGEN_LOCK_WAIT"
 DEFAULT_WAIT_SECONDS = 5.0
@@ -56,8 +57,9 @@ def lock_wait_seconds() -> float:
     except ValueError:
         seconds = -1.0
     if not seconds >= 0:  # also refuses nan
-        raise SiteError(WAIT_VARIABLE, None, f"'{value}' is not a number of seconds",
-                        f"write e.g. {WAIT_VARIABLE}=30, or leave it unset to wait {DEFAULT_WAIT_SECONDS:g} seconds")
+        raise SiteError(WAIT_VARIABLE, None, _("'{value}' is not a number of seconds", value=value),
+                        _("write e.g. {variable}=30, or leave it unset to wait {seconds} seconds",
+                          variable=WAIT_VARIABLE, seconds=f"{DEFAULT_WAIT_SECONDS:g}"))
     return seconds
 
 
@@ -122,13 +124,15 @@ class OutputLock:
     def _busy(self) -> SiteError:
         try:
             note = json.loads(self.path.read_text(encoding="utf-8"))
-            holder = f"'{note['command']}' (process {note['pid']}, since {note['since'].replace('T', ' ')})"
+            holder = _("'{command}' (process {pid}, since {since})", command=note["command"], pid=note["pid"],
+                       since=note["since"].replace("T", " "))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            holder = "another sitegen process, which has not said who it is yet"
+            holder = _("another sitegen process, which has not said who it is yet")
         return SiteError(relative_path(self.output, Path.cwd()), None,
-                         f"another build is writing this folder: {holder}; gave up after waiting {self.wait:g} s",
-                         f"wait for it to end, stop it, or build into another folder with --output; "
-                         f"{WAIT_VARIABLE}=60 waits longer")
+                         _("another build is writing this folder: {holder}; gave up after waiting {seconds} s",
+                           holder=holder, seconds=f"{self.wait:g}"),
+                         _("wait for it to end, stop it, or build into another folder with --output; "
+                           "{variable}=60 waits longer", variable=WAIT_VARIABLE))
 
 
 class StoreUsers:

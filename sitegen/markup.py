@@ -26,6 +26,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
 
 from .citations import CitationExtension
+from .messages import _
 
 CHART_FENCE = re.compile(
     r"""
@@ -274,12 +275,12 @@ class _UnsafeHtmlFinder(HTMLParser):
     def handle_starttag(self, tag: str, attrs) -> None:
         line = self.getpos()[0]
         if tag == "script":
-            self.found.append((line, "a <script> element is not allowed in content"))
+            self.found.append((line, _("a <script> element is not allowed in content")))
         for name, value in attrs:
             if name.startswith("on"):
-                self.found.append((line, f"the event attribute '{name}=' is not allowed in content"))
+                self.found.append((line, _("the event attribute '{name}=' is not allowed in content", name=name)))
             elif value and re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith("javascript:"):
-                self.found.append((line, f"a 'javascript:' URL in '{name}=' is not allowed in content"))
+                self.found.append((line, _("a 'javascript:' URL in '{name}=' is not allowed in content", name=name)))
 
 
 def find_unsafe_html(body: str, body_line: int) -> tuple[UnsafeHtml, ...]:
@@ -295,5 +296,5 @@ def find_unsafe_html(body: str, body_line: int) -> tuple[UnsafeHtml, ...]:
     for number, text in enumerate(body.split("\n")):
         # Browsers decode character references in URLs: &#106;avascript: runs as javascript:.
         if _MARKDOWN_JS_LINK.search(html.unescape(text)):
-            found.append(UnsafeHtml(body_line + number, "a 'javascript:' link is not allowed in content"))
+            found.append(UnsafeHtml(body_line + number, _("a 'javascript:' link is not allowed in content")))
     return tuple(found)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .errors import SiteError
+from .messages import N_, _, current_language
 
 if TYPE_CHECKING:
     from .content import Project
@@ -39,12 +40,18 @@ MAX_ALIAS_NODES = 100_000
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
 # Messages the dev server treats as "a save still under way": reading again a moment later may succeed.
-EMPTY_FILE = "the file is empty"
-VANISHED_FILE = "the file disappeared while the site was being built"
-CHANGED_FILE = "the file changed while the site was being built"
+EMPTY_FILE = N_("the file is empty")
+VANISHED_FILE = N_("the file disappeared while the site was being built")
+CHANGED_FILE = N_("the file changed while the site was being built")
 UNSETTLED_MESSAGES = frozenset({EMPTY_FILE, VANISHED_FILE, CHANGED_FILE})
+RENAME_HINT = N_("rename the file using letters, digits and hyphens")
 
 _EventLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def is_unsettled(error: SiteError) -> bool:
+    """Tell whether an error may only mean a save still under way (see UNSETTLED_MESSAGES), in either language."""
+    return error.message in {_(message) for message in UNSETTLED_MESSAGES}
 
 
 def is_inside(path: str, root: str) -> bool:
@@ -57,8 +64,8 @@ def outside_link_error(path: Path, display_path: str, root: Path) -> SiteError |
     target = os.path.realpath(path)
     if is_inside(target, os.path.realpath(root)):
         return None
-    return SiteError(display_path, None, f"the link leads outside the project, to '{target}'",
-                     hint="copy the file into the project instead; links may only point inside the project")
+    return SiteError(display_path, None, _("the link leads outside the project, to '{target}'", target=target),
+                     hint=_("copy the file into the project instead; links may only point inside the project"))
 
 
 def name_error(display_path: str) -> SiteError | None:
@@ -67,11 +74,10 @@ def name_error(display_path: str) -> SiteError | None:
         display_path.encode("utf-8")
     except UnicodeEncodeError:
         printable = display_path.encode("utf-8", "backslashreplace").decode("utf-8")
-        return SiteError(printable, None, "the file name is not valid UTF-8",
-                         hint="rename the file using letters, digits and hyphens")
+        return SiteError(printable, None, _("the file name is not valid UTF-8"), hint=_(RENAME_HINT))
     if any(unicodedata.category(c) == "Cc" for c in display_path):
-        return SiteError(repr(display_path)[1:-1], None, "the file name contains a control character (such as a line break)",
-                         hint="rename the file using letters, digits and hyphens")
+        return SiteError(repr(display_path)[1:-1], None, _("the file name contains a control character (such as a line break)"),
+                         hint=_(RENAME_HINT))
     return None
 
 
@@ -98,16 +104,18 @@ def read_file_bytes(path: Path, display_path: str, root: Path | None) -> bytes:
             size = os.fstat(stream.fileno()).st_size
             if size > MAX_FILE_BYTES:
                 raise SiteError(display_path, None,
-                                f"the file is {size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES / 1e6:.0f} MB a content file may be",
-                                hint="split it into smaller files; a chart needs summary rows, not raw records")
+                                _("the file is {size} MB, more than the {limit} MB a content file may be",
+                                  size=_number(size / 1e6, "0.0"), limit=_number(MAX_FILE_BYTES / 1e6)),
+                                hint=_("split it into smaller files; a chart needs summary rows, not raw records"))
             return stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise SiteError(display_path, None, VANISHED_FILE, hint="build again (the dev server does so by itself)") from None
+        raise SiteError(display_path, None, _(VANISHED_FILE),
+                        hint=_("build again (the dev server does so by itself)")) from None
     except IsADirectoryError:
-        raise SiteError(display_path, None, "this is a folder, but its name is that of a content file",
-                        hint="rename the folder") from None
+        raise SiteError(display_path, None, _("this is a folder, but its name is that of a content file"),
+                        hint=_("rename the folder")) from None
     except OSError as error:
-        raise SiteError(display_path, None, f"the file cannot be read: {error.strerror}") from None
+        raise SiteError(display_path, None, _("the file cannot be read: {reason}", reason=error.strerror)) from None
 
 
 def decode_text(data: bytes, display_path: str) -> str:
@@ -119,8 +127,8 @@ def decode_text(data: bytes, display_path: str) -> str:
         raise SiteError(
             display_path,
             line,
-            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
-            hint="save the file with UTF-8 encoding in your editor",
+            _("the file is not valid UTF-8 (byte {byte})", byte=f"0x{data[error.start]:02x}"),
+            hint=_("save the file with UTF-8 encoding in your editor"),
         ) from None
 
 
@@ -155,8 +163,8 @@ def check_yaml_shape(text: str, path: str, first_line: int) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(open_collections) > MAX_YAML_DEPTH:
                     raise SiteError(path, event.start_mark.line + 1 + offset,
-                                    f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep",
-                                    hint="flatten it: a data file is a list of rows, each a few fields")
+                                    _("the YAML is nested more than {depth} levels deep", depth=MAX_YAML_DEPTH),
+                                    hint=_("flatten it: a data file is a list of rows, each a few fields"))
                 open_collections.append([1, event.anchor])
             elif isinstance(event, yaml.CollectionEndEvent):
                 count, anchor = open_collections.pop()
@@ -173,10 +181,18 @@ def check_yaml_shape(text: str, path: str, first_line: int) -> None:
                 open_collections[-1][0] += count
                 if added > MAX_ALIAS_NODES:
                     raise SiteError(path, event.start_mark.line + 1 + offset,
-                                    f"the YAML aliases (*{event.anchor}) stand for more than {MAX_ALIAS_NODES:,} values",
-                                    hint="write the values out, or use fewer aliases")
+                                    _("the YAML aliases (*{anchor}) stand for more than {limit} values",
+                                      anchor=event.anchor, limit=_number(MAX_ALIAS_NODES)),
+                                    hint=_("write the values out, or use fewer aliases"))
     finally:
         loader.dispose()
+
+
+def _number(value: float, pattern: str = "#,##0") -> str:
+    """Write a number for a message as the language does: 100,000 and 12.0, or 100 000 and 12,0 in Russian."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, pattern, locale=current_language())
 
 
 def find_unsafe_files(folder: Path, root: Path, display, read_templates: bool = False) -> list[SiteError]:

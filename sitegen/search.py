@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from .messages import _
 from .store import FileStore
 
 BUNDLE_PREFIX = "pagefind"
@@ -150,7 +151,9 @@ class SearchIndexing:
             self.indexed += indexed
             # Shards indexed before are counted, but shown only once this build indexes one.
             if self._progress and self.indexed:
-                self._progress(self._settled, len(self._shards), f"search index shards ({self._language})")
+                # Translated here, with its language filled in: the progress line's _() finds no key and keeps it.
+                self._progress(self._settled, len(self._shards),
+                               _("search index shards ({language})", language=self._language))
 
     def _index_queued(self) -> None:
         while (shard := self._queue.get()) is not None:

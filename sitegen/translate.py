@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import SiteError
+from .messages import _, ngettext
 
 TRANSLATION_MARK = "<!-- translate -->"
 FRONT_MATTER_MARK = "<!-- translate: the title, summary and notes above, then delete this line -->"
@@ -76,9 +77,14 @@ def check_translation_marks(path: str, body: str, body_line: int, draft: bool) -
     lines = marks_left(body, body_line)
     if not lines or draft:
         return None
-    return SiteError(path, lines[0], f"{len(lines)} passage(s) still marked '{TRANSLATION_MARK}': this one and "
-                     f"{len(lines) - 1} more" if len(lines) > 1 else f"a passage is still marked '{TRANSLATION_MARK}'",
-                     "translate the passage below each mark and delete the mark; until then, keep 'draft: true'")
+    if len(lines) == 1:
+        message = _("a passage is still marked '{mark}'", mark=TRANSLATION_MARK)
+    else:
+        message = ngettext("{count} passage still marked '{mark}': this one and {more} more",
+                           "{count} passages still marked '{mark}': this one and {more} more",
+                           len(lines), mark=TRANSLATION_MARK, more=len(lines) - 1)
+    return SiteError(path, lines[0], message,
+                     _("translate the passage below each mark and delete the mark; until then, keep 'draft: true'"))
 
 
 def translation_path(original: Path, language: str) -> Path:

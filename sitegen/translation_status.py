@@ -14,7 +14,9 @@ from pathlib import Path
 from .content import Project, translation_language
 from .errors import BuildFailed, SiteError, did_you_mean
 from .history import HistoryReader
+from .messages import _, ngettext
 from .pipeline import BuildOptions, SiteBuilder, stale_translations
+from .report_formats import WARNING_PREFIX
 from .translate import marked_translation, marks_left, translation_path
 
 
@@ -28,12 +30,13 @@ def start_translation(project: Project, slug: str, language: str) -> Path:
     original = articles / f"{slug}.md"
     if not original.is_file():
         slugs = [p.stem for p in _originals(articles, ".md")]
-        raise BuildFailed([SiteError(project.display(articles), None, f"there is no article '{slug}.md' to translate",
+        raise BuildFailed([SiteError(project.display(articles), None,
+                                     _("there is no article '{file}' to translate", file=f"{slug}.md"),
                                      did_you_mean(slug, slugs))])
     target = translation_path(original, language)
     if target.exists():
-        raise BuildFailed([SiteError(project.display(target), None, "this translation already exists",
-                                     "edit it, or delete it first to start again from the original")])
+        raise BuildFailed([SiteError(project.display(target), None, _("this translation already exists"),
+                                     _("edit it, or delete it first to start again from the original"))])
     translated = frozenset(p.name.split(".")[0] for p in articles.glob(f"*.{language}.md"))
     history = HistoryReader().load(project.root, project.content)
     meta_date = _front_matter_date(original.read_text(encoding="utf-8"))
@@ -48,7 +51,7 @@ def _front_matter_date(text: str) -> dt.date | None:
     front = text.split("---\n", 2)[1] if text.startswith("---\n") else ""
     found = {}
     for line in front.splitlines():
-        key, _, value = line.partition(":")
+        key, _colon, value = line.partition(":")
         if key in ("updated", "date"):
             try:
                 found[key] = dt.date.fromisoformat(value.strip().strip("'\""))
@@ -62,7 +65,8 @@ def translation_report(project: Project) -> list[str]:
     builder = SiteBuilder(project, BuildOptions(include_drafts=True))
     publication = builder.load_and_validate()
     history = HistoryReader().load(project.root, project.content)
-    stale = {warning.path: warning.message.removeprefix("warning: ") for warning in stale_translations(publication, history)}
+    prefix = _(WARNING_PREFIX)
+    stale = {warning.path: warning.message.removeprefix(prefix) for warning in stale_translations(publication, history)}
     original = publication.original
     lines = []
     for edition in publication.editions[1:]:
@@ -73,12 +77,17 @@ def translation_report(project: Project) -> list[str]:
         data_twins = {p.name.split(".")[0] for p in (project.content / "data").glob(f"*.{language}.yaml")}
         no_twin = [d.path for name, d in original.datasets.items() if name not in data_twins and name != "sources"]
         strings = set(original.strings) - {k for k, v in edition.strings.items() if v}
-        lines.append(f"{language}: {len(translated)} of {len(original.articles)} articles translated")
-        lines += [f"  missing: {path} (start it with: python build.py new --translate "
-                  f"{Path(path).stem} --language {language})" for path in missing]
-        lines += [f"  older than its original: {path}: {message}" for path, message in sorted(stale.items())
-                  if translation_language(Path(path)) == language]
-        lines += [f"  still marked for translation: {path}" for path in marked]
-        lines += [f"  data file without a translation (its charts show the original's words): {path}" for path in no_twin]
-        lines += [f"  interface text missing: templates/strings/{language}.yaml: {key}" for key in sorted(strings)]
-    return lines or ["this site has only one edition: nothing to translate"]
+        lines.append(ngettext("{language}: {translated} of {count} article translated",
+                              "{language}: {translated} of {count} articles translated",
+                              len(original.articles), language=language, translated=len(translated)))
+        lines += ["  " + _("missing: {path} (start it with: {command})", path=path,
+                           command=f"python build.py new --translate {Path(path).stem} --language {language}")
+                  for path in missing]
+        lines += ["  " + _("older than its original: {path}: {reason}", path=path, reason=reason)
+                  for path, reason in sorted(stale.items()) if translation_language(Path(path)) == language]
+        lines += ["  " + _("still marked for translation: {path}", path=path) for path in marked]
+        lines += ["  " + _("data file without a translation (its charts show the original's words): {path}", path=path)
+                  for path in no_twin]
+        lines += ["  " + _("interface text missing: {path}: {key}", path=f"templates/strings/{language}.yaml", key=key)
+                  for key in sorted(strings)]
+    return lines or [_("this site has only one edition: nothing to translate")]

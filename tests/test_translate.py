@@ -51,7 +51,7 @@ def test_marks_are_found_by_line_and_only_a_published_article_is_refused():
     assert check_translation_marks("content/articles/first.ru.md", body, 10, draft=True) is None
     error = check_translation_marks("content/articles/first.ru.md", body, 10, draft=False)
     assert (error.path, error.line) == ("content/articles/first.ru.md", 12)
-    assert "2 passage(s) still marked" in error.message and "draft: true" in error.hint
+    assert "2 passages still marked" in error.message and "draft: true" in error.hint
 
 
 def test_a_published_translation_with_marks_left_is_refused(make_site, build, capsys):
@@ -62,7 +62,7 @@ def test_a_published_translation_with_marks_left_is_refused(make_site, build, ca
 
     assert build(root) == 1
     err = capsys.readouterr().err
-    assert "content/articles/first.ru.md:8: 3 passage(s) still marked '<!-- translate -->': this one and 2 more" in err, err
+    assert "content/articles/first.ru.md:8: 3 passages still marked '<!-- translate -->': this one and 2 more" in err, err
 
     (root / "content/articles/first.ru.md").write_text(translation, encoding="utf-8")  # still a draft: fine
     assert build(root) == 0, capsys.readouterr().err
