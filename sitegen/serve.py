@@ -33,7 +33,7 @@ from .errors import BuildFailed, SiteError
 from .messages import N_, _, current_language
 from .output import output_lock_held, update_site, write_site
 from .pipeline import BuildOptions, SiteBuilder
-from .safe_read import UNSETTLED_MESSAGES
+from .safe_read import is_unsettled
 
 # How long a save may take between truncating a file and writing it again; a rebuild that
 # found a file empty, gone or changed under it waits this long and reads again.
@@ -127,7 +127,7 @@ class DevSite:
         try:
             return self._build(changed)
         except BuildFailed as failure:
-            if not all(error.message in UNSETTLED_MESSAGES for error in failure.errors):
+            if not all(is_unsettled(error) for error in failure.errors):
                 raise
             # The watcher may not have reported the file yet: read it again in any case.
             named = {(self.project.root / error.path).resolve() for error in failure.errors}
