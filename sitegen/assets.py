@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildFailed, SiteError, relative_path
-from .messages import _, current_language
+from .messages import _, number
 
 STATIC_PREFIX = "static"
 # static/ holds CSS, icons and fonts: kilobytes. Every static file is read into memory and
@@ -52,10 +52,7 @@ def check_static_sizes(static: Path, paths: list[Path]) -> None:
     for path in paths:
         size = path.stat().st_size
         if size > MAX_STATIC_BYTES:
-            from babel.numbers import format_decimal
-
-            megabytes = {"size": format_decimal(size / 1e6, "0.0", locale=current_language()),
-                         "limit": format_decimal(MAX_STATIC_BYTES / 1e6, "0", locale=current_language())}
+            megabytes = {"size": number(size / 1e6, "0.0"), "limit": number(MAX_STATIC_BYTES / 1e6, "0")}
             errors.append(SiteError(relative_path(path, static.parent), None,
                                     _("the file is {size} MB, more than the {limit} MB a static file may be", **megabytes),
                                     _("make it smaller, or publish it elsewhere (e.g. as a release download) and link to it")))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .content import Project
 from .errors import BuildFailed, SiteError
-from .messages import LANGUAGES, N_, _, language_from_locale, ngettext, use_language
+from .messages import LANGUAGES, N_, _, language_from_locale, ngettext, number, use_language
 from .likely_mistakes import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
 from .parallel import available_cores
 from .pipeline import BuildOptions, build_site, check_site
@@ -58,7 +58,7 @@ class TerminalProgress:
         end = "\n" if done == total else ""
         # Search shards finish while pages are counted on the same line: clear it (ESC [K) before writing.
         shown = _("{counted}: {done}/{total}, {seconds} s", counted=_(counted), done=done, total=total,
-                  seconds=f"{now - self.started:.1f}")
+                  seconds=number(now - self.started, "0.0"))
         print(f"\r\x1b[K{shown}", end=end, file=sys.stderr, flush=True)
 
 
@@ -83,7 +83,7 @@ def command_build(args: argparse.Namespace) -> int:
     unchanged = len(result.pages) - len(result.written)
     print(ngettext("built {count} file into {output} in {seconds} s ({unchanged} unchanged, not rewritten)",
                    "built {count} files into {output} in {seconds} s ({unchanged} unchanged, not rewritten)",
-                   len(result.pages), output=args.output, seconds=f"{elapsed:.2f}", unchanged=unchanged),
+                   len(result.pages), output=args.output, seconds=number(elapsed, "0.00"), unchanged=unchanged),
           file=sys.stderr)
     return 0
 

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import SiteError, relative_path
-from .messages import _
+from .messages import _, number
 
 WAIT_VARIABLE = "SITEGEN_LOCK_WAIT"
 DEFAULT_WAIT_SECONDS = 5.0
@@ -59,7 +59,7 @@ def lock_wait_seconds() -> float:
     if not seconds >= 0:  # also refuses nan
         raise SiteError(WAIT_VARIABLE, None, _("'{value}' is not a number of seconds", value=value),
                         _("write e.g. {variable}=30, or leave it unset to wait {seconds} seconds",
-                          variable=WAIT_VARIABLE, seconds=f"{DEFAULT_WAIT_SECONDS:g}"))
+                          variable=WAIT_VARIABLE, seconds=number(DEFAULT_WAIT_SECONDS, "0.###")))
     return seconds
 
 
@@ -130,7 +130,7 @@ class OutputLock:
             holder = _("another sitegen process, which has not said who it is yet")
         return SiteError(relative_path(self.output, Path.cwd()), None,
                          _("another build is writing this folder: {holder}; gave up after waiting {seconds} s",
-                           holder=holder, seconds=f"{self.wait:g}"),
+                           holder=holder, seconds=number(self.wait, "0.###")),
                          _("wait for it to end, stop it, or build into another folder with --output; "
                            "{variable}=60 waits longer", variable=WAIT_VARIABLE))
 

@@ -43,6 +43,16 @@ def ngettext(singular: str, plural: str, count: int, **values: object) -> str:
     return _translation.ngettext(singular, plural, count).format(count=count, **values)
 
 
+def number(value: float, pattern: str = "#,##0") -> str:
+    """Write a number as the language does: 100,000 and 12.5 in English, 100 000 and 12,5 in Russian.
+
+    `pattern` is a Unicode (CLDR) number pattern: "0.0" for one decimal, "0.00" for two.
+    """
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, pattern, locale=_language)
+
+
 def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
     """Mark a message for the catalogue without translating it yet."""
     return message

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .errors import SiteError
-from .messages import N_, _, current_language
+from .messages import N_, _, number
 
 if TYPE_CHECKING:
     from .content import Project
@@ -105,7 +105,7 @@ def read_file_bytes(path: Path, display_path: str, root: Path | None) -> bytes:
             if size > MAX_FILE_BYTES:
                 raise SiteError(display_path, None,
                                 _("the file is {size} MB, more than the {limit} MB a content file may be",
-                                  size=_number(size / 1e6, "0.0"), limit=_number(MAX_FILE_BYTES / 1e6)),
+                                  size=number(size / 1e6, "0.0"), limit=number(MAX_FILE_BYTES / 1e6)),
                                 hint=_("split it into smaller files; a chart needs summary rows, not raw records"))
             return stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
@@ -182,17 +182,10 @@ def check_yaml_shape(text: str, path: str, first_line: int) -> None:
                 if added > MAX_ALIAS_NODES:
                     raise SiteError(path, event.start_mark.line + 1 + offset,
                                     _("the YAML aliases (*{anchor}) stand for more than {limit} values",
-                                      anchor=event.anchor, limit=_number(MAX_ALIAS_NODES)),
+                                      anchor=event.anchor, limit=number(MAX_ALIAS_NODES)),
                                     hint=_("write the values out, or use fewer aliases"))
     finally:
         loader.dispose()
-
-
-def _number(value: float, pattern: str = "#,##0") -> str:
-    """Write a number for a message as the language does: 100,000 and 12.0, or 100 000 and 12,0 in Russian."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, pattern, locale=current_language())
 
 
 def find_unsafe_files(folder: Path, root: Path, display, read_templates: bool = False) -> list[SiteError]:
