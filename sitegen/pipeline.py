@@ -380,7 +380,7 @@ class SiteBuilder:
     def _current_renderer(self, site: Site, assets: Assets) -> Renderer:
         digests = Renderer(self.project.templates).template_digests()
         if self._renderer is None or digests != self._template_digests:
-            self._renderer = Renderer(self.project.templates, self.project.display)
+            self._renderer = Renderer(self.project.templates, self.project.display, self.project.root)
             self._template_digests = digests
         self._renderer.base_path = site.config.base_path
         self._renderer.base_url = site.config.base_url

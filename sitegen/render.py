@@ -29,7 +29,7 @@ from .errors import SiteError
 from .feeds import absolute_url, feed_articles, is_absolute
 from .model import Article, ChangeNote, HomePage, Publication, Site
 from .sources import SOURCE_KINDS, Registry, SourceEntry
-from .template_errors import syntax_error
+from .template_errors import TracedUndefined, missing_row_key, syntax_error
 
 PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "timeline.html",
                   "not_found": "404.html", "search": "search.html", "changes": "changes.html", "sources": "sources.html",
@@ -96,17 +96,22 @@ class DataAccess(Mapping):
     def __len__(self) -> int:
         return len(self._datasets)
 
+    def all(self):
+        """Return every dataset, without counting them as read (to find the file of a row)."""
+        return self._datasets.values()
+
 
 class Renderer:
     """A Jinja environment over one templates folder, with our filters."""
 
-    def __init__(self, templates: Path, display=lambda p: p.as_posix()):
+    def __init__(self, templates: Path, display=lambda p: p.as_posix(), root: Path | None = None):
         self.templates = templates
         self._display = display
+        self.root = root  # the project's: data files are read again from there to locate a row's mistake
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates),
             autoescape=True,
-            undefined=jinja2.StrictUndefined,
+            undefined=TracedUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -192,6 +197,10 @@ class Renderer:
             raise SiteError(path, line, f"template not found: {error.name}") from None
         except jinja2.UndefinedError as error:
             path, line = self._template_location(error, template_name)
+            data = context.get("data")
+            in_data = missing_row_key(error, data.all(), (path, line), self.root) if isinstance(data, DataAccess) else None
+            if in_data is not None:
+                raise in_data from None
             raise SiteError(path, line, f"template error: {error.message}",
                             "check the spelling of the variable; templates may only use the names listed in sitegen/render.py") from None
 

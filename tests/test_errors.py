@@ -41,7 +41,26 @@ def shipped_line(name: str, text: str) -> int:
 
 LEDE = '\n    <p class="lede">'
 CONTENT_BLOCK = "{% block content %}"
+ROW_LABEL = '{{ row["label"] }}'
+# A data file without 'columns:', so nothing but the template reading it says what a row's keys should be.
+KEY_FIGURES = 'rows:\n  - value: "1"\n    label: one\n  - value: "2"\n    {key}: two\n'
 BAD_INPUT = [
+    pytest.param(  # blamed on the data file's line, not on the template that reads it (issue 21)
+        {"content/data/key_figures.yaml": KEY_FIGURES.format(key="lable")},
+        f"content/data/key_figures.yaml:5: unknown key 'lable' in this row; templates/home.html:"
+        f"{shipped_line('home.html', ROW_LABEL)} reads 'label'\n"
+        "    5 |     lable: two\n"
+        "    hint: did you mean 'label'? Correct the key here, in the data file\n",
+        id="misspelt-key-in-a-data-row",
+    ),
+    pytest.param(
+        {"content/data/key_figures.yaml": KEY_FIGURES.format(key="note")},
+        f"content/data/key_figures.yaml:4: this row has no 'label', which templates/home.html:"
+        f"{shipped_line('home.html', ROW_LABEL)} reads\n"
+        '    4 |   - value: "2"\n'
+        "    hint: add 'label:' to the row; its keys are 'value', 'note'\n",
+        id="data-row-without-a-key-the-template-reads",
+    ),
     pytest.param(  # Jinja notices at the end of the block content; the if to close is lines above (issue 21)
         templates("home.html", LEDE, "\n    {% if page %}" + LEDE),
         f"templates/home.html:{shipped_line('home.html', LEDE)}: template syntax error: the '{{% if %}}' block opened "

@@ -9,7 +9,8 @@ import jinja2
 import pytest
 
 from sitegen.errors import SiteError
-from sitegen.render import Renderer, format_long_date
+from sitegen.charts import Dataset
+from sitegen.render import DataAccess, Renderer, format_long_date
 
 
 @pytest.fixture
@@ -66,6 +67,18 @@ def test_an_end_tag_closing_nothing_is_reported_where_it_is(renderer):
     errors = renderer({"page.html": "<p>\n{% endif %}\n"}).check_syntax()
 
     assert [(e.line, e.message.startswith("template syntax error: Encountered unknown tag 'endif'")) for e in errors] == [(2, True)]
+
+
+def test_a_key_no_row_has_is_the_templates_mistake_naming_the_data_file(renderer):
+    rows = ({"year": "2023", "value": 1}, {"year": "2024", "value": 2})
+    data = DataAccess({"numbers": Dataset("numbers", "content/data/numbers.yaml", ("year", "value"), rows)})
+    made = renderer({"page.html": '<ul>\n{% for row in data["numbers"].rows %}<li>{{ row.valeu }}</li>{% endfor %}\n</ul>\n'})
+
+    with pytest.raises(SiteError) as error:
+        made.render("page.html", {"data": data})
+
+    assert (error.value.path, error.value.message, error.value.hint) == (
+        "templates/page.html", "template error: no row of the data file 'numbers' has the key 'valeu'", "did you mean 'value'?")
 
 
 def test_url_filter_prefixes_root_relative_paths_with_the_base_path(renderer):
