@@ -84,9 +84,10 @@ def _file_lines(path: Path, _modified: int, _size: int) -> list[str]:
 class BuildFailed(Exception):
     """Raised once validation or rendering has collected one or more SiteErrors."""
 
-    def __init__(self, errors: list[SiteError]):
+    def __init__(self, errors: list[SiteError], warnings: list[SiteError] | tuple[SiteError, ...] = ()):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = sorted(errors, key=lambda e: (e.path, e.line or 0, e.message))
+        self.warnings = list(warnings)  # those collected before the build stopped: errors do not hide them (issue 21)
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:

@@ -181,13 +181,17 @@ class SiteBuilder:
     def render_site(self, publication: Publication) -> BuildResult:
         """Render every file of every edition (reusing unchanged pages) and check the links between them."""
         history = self._history.load(self.project.root, self.project.content)
-        assets = load_assets(self.project.static)
+        warnings = [*publication.warnings, *stale_translations(publication, history)]  # shown even if errors follow
+        try:
+            assets = load_assets(self.project.static)
+        except BuildFailed as failure:  # a static file too large to publish
+            raise BuildFailed(failure.errors, warnings) from None
         renderer = self._current_renderer(publication.original, assets)
         if renderer.check_syntax():
-            raise BuildFailed(renderer.check_syntax())
+            raise BuildFailed(renderer.check_syntax(), warnings)
         shared = {"assets": assets.digest, "registry": publication.original.sources.digest}
         shared.update({f"template:{n}": d for n, d in self._template_digests.items()})
-        result = BuildResult(publication.original, {}, warnings=[*publication.warnings, *stale_translations(publication, history)])
+        result = BuildResult(publication.original, {}, warnings=warnings)
         files = dict(assets.files)  # small files, held in memory
         stored: dict[str, str] = {}  # the rest: output path -> digest in the file store
         records: dict[str, PageRecord] = {}
@@ -239,7 +243,8 @@ class SiteBuilder:
             )
         if errors:
             self.memory.records.update(records)  # the pages that did render are worth keeping
-            raise BuildFailed(list(dict.fromkeys(errors)))  # a mistake in a template shared by pages is reported once
+            # A mistake in a template shared by pages is reported once.
+            raise BuildFailed(list(dict.fromkeys(errors)), result.warnings)
         cited = {source_id for record in records.values() for source_id in record.cited}
         result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
         self.memory.keep_only_records(records)

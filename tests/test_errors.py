@@ -8,7 +8,9 @@ import shutil
 import pytest
 
 from sitegen.cli import NEW_ARTICLE, main
-from sitegen.content import PACKAGE_ROOT
+from sitegen.content import PACKAGE_ROOT, Project
+from sitegen.errors import BuildFailed
+from sitegen.pipeline import BuildOptions, check_site
 
 ARTICLE = "---\ntitle: Bad article\nsummary: An article with one mistake.\ndate: 2024-01-04\n---\n"
 
@@ -416,6 +418,16 @@ def test_template_mistake_names_the_template_and_line(make_site, build, capsys):
     assert "titel" in err, err
     assert "Traceback" not in err, err
     assert not (root / "_site").exists()
+
+
+def test_a_failed_build_keeps_the_warnings_found_before_it_stopped(make_site):
+    root = make_site({"content/articles/third.markdown": ARTICLE + "Text.\n", **article("See [it](/articles/gone/).\n")})
+
+    with pytest.raises(BuildFailed) as failure:
+        check_site(Project.from_content_dir(root / "content"), BuildOptions())
+
+    assert [(e.path, e.line) for e in failure.value.errors] == [("content/articles/bad.md", 6)], failure.value.errors
+    assert [w.path for w in failure.value.warnings] == ["content/articles/third.markdown"], failure.value.warnings
 
 
 # Legal but surely unintended (issue 21): the build succeeds and says so, naming the file.
