@@ -8,8 +8,8 @@ import datetime as dt
 import jinja2
 import pytest
 
-from sitegen.errors import SiteError
 from sitegen.charts import Dataset
+from sitegen.errors import SiteError
 from sitegen.render import DataAccess, Renderer, format_long_date
 
 
