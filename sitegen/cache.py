@@ -37,7 +37,7 @@ class CacheContents:
     chart_svgs: dict = field(default_factory=dict)
     card_digests: dict = field(default_factory=dict)  # card key -> digest of its PNG in the store
     search: dict = field(default_factory=dict)  # search shard key -> its Pagefind bundle (digests in the store)
-    parsed_yaml: dict = field(default_factory=dict)  # see content.ParsedYaml
+    parsed_yaml: dict = field(default_factory=dict)  # see yaml_lines.ParsedYaml
     chart_files: dict = field(default_factory=dict)  # chart download key -> kind -> digest in the store (chart_files.py)
 
     def stored_digests(self) -> set[str]:

@@ -14,10 +14,10 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .content import LineDict
 from .dates import PARTIAL_DATE_HINT, parse_partial_date
 from .errors import did_you_mean
 from .fields import FieldChecker, describe_value
+from .yaml_lines import LineDict
 
 COLUMN_TYPES = ("number", "percent", "date", "text", "category")
 MEASURE_TYPES = ("number", "percent")  # what a chart measures: a length, a position, a value label

@@ -1,6 +1,6 @@
 """Reading typed fields out of an editor's YAML, collecting every mistake with its line.
 
-Input: a parsed mapping (content.LineDict) and the file's display path. Output: plain
+Input: a parsed mapping (yaml_lines.LineDict) and the file's display path. Output: plain
 values (text, dates, numbers, lists), with a SiteError recorded for each field that is
 missing, unknown or of the wrong kind, so that validation reports them all at once.
 """
@@ -12,8 +12,8 @@ import difflib
 import re
 from collections.abc import Mapping
 
-from .content import LineDict, LineList
 from .errors import SiteError, did_you_mean
+from .yaml_lines import LineDict, LineList
 
 
 class FieldChecker:

@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .content import LineDict
 from .errors import SiteError
 from .fields import FieldChecker
 from .model import Article, HomePage, Site
+from .yaml_lines import LineDict
 
 # What `build.py new` writes (cli.py uses these), so an article still holding it is found.
 PLACEHOLDER_SUMMARY = "One or two sentences that say what this article tells the reader."

@@ -24,10 +24,10 @@ from .cache import CacheContents, load_cache, save_cache, store_folder
 from .cards import CardRenderer
 from .chart_files import ChartFiles
 from .charts import ChartRenderer
-from .content import PARSED_YAML
 from .links import LinkSource, PageLinks
 from .model import Article, ChartPage, HomePage
 from .store import FileStore
+from .yaml_lines import PARSED_YAML
 
 if TYPE_CHECKING:
     from .render import BuildContext

@@ -15,10 +15,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .content import LineDict, LineList, RawData
+from .content import RawData
 from .dates import PARTIAL_DATE_HINT, PartialDate, parse_partial_date
 from .errors import SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
+from .yaml_lines import LineDict, LineList
 
 REGISTRY_FILE = "sources.yaml"
 # The kinds of source a reader is told apart, in the order the sources page lists them.

@@ -22,9 +22,10 @@ import jinja2
 from jinja2.utils import missing
 
 from .charts import Dataset
-from .content import LineDict, LineList, parse_yaml, read_text
+from .content import read_text
 from .errors import SiteError, did_you_mean
 from .messages import _
+from .yaml_lines import LineDict, LineList, parse_yaml
 
 # Tags that open a block closed by 'end' + their name; 'set' only when it assigns nothing ({% set x %}...{% endset %}).
 BLOCK_TAGS = frozenset({"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "set", "trans"})

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .charts import Dataset
-from .content import LineDict, LineList, RawContent, RawData, RawDocument, RawEdition, translation_language
+from .content import RawContent, RawData, RawDocument, RawEdition, translation_language
 from .datatypes import Column, check_row, validate_columns
 from .errors import BuildFailed, SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
@@ -24,6 +24,7 @@ from .model import Article, NavItem, Publication, Site, SiteConfig
 from .sources import Registry, validate_registry, validate_source_ids
 from .validate_charts import check_chart_ids, choices_hint
 from .validate_pages import ArticleMemo, References, check_alias_clashes, validate_home
+from .yaml_lines import LineDict, LineList
 
 SITE_KEYS = ("title", "description", "base_url", "language", "navigation", "contact", "recheck_sources_after_days")
 REQUIRED_SITE_KEYS = ("title", "description")

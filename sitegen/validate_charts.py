@@ -12,11 +12,11 @@ import re
 from collections.abc import Mapping
 
 from .charts import CHART_KEYS, CHART_KINDS, REQUIRED_CHART_KEYS, ChartSpec, Dataset
-from .content import LineDict, parse_yaml
 from .errors import SiteError, did_you_mean
 from .fields import FieldChecker
 from .markup import find_chart_blocks
 from .model import Article, HomePage, PlacedChart
+from .yaml_lines import LineDict, parse_yaml
 
 CHART_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

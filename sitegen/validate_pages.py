@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .charts import Dataset
 from .citations import find_citations, find_uncited_figures
-from .content import LineDict, RawDocument
+from .content import RawDocument
 from .errors import SiteError, did_you_mean
 from .fields import FieldChecker
 from .likely_mistakes import check_placeholders
@@ -26,6 +26,7 @@ from .model import Article, ChangeNote, HomePage, PlacedChart
 from .sources import Registry, report_unknown_source
 from .translate import check_translation_marks
 from .validate_charts import validate_charts
+from .yaml_lines import LineDict
 
 TRANSLATION_KEYS = ("translated_from",)
 ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "changes", "layout", "aliases")

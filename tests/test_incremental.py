@@ -200,7 +200,7 @@ def test_an_added_and_a_removed_article_are_seen_from_the_changed_files_alone(pr
 
 
 def test_a_new_process_takes_parsed_front_matter_from_the_cache_and_builds_the_same(project):
-    from sitegen.content import PARSED_YAML
+    from sitegen.yaml_lines import PARSED_YAML
 
     cached = BuildOptions(search_index=False, use_cache=True)
     builder = SiteBuilder(project, cached)
