@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .dates import PARTIAL_DATE_HINT, parse_partial_date
 from .errors import did_you_mean
 from .fields import FieldChecker, describe_value
+from .messages import N_, _
 from .yaml_lines import LineDict
 
 COLUMN_TYPES = ("number", "percent", "date", "text", "category")
@@ -54,23 +55,24 @@ class Column:
 
     def describe(self) -> str:
         """Return the column as an error message names it: 'share_percent' (percent)."""
-        kind = f"number of {self.unit}" if self.type == "number" and self.unit else self.type
-        return f"'{self.name}' ({kind})"
+        if self.type == "number" and self.unit:
+            return _("'{name}' (number of {unit})", name=self.name, unit=self.unit)
+        return f"'{self.name}' ({self.type})"  # the type as the editor writes it in 'columns:'
 
 
 def validate_columns(check: FieldChecker, declared) -> tuple[Column, ...] | None:
     """Return the columns a data file declares, or None (with errors) when the declaration is wrong."""
     line = getattr(declared, "line", None)
     if not isinstance(declared, LineDict) or not declared:
-        check.error(line, "'columns' must list each column with its type, like 'share_percent: percent'",
-                    f"the types are {', '.join(COLUMN_TYPES)}")
+        check.error(line, _("'columns' must list each column with its type, like 'share_percent: percent'"),
+                    _("the types are {types}", types=", ".join(COLUMN_TYPES)))
         return None
     columns = []
     count = len(check.errors)
     for name, spec in declared.items():
         name_line = declared.key_lines.get(name, declared.line)
         if isinstance(spec, LineDict):
-            if not check.keys(spec, COLUMN_KEYS, ("type",), "column"):
+            if not check.keys(spec, COLUMN_KEYS, ("type",), N_("column")):
                 continue
             kind = spec.get("type")
             title, unit = check.text(spec, "title"), check.text(spec, "unit")
@@ -79,12 +81,12 @@ def validate_columns(check: FieldChecker, declared) -> tuple[Column, ...] | None
         else:
             kind, title, unit, optional, type_line = spec, None, None, False, name_line
         if kind not in COLUMN_TYPES:
-            hint = did_you_mean(str(kind), COLUMN_TYPES) or f"the types are {', '.join(COLUMN_TYPES)}"
-            check.error(type_line, f"unknown column type {describe_value(kind)} for '{name}'", hint)
+            hint = did_you_mean(str(kind), COLUMN_TYPES) or _("the types are {types}", types=", ".join(COLUMN_TYPES))
+            check.error(type_line, _("unknown column type {found} for '{name}'", found=describe_value(kind), name=name), hint)
             continue
         if unit is not None and kind != "number":
-            check.error(check.line_of(spec, "unit"), f"only a number column has a unit; '{name}' is {kind}",
-                        "a percent's unit is always %" if kind == "percent" else "remove 'unit'")
+            check.error(check.line_of(spec, "unit"), _("only a number column has a unit; '{name}' is {type}", name=name, type=kind),
+                        _("a percent's unit is always %") if kind == "percent" else _("remove 'unit'"))
             continue
         columns.append(Column(str(name), kind, title, unit, optional))
     return tuple(columns) if len(check.errors) == count else None
@@ -107,13 +109,13 @@ def check_row(check: FieldChecker, row: LineDict, line: int, columns: tuple[Colu
         close = difflib.get_close_matches(str(key), list(by_name), n=1)
         misspelt.update(close)
         hint = did_you_mean(str(key), tuple(by_name)) if close else None
-        check.error(row.key_lines.get(key, line), f"unknown column '{key}'",
-                    hint or "declare it in 'columns:' at the top of the file, or remove it")
+        check.error(row.key_lines.get(key, line), _("unknown column '{key}'", key=key),
+                    hint or _("declare it in 'columns:' at the top of the file, or remove it"))
     for column in columns:
         if column.name not in row:
             if not column.optional and column.name not in misspelt:  # 'valeu' already says "did you mean 'value'?"
-                check.error(line, f"the row has no '{column.name}'",
-                            f"every row has every column; write '{column.name}: null' where there is no value")
+                check.error(line, _("the row has no '{column}'", column=column.name),
+                            _("every row has every column; write '{column}: null' where there is no value", column=column.name))
             continue
         typed[column.name] = check_cell(check, column, row[column.name], row.key_lines.get(column.name, line))
     if len(check.errors) > count:
@@ -128,31 +130,33 @@ def check_cell(check: FieldChecker, column: Column, value, line: int):
     if column.is_measure:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
-        check.error(line, f"{describe_value(value)} in '{column.name}' is not a number{number_advice(column, value)}")
+        check.error(line, _("{found} in '{column}' is not a number: {advice}", found=describe_value(value), column=column.name,
+                            advice=number_advice(column, value)))
         return None
     if column.type == "date":
         if parse_partial_date(value) is None:
-            check.error(line, f"{describe_value(value)} in '{column.name}' is not a date", PARTIAL_DATE_HINT)
+            check.error(line, _("{found} in '{column}' is not a date", found=describe_value(value), column=column.name),
+                        _(PARTIAL_DATE_HINT))
             return None
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     if isinstance(value, (dict, list, bool)):
-        check.error(line, f"{describe_value(value)} in '{column.name}' is not a line of text",
-                    "put the text in quotes" if isinstance(value, bool) else None)
+        check.error(line, _("{found} in '{column}' is not a line of text", found=describe_value(value), column=column.name),
+                    _("put the text in quotes") if isinstance(value, bool) else None)
         return None
     return str(value)
 
 
 def number_advice(column: Column, value) -> str:
-    """Return what to write instead of a number written as text: ': write 43; the unit comes from the column'."""
+    """Return what to write instead of a number written as text: 'write 43; the unit comes from the column'."""
     text = str(value)
     percent = _PERCENT_TEXT.match(text)
     if percent:
         number = percent.group("number").replace(",", ".")
-        unit = "the unit comes from the column" if column.type == "percent" else f"declare '{column.name}' as percent"
-        return f": write {number}; {unit}"
+        if column.type == "percent":
+            return _("write {number}; the unit comes from the column", number=number)
+        return _("write {number}; declare '{column}' as percent", number=number, column=column.name)
     if _GROUPED_NUMBER.match(text):
-        digits = _SEPARATORS.sub("", text.strip())
-        return f": write {digits} without separators; the site formats it"
+        return _("write {number} without separators; the site formats it", number=_SEPARATORS.sub("", text.strip()))
     if _DECIMAL_COMMA.match(text):
-        return f": write {text.strip().replace(',', '.')} with a point; the site formats it"
-    return ": write digits only, or null where there is no value"
+        return _("write {number} with a point; the site formats it", number=text.strip().replace(",", "."))
+    return _("write digits only, or null where there is no value")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from .errors import SiteError, did_you_mean
+from .messages import _
 from .yaml_lines import LineDict, LineList
 
 
@@ -27,22 +28,27 @@ class FieldChecker:
         self.errors.append(SiteError(self.path, line, message, hint))
 
     def keys(self, mapping: LineDict, allowed, required, what: str) -> bool:
-        """Report unknown and missing keys; return True when all required keys exist."""
+        """Report unknown and missing keys; return True when all required keys exist.
+
+        `what` names the mapping ("front matter", "chart"), marked with N_() where it is written.
+        """
+        what = _(what)
         misspelt = set()
         for key in mapping:
             if key not in allowed:
                 hint = did_you_mean(key, allowed)
-                self.error(mapping.key_lines.get(key, mapping.line), f"unknown {what} field '{key}'", hint)
+                self.error(mapping.key_lines.get(key, mapping.line), _("unknown {what} field '{key}'", what=what, key=key),
+                           hint)
                 misspelt.update(difflib.get_close_matches(key, list(allowed), n=1))
         missing = [key for key in required if key not in mapping]
         for key in missing:
             if key not in misspelt:  # 'titel' already says "did you mean 'title'?"
-                self.error(mapping.line, f"the {what} is missing the required field '{key}'")
+                self.error(mapping.line, _("the {what} is missing the required field '{key}'", what=what, key=key))
         # `title:` with nothing after it parses as None: as good as missing, not a default.
         empty = [key for key in required if key in mapping and mapping[key] is None]
         for key in empty:
-            self.error(self.line_of(mapping, key), f"the required {what} field '{key}' is empty",
-                       f"write its value after '{key}:' on the same line")
+            self.error(self.line_of(mapping, key), _("the required {what} field '{key}' is empty", what=what, key=key),
+                       _("write its value after '{key}:' on the same line", key=key))
         return not missing and not empty
 
     def line_of(self, mapping: LineDict, key: str) -> int:
@@ -53,7 +59,8 @@ class FieldChecker:
         if value is None:
             return None
         if isinstance(value, (dict, list, bool)) or (required and not str(value).strip()):
-            self.error(self.line_of(mapping, key), f"'{key}' must be a line of text, found {describe_value(value)}")
+            self.error(self.line_of(mapping, key), _("'{key}' must be a line of text, found {found}", key=key,
+                                                              found=describe_value(value)))
             return None
         return str(value)
 
@@ -64,14 +71,14 @@ class FieldChecker:
         try:
             return dt.date.fromisoformat(str(value)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) else _bad_date(value)
         except ValueError:
-            self.error(self.line_of(mapping, key), f"'{key}' is not a real date: '{value}'",
-                       "write the date as YYYY-MM-DD, for example 2024-04-30")
+            self.error(self.line_of(mapping, key), _("'{key}' is not a real date: '{value}'", key=key, value=value),
+                       _("write the date as YYYY-MM-DD, for example 2024-04-30"))
             return None
 
     def boolean(self, mapping: LineDict, key: str) -> bool:
         value = mapping.get(key, False)
         if not isinstance(value, bool):
-            self.error(self.line_of(mapping, key), f"'{key}' must be true or false, found '{value}'")
+            self.error(self.line_of(mapping, key), _("'{key}' must be true or false, found '{value}'", key=key, value=value))
             return False
         return value
 
@@ -80,7 +87,7 @@ class FieldChecker:
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool):
-            self.error(self.line_of(mapping, key), f"'{key}' must be a whole number, found '{value}'")
+            self.error(self.line_of(mapping, key), _("'{key}' must be a whole number, found '{value}'", key=key, value=value))
             return None
         return value
 
@@ -89,29 +96,30 @@ class FieldChecker:
         if value is None:
             return ()
         if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
-            self.error(self.line_of(mapping, key), f"'{key}' must be a list of words, like [crypto, russia]")
+            self.error(self.line_of(mapping, key), _("'{key}' must be a list of words, like [crypto, russia]", key=key))
             return ()
         return tuple(str(v) for v in value)
 
     def retired_fields(self, mapping: LineDict, retired: Mapping[str, str]) -> None:
-        """Report a field that an older version of the site used, saying what replaced it."""
+        """Report a field that an older version of the site used, saying what replaced it (marked with N_())."""
         for key, replacement in retired.items():
             if key in mapping:
-                self.error(mapping.key_lines[key], f"the field '{key}' is no longer used", replacement)
+                self.error(mapping.key_lines[key], _("the field '{key}' is no longer used", key=key), _(replacement))
 
     def records(self, mapping: LineDict, key: str) -> list[tuple[LineDict, int]]:
         value = mapping.get(key)
         if value is None:
             return []
         if not isinstance(value, LineList):
-            self.error(self.line_of(mapping, key), f"'{key}' must be a list of entries, each starting with '- '")
+            self.error(self.line_of(mapping, key), _("'{key}' must be a list of entries, each starting with '- '", key=key))
             return []
         good = []
         for item, line in zip(value, value.item_lines, strict=False):
             if isinstance(item, LineDict):
                 good.append((item, line))
             else:
-                self.error(line, f"each entry of '{key}' must be fields like 'title: ...', found {describe_value(item)}")
+                self.error(line, _("each entry of '{key}' must be fields like 'title: ...', found {found}", key=key,
+                                     found=describe_value(item)))
         return good
 
 
@@ -122,9 +130,9 @@ def _bad_date(value) -> dt.date:
 def describe_value(value) -> str:
     """Name what an editor wrote, for a message: 'a list', 'nothing', or the value quoted."""
     if isinstance(value, dict):
-        return "a set of fields"
+        return _("a set of fields")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if value is None or value == "":
-        return "nothing"
+        return _("nothing")
     return f"'{value}'"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import SiteError
 from .fields import FieldChecker
+from .messages import N_, _
 from .model import Article, HomePage, Site
 from .yaml_lines import LineDict
 
@@ -25,12 +26,13 @@ PLACEHOLDER_BODY = """\
 Write the article here, in Markdown, and cite the source of every fact by its id in
 content/sources.yaml. EDITING.md shows how to write headings, links, citations and charts.
 """
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
+# The adjective the warnings below put before "edition", "page" and "labels".
+LANGUAGE_NAMES = {"en": N_("English"), "ru": N_("Russian")}
 
 
 def language_name(code: str) -> str:
     """Return 'Russian' for 'ru'; an unknown code as it is."""
-    return LANGUAGE_NAMES.get(code, f"'{code}'")
+    return _(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else f"'{code}'"
 
 
 def ignored_file_warnings(paths: Iterable[str]) -> list[SiteError]:
@@ -38,8 +40,8 @@ def ignored_file_warnings(paths: Iterable[str]) -> list[SiteError]:
     warnings = []
     for path in paths:
         name = posixpath.basename(path)
-        warnings.append(SiteError(path, None, f"warning: '{name}' is ignored: only files ending in .md are articles",
-                                  f"rename it to '{posixpath.splitext(name)[0]}.md'"))
+        warnings.append(SiteError(path, None, _("warning: '{name}' is ignored: only files ending in .md are articles", name=name),
+                                  _("rename it to '{stem}.md'", stem=posixpath.splitext(name)[0])))
     return warnings
 
 
@@ -61,9 +63,10 @@ def missing_data_twins(original: Site, translated: dict[str, set[str]]) -> list[
             path = Path(dataset.path)
             twin = path.with_name(f"{path.stem}.{language}{path.suffix}").as_posix()
             warnings.append(SiteError(dataset.path, None,
-                                      f"warning: the {language_name(language)} edition has no translation of this data file, "
-                                      f"so its charts and tables show the {language_name(original.language)} labels",
-                                      f"copy it to {twin} and translate the words; keep the numbers"))
+                                      _("warning: the {language} edition has no translation of this data file, "
+                                        "so its charts and tables show the {original} labels",
+                                        language=language_name(language), original=language_name(original.language)),
+                                      _("copy it to {path} and translate the words; keep the numbers", path=twin)))
     return warnings
 
 
@@ -98,9 +101,10 @@ def untranslated_links(edition: Site, original_language: str) -> list[SiteError]
                 else:
                     continue
                 warnings.append(SiteError(page.path, page.body_line + number,
-                                          f"warning: the link '{target}' leads to the {language_name(original_language)} "
-                                          f"page, though the {language_name(edition.language)} edition has its own",
-                                          f"link to '{own}' instead (its headings have their own anchors)"))
+                                          _("warning: the link '{href}' leads to the {original} page, "
+                                            "though the {language} edition has its own", href=target,
+                                            original=language_name(original_language), language=language_name(edition.language)),
+                                          _("link to '{href}' instead (its headings have their own anchors)", href=own)))
     return warnings
 
 
@@ -109,10 +113,10 @@ def check_placeholders(check: FieldChecker, meta: LineDict, body: str, body_line
     if meta.get("draft") is True:
         return  # a draft is where the placeholders belong
     if str(meta.get("summary", "")).strip() == PLACEHOLDER_SUMMARY:
-        check.error(check.line_of(meta, "summary"), "the summary is still the placeholder that 'build.py new' wrote",
-                    "write one or two sentences of your own, or put back 'draft: true' until the article is ready")
+        check.error(check.line_of(meta, "summary"), _("the summary is still the placeholder that 'build.py new' wrote"),
+                    _("write one or two sentences of your own, or put back 'draft: true' until the article is ready"))
     first_line = PLACEHOLDER_BODY.split("\n", 1)[0]
     lines = body.split("\n")
     if first_line in lines:
-        check.error(body_line + lines.index(first_line), "the article still has the placeholder text that 'build.py new' wrote",
-                    "replace it with the article, or put back 'draft: true' until the article is ready")
+        check.error(body_line + lines.index(first_line), _("the article still has the placeholder text that 'build.py new' wrote"),
+                    _("replace it with the article, or put back 'draft: true' until the article is ready"))

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import SiteError
+from .messages import N_, _
 
 
 @dataclass(frozen=True)
@@ -159,8 +160,7 @@ class LinkChecker:
             if href.startswith("#"):  # the commonest link, to a heading of the same page
                 if len(href) > 1 and unquote(href[1:]) not in links.ids:
                     path, line = source.locate(href)
-                    errors.append(SiteError(path, line, f"the link '{href}' names an anchor '{href}' that does not exist on that page",
-                                            anchor_hint(unquote(href[1:]), links.ids)))
+                    errors.append(SiteError(path, line, _(DEAD_ANCHOR, href=href, anchor=href), anchor_hint(unquote(href[1:]), links.ids)))
                 continue
             key = ("", href) if href.startswith("/") else (page_url, href)
             if key not in verdicts:
@@ -174,20 +174,21 @@ class LinkChecker:
                 if target is not None and target in pages:  # the page exists: its anchor does not
                     hint = anchor_hint(unquote(urlsplit(href).fragment), pages[target].ids)
                 else:
-                    hint = "check the address; article pages are /articles/<file name>/"
+                    hint = _("check the address; article pages are /articles/<file name>/")
                 errors.append(SiteError(path, line, problem, hint))
         return frozenset(anchored), errors
 
 
-ANCHOR_HINT = "check the heading's words: lowercase, with spaces as hyphens"
+DEAD_ANCHOR = N_("the link '{href}' names an anchor '{anchor}' that does not exist on that page")
+ANCHOR_HINT = N_("check the heading's words: lowercase, with spaces as hyphens")
 
 
 def anchor_hint(fragment: str, ids: frozenset[str]) -> str:
     """Return a hint for a dead anchor: the closest anchor the page has, if one is close."""
     close = difflib.get_close_matches(fragment, sorted(ids), n=1, cutoff=0.6)
     if close:
-        return f"did you mean '#{close[0]}'? (an anchor on that page)"
-    return ANCHOR_HINT
+        return _("did you mean '#{anchor}'? (an anchor on that page)", anchor=close[0])
+    return _(ANCHOR_HINT)
 
 
 # A root-relative link with no query, escapes, dot segments or doubled slashes.
@@ -205,7 +206,7 @@ def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: f
                  base_path: str) -> tuple[str | None, str | None]:
     """Judge one link from one page: return (what is wrong or None, the page whose ids its anchor was checked against)."""
     if _PLAIN_ROOT_LINK.match(href):  # the common /articles/x/#y: no URL parsing needed
-        path, _, fragment = href.partition("#")
+        path, _hash, fragment = href.partition("#")
         if path.startswith(base_path):
             relative = path[len(base_path):]
             target = next((c for c in (relative or "index.html", relative + "index.html", relative + "/index.html")
@@ -213,19 +214,19 @@ def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: f
             if target is not None:
                 if fragment and target in pages:
                     if fragment not in pages[target].ids:
-                        return f"the link '{href}' names an anchor '#{fragment}' that does not exist on that page", target
+                        return _(DEAD_ANCHOR, href=href, anchor="#" + fragment), target
                     return None, target
                 return None, None
     parts = urlsplit(urljoin(page_url, href))
     if parts.scheme not in ("", "http", "https") or parts.netloc or href.startswith(("http:", "https:", "mailto:", "tel:")):
         return None, None
     if not parts.path.startswith(base_path):
-        return f"the link '{href}' points outside the site", None
+        return _("the link '{href}' points outside the site", href=href), None
     target = resolve_target("/" + parts.path[len(base_path):], files)
     if target is None:
-        return f"the link '{href}' leads to no page", None
+        return _("the link '{href}' leads to no page", href=href), None
     if parts.fragment and target in pages:
         if unquote(parts.fragment) not in pages[target].ids:
-            return f"the link '{href}' names an anchor '#{parts.fragment}' that does not exist on that page", target
+            return _(DEAD_ANCHOR, href=href, anchor="#" + parts.fragment), target
         return None, target
     return None, None

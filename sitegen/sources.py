@@ -19,6 +19,7 @@ from .content import RawData
 from .dates import PARTIAL_DATE_HINT, PartialDate, parse_partial_date
 from .errors import SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
+from .messages import N_, _
 from .yaml_lines import LineDict, LineList
 
 REGISTRY_FILE = "sources.yaml"
@@ -29,6 +30,12 @@ SOURCE_KINDS = ("official", "regulator/court", "company", "news", "wire", "analy
 DATE_ORIGINS = ("publication", "address", "document", "text")
 # Where a title comes from when the page shows no headline: its address, or its opening words.
 TITLE_ORIGINS = ("headline", "address", "opening")
+# What is said of a value of a field that offers a choice, by field.
+UNKNOWN_CHOICE = {
+    "kind": N_("unknown kind '{value}'"),
+    "title_from": N_("unknown title from '{value}'"),
+    "date_from": N_("unknown date from '{value}'"),
+}
 SOURCE_KEYS = ("id", "outlet", "title", "title_from", "url", "published", "date_from", "language", "kind",
                "accessed", "archive_url", "note")
 REQUIRED_SOURCE_KEYS = ("id", "outlet", "published", "language", "kind", "accessed")
@@ -98,22 +105,23 @@ def validate_registry(raw: RawData | None, languages: tuple[str, ...], today: dt
         return Registry(whole=not unreadable)
     check = FieldChecker(raw.display_path, errors)
     if not isinstance(raw.value, LineList):
-        check.error(getattr(raw.value, "line", 1), "sources.yaml must be a list of sources, each starting with '- id: ...'",
-                    f"found {describe_value(raw.value)}")
+        check.error(getattr(raw.value, "line", 1), _("sources.yaml must be a list of sources, each starting with '- id: ...'"),
+                    _("found {found}", found=describe_value(raw.value)))
         return Registry(path=raw.display_path, digest=raw.digest, whole=False)
     entries: dict[str, SourceEntry] = {}
     broken: set[str] = set()
     for item, line in zip(raw.value, raw.value.item_lines, strict=False):
         if not isinstance(item, LineDict):
-            check.error(line, f"each source must be fields like 'id: ...' and 'outlet: ...', found {describe_value(item)}")
+            check.error(line, _("each source must be fields like 'id: ...' and 'outlet: ...', found {found}",
+                                found=describe_value(item)))
             continue
         entry = _validate_entry(check, item, languages, today)
         if entry is None:
             broken.add(str(item.get("id")))
             continue
         if entry.id in entries:
-            check.error(check.line_of(item, "id"), f"the source id '{entry.id}' is used twice",
-                        f"the first is on line {entries[entry.id].line}; give each source its own id")
+            check.error(check.line_of(item, "id"), _("the source id '{id}' is used twice", id=entry.id),
+                        _("the first is on line {line}; give each source its own id", line=entries[entry.id].line))
             continue
         entries[entry.id] = entry
     return Registry(MappingProxyType(entries), raw.display_path, raw.digest, frozenset(broken - entries.keys()))
@@ -122,27 +130,29 @@ def validate_registry(raw: RawData | None, languages: tuple[str, ...], today: dt
 def _validate_entry(check: FieldChecker, item: LineDict, languages: tuple[str, ...],
                     today: dt.date) -> SourceEntry | None:
     count = len(check.errors)
-    if not check.keys(item, SOURCE_KEYS, REQUIRED_SOURCE_KEYS, "source"):
+    if not check.keys(item, SOURCE_KEYS, REQUIRED_SOURCE_KEYS, N_("source")):
         return None
     source_id = check.text(item, "id", True) or ""
     if source_id and not SOURCE_ID.match(source_id):
-        check.error(check.line_of(item, "id"), f"the source id '{source_id}' may hold only lowercase letters, digits, '-' and '.'",
-                    "for example moscowtimes-2023-09-27")
+        check.error(check.line_of(item, "id"),
+                    _("the source id '{id}' may hold only lowercase letters, digits, '-' and '.'", id=source_id),
+                    _("for example moscowtimes-2023-09-27"))
     kind = _choice(check, item, "kind", SOURCE_KINDS, "news")
     title_from = _choice(check, item, "title_from", TITLE_ORIGINS, "headline")
     date_from = _choice(check, item, "date_from", DATE_ORIGINS, "publication")
     language = check.text(item, "language", True) or ""
     if language and not LANGUAGE_CODE.match(language):
-        check.error(check.line_of(item, "language"), f"'language' must be a two-letter code such as en, ru or it, found '{language}'")
+        check.error(check.line_of(item, "language"),
+                    _("'language' must be a two-letter code such as en, ru or it, found '{value}'", value=language))
     published = _past_date(check, item, "published", today)
     accessed = check.date(item, "accessed")
     if accessed is not None and accessed > today:
-        check.error(check.line_of(item, "accessed"), f"'accessed' is in the future: {accessed.isoformat()}",
-                    "write the day someone last opened the source and checked it")
+        check.error(check.line_of(item, "accessed"), _("'accessed' is in the future: {date}", date=accessed.isoformat()),
+                    _("write the day someone last opened the source and checked it"))
     url, archive_url = _web_url(check, item, "url"), _web_url(check, item, "archive_url")
     title = check.text(item, "title")
     if title_from != "headline" and title is None:
-        check.error(check.line_of(item, "title_from"), "'title_from' says where the title comes from, but there is no 'title'")
+        check.error(check.line_of(item, "title_from"), _("'title_from' says where the title comes from, but there is no 'title'"))
     note = _note(check, item, languages)
     if len(check.errors) > count or published is None or accessed is None:
         return None
@@ -156,7 +166,7 @@ def _choice(check: FieldChecker, item: LineDict, key: str, choices: tuple[str, .
     if value is None:
         return default
     if value not in choices:
-        check.error(check.line_of(item, key), f"unknown {key.replace('_', ' ')} '{value}'", did_you_mean(value, choices))
+        check.error(check.line_of(item, key), _(UNKNOWN_CHOICE[key], value=value), did_you_mean(value, choices))
         return None
     return value
 
@@ -167,10 +177,10 @@ def _past_date(check: FieldChecker, item: LineDict, key: str, today: dt.date) ->
         return None
     date = parse_partial_date(value)
     if date is None:
-        check.error(check.line_of(item, key), f"'{key}' is not a date: '{value}'", PARTIAL_DATE_HINT)
+        check.error(check.line_of(item, key), _("'{key}' is not a date: '{value}'", key=key, value=value), _(PARTIAL_DATE_HINT))
     elif date.first_day > today:
-        check.error(check.line_of(item, key), f"'{key}' is in the future: {date.isoformat()}",
-                    "a source cannot be published after today; check the year")
+        check.error(check.line_of(item, key), _("'{key}' is in the future: {date}", key=key, date=date.isoformat()),
+                    _("a source cannot be published after today; check the year"))
         return None
     return date
 
@@ -178,8 +188,8 @@ def _past_date(check: FieldChecker, item: LineDict, key: str, today: dt.date) ->
 def _web_url(check: FieldChecker, item: LineDict, key: str) -> str | None:
     url = check.text(item, key)
     if url is not None and not WEB_URL.match(url):
-        check.error(check.line_of(item, key), f"'{key}' is not a web address: '{url}'",
-                    "write the whole address, starting with https://, without spaces")
+        check.error(check.line_of(item, key), _("'{key}' is not a web address: '{url}'", key=key, url=url),
+                    _("write the whole address, starting with https://, without spaces"))
         return None
     return url
 
@@ -189,16 +199,17 @@ def _note(check: FieldChecker, item: LineDict, languages: tuple[str, ...]) -> di
     if value is None:
         return {}
     if not isinstance(value, LineDict):
-        check.error(check.line_of(item, "note"), "'note' must give a sentence per language, like 'en: ...' and 'ru: ...'",
-                    f"the site's languages: {', '.join(languages)}")
+        check.error(check.line_of(item, "note"), _("'note' must give a sentence per language, like 'en: ...' and 'ru: ...'"),
+                    _("the site's languages: {languages}", languages=", ".join(languages)))
         return {}
     for language in value:
         if language not in languages:
-            check.error(value.key_lines[language], f"the note is in '{language}', which is not a language of the site",
+            check.error(value.key_lines[language], _("the note is in '{language}', which is not a language of the site", language=language),
                         did_you_mean(language, languages))
     for language in languages:
         if language not in value:
-            check.error(value.line, f"the note has no '{language}' sentence", "every edition shows the note in its own language")
+            check.error(value.line, _("the note has no '{language}' sentence", language=language),
+                        _("every edition shows the note in its own language"))
     return {language: check.text(value, language, True) or "" for language in value if language in languages}
 
 
@@ -207,8 +218,11 @@ def report_unknown_source(check: FieldChecker, line: int, source_id: str, regist
     if not registry.whole or source_id in registry.broken:
         return  # the registry's own errors say what to fix
     close = difflib.get_close_matches(source_id, list(registry.entries), n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"add the source to {registry.path} first, or copy its id from there"
-    check.error(line, f"there is no source '{source_id}' in {registry.path}", hint)
+    if close:
+        hint = _("did you mean '{name}'?", name=close[0])
+    else:
+        hint = _("add the source to {path} first, or copy its id from there", path=registry.path)
+    check.error(line, _("there is no source '{id}' in {path}", id=source_id, path=registry.path), hint)
 
 
 def validate_source_ids(check: FieldChecker, mapping: LineDict, key: str, registry: Registry) -> tuple[str, ...]:

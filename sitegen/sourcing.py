@@ -13,9 +13,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from .errors import SiteError
+from .messages import N_, _, ngettext
 from .model import Publication
 
-UNCITED_HINT = "cite the source of the figure or date, e.g. [@{example}]; the ids are in content/sources.yaml"
+UNCITED_HINT = N_("cite the source of the figure or date, e.g. [@{example}]; the ids are in content/sources.yaml")
 
 
 def sourcing_warnings(publication: Publication, cited: Iterable[str], today: dt.date) -> list[SiteError]:
@@ -30,19 +31,22 @@ def uncited_figures(publication: Publication) -> list[SiteError]:
     for edition in publication.editions:
         pages = [edition.home, *edition.articles] if edition.home else list(edition.articles)
         # The example is an id of this site's own registry, so it can be copied as it stands.
-        hint = UNCITED_HINT.format(example=next((entry.id for entry in edition.sources), "source-id"))
+        hint = _(UNCITED_HINT, example=next((entry.id for entry in edition.sources), "source-id"))
+        message = _("warning: uncited figure: this states a figure or a date without citing a source")
         for page in pages:
-            warnings.extend(SiteError(page.path, line, "warning: uncited figure: this states a figure or a date "
-                                      "without citing a source", hint) for line in page.uncited)
+            warnings.extend(SiteError(page.path, line, message, hint) for line in page.uncited)
         for dataset in edition.datasets.values():
             if dataset.path in seen_data or dataset.sources:
                 continue
             seen_data.add(dataset.path)
             uncited_rows = [number for number, row in enumerate(dataset.rows, 1) if not row.get("sources")]
             if uncited_rows:
-                warnings.append(SiteError(dataset.path, None, f"warning: uncited figure: {len(uncited_rows)} of "
-                                          f"{len(dataset.rows)} rows cite no source, and the file names none",
-                                          "add 'sources: [id, ...]' to the file, or to each row"))
+                warnings.append(SiteError(dataset.path, None,
+                                          ngettext("warning: uncited figure: {uncited} of {count} row cites no source, "
+                                                   "and the file names none",
+                                                   "warning: uncited figure: {uncited} of {count} rows cite no source, "
+                                                   "and the file names none", len(dataset.rows), uncited=len(uncited_rows)),
+                                          _("add 'sources: [id, ...]' to the file, or to each row")))
     return warnings
 
 
@@ -53,12 +57,13 @@ def source_warnings(publication: Publication, cited: set[str], today: dt.date) -
     warnings = []
     for entry in registry:
         if entry.id not in cited:
-            warnings.append(SiteError(registry.path, entry.line, f"warning: the source '{entry.id}' is not cited anywhere",
-                                      "cite it as [@" + entry.id + "] where the site relies on it, or remove it"))
+            warnings.append(SiteError(registry.path, entry.line, _("warning: the source '{id}' is not cited anywhere", id=entry.id),
+                                      _("cite it as [@{id}] where the site relies on it, or remove it", id=entry.id)))
         elif (today - entry.accessed).days > limit:
             warnings.append(SiteError(registry.path, entry.line,
-                                      f"warning: the source '{entry.id}' was last checked on {entry.accessed.isoformat()}, "
-                                      f"more than {limit} days ago",
-                                      "open its address, check it still says what the site cites it for, "
-                                      "then set 'accessed' to today's date"))
+                                      ngettext("warning: the source '{id}' was last checked on {date}, more than {count} day ago",
+                                               "warning: the source '{id}' was last checked on {date}, more than {count} days ago",
+                                               limit, id=entry.id, date=entry.accessed.isoformat()),
+                                      _("open its address, check it still says what the site cites it for, "
+                                        "then set 'accessed' to today's date")))
     return warnings

@@ -20,6 +20,7 @@ from .datatypes import Column, check_row, validate_columns
 from .errors import BuildFailed, SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
 from .likely_mistakes import ignored_file_warnings, missing_data_twins, untranslated_links
+from .messages import N_, _
 from .model import Article, NavItem, Publication, Site, SiteConfig
 from .sources import Registry, validate_registry, validate_source_ids
 from .validate_charts import check_chart_ids, choices_hint
@@ -33,7 +34,7 @@ DATA_KEYS = ("description", "sources", "note", "columns", "rows")
 ROW_SOURCES = "sources"  # the one column whose cells are lists: the ids a row cites
 # Data-file fields that older versions of the site had, with what replaced them.
 RETIRED_DATA_FIELDS = {
-    "source": "name the sources as 'sources: [id, ...]', with ids from content/sources.yaml (see EDITING.md)",
+    "source": N_("name the sources as 'sources: [id, ...]', with ids from content/sources.yaml (see EDITING.md)"),
 }
 BASE_URL = re.compile(
     r"""
@@ -57,23 +58,24 @@ def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
     check = FieldChecker(raw.display_path, errors)
     value = raw.value
     if not isinstance(value, LineDict):
-        check.error(1, "site.yaml must be fields like 'title: ...'")
+        check.error(1, _("site.yaml must be fields like 'title: ...'"))
         return fallback
-    if not check.keys(value, SITE_KEYS, REQUIRED_SITE_KEYS, "site"):
+    if not check.keys(value, SITE_KEYS, REQUIRED_SITE_KEYS, N_("site")):
         return fallback
     base_url = check.text(value, "base_url")
     if base_url is not None and not is_base_url(base_url):
-        check.error(check.line_of(value, "base_url"), f"'base_url' must be a full URL or a path from the root, found '{base_url}'",
-                    "for example https://example.org/briefing/ or /briefing/")
+        check.error(check.line_of(value, "base_url"),
+                    _("'base_url' must be a full URL or a path from the root, found '{value}'", value=base_url),
+                    _("for example https://example.org/briefing/ or /briefing/"))
         base_url = None
     navigation = []
     for item, _line in check.records(value, "navigation"):
-        if check.keys(item, NAV_KEYS, NAV_KEYS, "navigation"):
+        if check.keys(item, NAV_KEYS, NAV_KEYS, N_("navigation")):
             navigation.append(NavItem(check.text(item, "title", True) or "", check.text(item, "url", True) or "/"))
     recheck_days = check.integer(value, "recheck_sources_after_days")
     if recheck_days is not None and recheck_days < 1:
         check.error(check.line_of(value, "recheck_sources_after_days"),
-                    f"'recheck_sources_after_days' must be at least 1, found {recheck_days}")
+                    _("'recheck_sources_after_days' must be at least 1, found {value}", value=recheck_days))
         recheck_days = None
     return SiteConfig(
         title=check.text(value, "title", True) or "",
@@ -101,7 +103,7 @@ def validate_dataset(raw: RawData, registry: Registry, errors: list[SiteError]) 
     declared: tuple[Column, ...] | None = ()
     if isinstance(value, LineDict):
         check.retired_fields(value, RETIRED_DATA_FIELDS)
-        if not check.keys(value, DATA_KEYS + tuple(RETIRED_DATA_FIELDS), ("rows",), "data file"):
+        if not check.keys(value, DATA_KEYS + tuple(RETIRED_DATA_FIELDS), ("rows",), N_("data file")):
             return None
         description, note = check.text(value, "description"), check.text(value, "note")
         sources = validate_source_ids(check, value, "sources", registry)
@@ -110,7 +112,7 @@ def validate_dataset(raw: RawData, registry: Registry, errors: list[SiteError]) 
         value = value["rows"]
     if not isinstance(value, LineList) or not value:
         check.error(getattr(value, "line", 1),
-                    "a data file must be a list of rows ('- column: value'), or have 'rows:' holding one")
+                    _("a data file must be a list of rows ('- column: value'), or have 'rows:' holding one"))
         return None
     if declared is None:
         return None  # the rows cannot be checked against a wrong declaration
@@ -119,7 +121,7 @@ def validate_dataset(raw: RawData, registry: Registry, errors: list[SiteError]) 
     count = len(errors)
     for item, line in zip(value, value.item_lines, strict=False):
         if not isinstance(item, LineDict):
-            check.error(line, f"each row must be fields like 'year: 2024', found {describe_value(item)}")
+            check.error(line, _("each row must be fields like 'year: 2024', found {found}", found=describe_value(item)))
             continue
         if declared:
             row = check_row(check, item, line, declared, (ROW_SOURCES,))
@@ -129,7 +131,7 @@ def validate_dataset(raw: RawData, registry: Registry, errors: list[SiteError]) 
             row = dict(item)
             for key, cell in item.items():
                 if key != ROW_SOURCES and isinstance(cell, (dict, list)):
-                    check.error(item.key_lines[key], f"the value of '{key}' must be a single number or text")
+                    check.error(item.key_lines[key], _("the value of '{key}' must be a single number or text", key=key))
             columns.update(dict.fromkeys(item))
         if ROW_SOURCES in item:
             row[ROW_SOURCES] = validate_source_ids(check, item, ROW_SOURCES, registry)
@@ -148,9 +150,10 @@ def check_same_columns(raw: RawData, translated: Dataset, original: Dataset, err
     if shape(translated) == shape(original):
         return True
     line = raw.value.key_lines.get("columns", raw.value.line) if isinstance(raw.value, LineDict) else None
-    expected = ", ".join(f"{name}: {kind}" for name, kind in shape(original)) or "no 'columns:'"
-    errors.append(SiteError(raw.display_path, line, "the columns differ from the original data file's",
-                            f"declare the same columns with the same types as {original.path}: {expected}"))
+    expected = ", ".join(f"{name}: {kind}" for name, kind in shape(original)) or _("no 'columns:'")
+    errors.append(SiteError(raw.display_path, line, _("the columns differ from the original data file's"),
+                            _("declare the same columns with the same types as {path}: {columns}",
+                              path=original.path, columns=expected)))
     return False
 
 
@@ -165,21 +168,22 @@ def validate_strings(raw: RawData | None, language: str, reference: Mapping[str,
         if any(error.path == path for error in errors):
             return dict(reference or {})  # the file is there but could not be read: that error says what to fix
         errors.append(SiteError(path, None,
-                                f"the interface text for the language '{language}' is missing",
-                                "copy strings/en.yaml to this name and translate its values"))
+                                _("the interface text for the language '{language}' is missing", language=language),
+                                _("copy strings/en.yaml to this name and translate its values")))
         return dict(reference or {})
     check = FieldChecker(raw.display_path, errors)
     if not isinstance(raw.value, LineDict):
-        check.error(1, "a strings file must be fields like 'search: Search'")
+        check.error(1, _("a strings file must be fields like 'search: Search'"))
         return dict(reference or {})
     strings = {key: check.text(raw.value, key, True) or "" for key in raw.value}
     if reference is not None:
         for key in raw.value:
             if key not in reference:
-                check.error(raw.value.key_lines[key], f"unknown interface text '{key}'", did_you_mean(key, tuple(reference)))
+                check.error(raw.value.key_lines[key], _("unknown interface text '{key}'", key=key),
+                            did_you_mean(key, tuple(reference)))
         for key in reference:
             if key not in raw.value:
-                check.error(None, f"the interface text '{key}' is missing from this language")
+                check.error(None, _("the interface text '{key}' is missing from this language", key=key))
     return strings
 
 
@@ -191,13 +195,13 @@ def validate_translated_config(raw: RawData | None, original: SiteConfig, langua
         return config
     check = FieldChecker(raw.display_path, errors)
     if not isinstance(raw.value, LineDict):
-        check.error(1, "this file must be fields like 'title: ...'")
+        check.error(1, _("this file must be fields like 'title: ...'"))
         return config
-    check.keys(raw.value, TRANSLATED_SITE_KEYS, (), "translated site")
+    check.keys(raw.value, TRANSLATED_SITE_KEYS, (), N_("translated site"))
     navigation = tuple(
         NavItem(check.text(item, "title", True) or "", check.text(item, "url", True) or "/")
         for item, _line in check.records(raw.value, "navigation")
-        if check.keys(item, NAV_KEYS, NAV_KEYS, "navigation")
+        if check.keys(item, NAV_KEYS, NAV_KEYS, N_("navigation"))
     )
     return replace(config, title=check.text(raw.value, "title") or original.title,
                    description=check.text(raw.value, "description") or original.description,
@@ -224,8 +228,8 @@ def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple
         if data.name in broken_data:
             continue
         if data.name not in original.datasets:
-            errors.append(SiteError(data.display_path, None, f"there is no original dataset '{data.name}' to translate",
-                                    choices_hint(data.name, tuple(original.datasets), "datasets")))
+            errors.append(SiteError(data.display_path, None, _("there is no original dataset '{name}' to translate", name=data.name),
+                                    choices_hint(data.name, tuple(original.datasets), N_("datasets"))))
             continue
         dataset = validate_dataset(data, original.sources, errors)
         if dataset is not None and check_same_columns(data, dataset, original.datasets[data.name], errors):
@@ -240,8 +244,8 @@ def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple
         if slug not in originals and slug in broken_originals:
             continue  # the original has errors of its own; they are reported there
         if slug not in originals:
-            errors.append(SiteError(doc.display_path, None, f"there is no original article '{slug}.md' for this translation",
-                                    choices_hint(slug, tuple(originals), "articles")))
+            errors.append(SiteError(doc.display_path, None, _("there is no original article '{slug}.md' for this translation", slug=slug),
+                                    choices_hint(slug, tuple(originals), N_("articles"))))
             continue
         article, original_doc = originals[slug]
         translated = memo.validate(doc, references, errors, article, frozenset(original_doc.meta), prefix)
@@ -282,7 +286,8 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     broken = set(raw.unreadable_data)
     for data in raw.data:
         if data.name in datasets:
-            errors.append(SiteError(data.display_path, None, f"a dataset named '{data.name}' already exists in {datasets[data.name].path}"))
+            errors.append(SiteError(data.display_path, None, _("a dataset named '{name}' already exists in {path}",
+                                                                  name=data.name, path=datasets[data.name].path)))
             continue
         dataset = validate_dataset(data, registry, errors)
         if dataset is None:

@@ -8,6 +8,7 @@ units on one chart, a timeline without dates, two charts claiming one page addre
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 
@@ -15,6 +16,7 @@ from .charts import CHART_KEYS, CHART_KINDS, REQUIRED_CHART_KEYS, ChartSpec, Dat
 from .errors import SiteError, did_you_mean
 from .fields import FieldChecker
 from .markup import find_chart_blocks
+from .messages import N_, _
 from .model import Article, HomePage, PlacedChart
 from .yaml_lines import LineDict, parse_yaml
 
@@ -22,11 +24,12 @@ CHART_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def choices_hint(word: str, choices: tuple[str, ...], what: str) -> str:
-    close = did_you_mean(word, choices)
-    listed = ", ".join(choices) if choices else "none"
-    if close and close.startswith("did you mean"):
-        return f"{close} ({what}: {listed})"
-    return f"{what}: {listed}"
+    """Return a hint listing the choices (`what` names them, marked with N_()), with the closest one first."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1)
+    listed = ", ".join(choices) if choices else _("none")
+    if close:
+        return _("did you mean '{name}'? ({what}: {names})", name=close[0], what=_(what), names=listed)
+    return _("{what}: {names}", what=_(what), names=listed)
 
 
 def validate_charts(check: FieldChecker, body: str, body_line: int, datasets: Mapping[str, Dataset],
@@ -44,23 +47,23 @@ def validate_charts(check: FieldChecker, body: str, body_line: int, datasets: Ma
             check.errors.append(error)
             continue
         if not isinstance(spec, LineDict):
-            check.error(block.fence_line, "a chart block must hold fields like 'data: ...' and 'kind: bar'")
+            check.error(block.fence_line, _("a chart block must hold fields like 'data: ...' and 'kind: bar'"))
             continue
-        if not check.keys(spec, CHART_KEYS, REQUIRED_CHART_KEYS, "chart"):
+        if not check.keys(spec, CHART_KEYS, REQUIRED_CHART_KEYS, N_("chart")):
             continue
         values = {key: check.text(spec, key, required=True) for key in CHART_KEYS}
         if any(values[key] is None for key in REQUIRED_CHART_KEYS):
             continue
         if values["kind"] not in CHART_KINDS:
-            check.error(check.line_of(spec, "kind"), f"unknown chart kind '{values['kind']}'",
+            check.error(check.line_of(spec, "kind"), _("unknown chart kind '{kind}'", kind=values["kind"]),
                         did_you_mean(values["kind"], CHART_KINDS))
             continue
         if values["data"] in broken:
             continue
         dataset = datasets.get(values["data"])
         if dataset is None:
-            check.error(check.line_of(spec, "data"), f"there is no dataset '{values['data']}'",
-                        choices_hint(values["data"], (*datasets, *sorted(broken)), "datasets in content/data/"))
+            check.error(check.line_of(spec, "data"), _("there is no dataset '{name}'", name=values["data"]),
+                        choices_hint(values["data"], (*datasets, *sorted(broken)), N_("datasets in content/data/")))
             continue
         values["id"] = values["id"] or values["data"].replace("_", "-")
         if check_chart_spec(check, spec, values, dataset):
@@ -72,11 +75,12 @@ def check_chart_spec(check: FieldChecker, spec: LineDict, values: dict, dataset:
     """Tell whether a chart's columns exist, have types, and make a chart that measures one thing."""
     count = len(check.errors)
     if not CHART_ID.match(values["id"]):
-        check.error(check.line_of(spec, "id"), f"the chart id '{values['id']}' may hold only lowercase letters, "
-                    "digits and single hyphens", "it becomes the chart's address: /charts/<id>/")
+        check.error(check.line_of(spec, "id"),
+                    _("the chart id '{id}' may hold only lowercase letters, digits and single hyphens", id=values["id"]),
+                    _("it becomes the chart's address: /charts/<id>/"))
     if not dataset.column_types:
-        check.error(check.line_of(spec, "data"), f"the data file {dataset.path} does not declare its columns",
-                    "add 'columns:' before 'rows:' with each column's type, e.g. 'share_percent: percent' (see EDITING.md)")
+        check.error(check.line_of(spec, "data"), _("the data file {path} does not declare its columns", path=dataset.path),
+                    _("add 'columns:' before 'rows:' with each column's type, e.g. 'share_percent: percent' (see EDITING.md)"))
         return False
     columns = {}
     for key in ("x", "y", "color", "label", "until"):
@@ -85,8 +89,8 @@ def check_chart_spec(check: FieldChecker, spec: LineDict, values: dict, dataset:
             continue
         column = dataset.column(name)
         if column is None:
-            check.error(check.line_of(spec, key), f"the dataset '{dataset.name}' has no column '{name}'",
-                        choices_hint(name, dataset.columns, "columns"))
+            check.error(check.line_of(spec, key), _("the dataset '{dataset}' has no column '{column}'", dataset=dataset.name, column=name),
+                        choices_hint(name, dataset.columns, N_("columns")))
         else:
             columns[key] = column
     if len(check.errors) > count:
@@ -95,22 +99,25 @@ def check_chart_spec(check: FieldChecker, spec: LineDict, values: dict, dataset:
     if values["kind"] == "timeline":
         for key, wanted in (("x", "date"), ("until", "date"), ("y", "category")):
             if key in columns and columns[key].type != wanted:
-                check.error(check.line_of(spec, key), f"a timeline's '{key}' must be a {wanted} column; "
-                            f"{columns[key].describe()} is not")
+                check.error(check.line_of(spec, key), _("a timeline's '{key}' must be a {type} column; {column} is not",
+                                                        key=key, type=wanted, column=columns[key].describe()))
     elif not (x.is_measure or y.is_measure):
-        check.error(check.line_of(spec, "y"), f"the chart has nothing to measure: {x.describe()} and {y.describe()}",
-                    "put a number or percent column on x or y")
+        check.error(check.line_of(spec, "y"), _("the chart has nothing to measure: {x} and {y}", x=x.describe(), y=y.describe()),
+                    _("put a number or percent column on x or y"))
     elif "until" in columns:
-        check.error(check.line_of(spec, "until"), "only a timeline chart has 'until'")
+        check.error(check.line_of(spec, "until"), _("only a timeline chart has 'until'"))
     if "color" in columns and columns["color"].is_measure:
-        check.error(check.line_of(spec, "color"), f"'color' groups rows by category; {columns['color'].describe()} "
-                    "is a measure", "use a category or text column")
+        check.error(check.line_of(spec, "color"),
+                    _("'color' groups rows by category; {column} is a measure", column=columns["color"].describe()),
+                    _("use a category or text column"))
     measured = {key: column for key, column in columns.items() if column.is_measure and key != "color"}
     units = {column.unit_name: key for key, column in measured.items()}
     if len(units) > 1:
-        listed = " and ".join(column.describe() for column in dict.fromkeys(measured.values()))
-        check.error(check.line_of(spec, list(units.values())[-1]), f"the chart mixes metrics with different units: {listed}",
-                    "a chart shows one metric; draw the other in a chart of its own")
+        described = [column.describe() for column in dict.fromkeys(measured.values())]
+        listed = _("{columns} and {last}", columns=", ".join(described[:-1]), last=described[-1])
+        check.error(check.line_of(spec, list(units.values())[-1]), _("the chart mixes metrics with different units: {columns}",
+                                                                     columns=listed),
+                    _("a chart shows one metric; draw the other in a chart of its own"))
     return len(check.errors) == count
 
 
@@ -122,6 +129,7 @@ def check_chart_ids(pages: list[Article | HomePage], errors: list[SiteError]) ->
         for chart in article.charts:
             first = owners.setdefault(chart.spec.id, (article, chart))
             if first[1].spec != chart.spec:
-                errors.append(SiteError(article.path, chart.line, f"the chart id '{chart.spec.id}' is already used "
-                                        f"by the chart on line {first[1].line} of {first[0].path}",
-                                        "give this chart its own 'id:'; it names the chart's page, /charts/<id>/"))
+                errors.append(SiteError(article.path, chart.line,
+                                        _("the chart id '{id}' is already used by the chart on line {line} of {path}",
+                                          id=chart.spec.id, line=first[1].line, path=first[0].path),
+                                        _("give this chart its own 'id:'; it names the chart's page, /charts/<id>/")))

@@ -22,6 +22,7 @@ from .errors import SiteError, did_you_mean
 from .fields import FieldChecker
 from .likely_mistakes import check_placeholders
 from .markup import find_unsafe_html
+from .messages import N_, _
 from .model import Article, ChangeNote, HomePage, PlacedChart
 from .sources import Registry, report_unknown_source
 from .translate import check_translation_marks
@@ -39,7 +40,7 @@ LAYOUTS = ("article", "timeline")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Front-matter fields that older versions of the site had, with what replaced them.
 RETIRED_PAGE_FIELDS = {
-    "sources": "cite sources in the text as [@id]; each article's Sources list is made from its citations (see EDITING.md)",
+    "sources": N_("cite sources in the text as [@id]; each article's Sources list is made from its citations (see EDITING.md)"),
 }
 
 
@@ -47,11 +48,12 @@ def validate_changes(check: FieldChecker, mapping: LineDict) -> tuple[ChangeNote
     """Return a page's corrections and updates, newest first."""
     notes = []
     for item, _line in check.records(mapping, "changes"):
-        if not check.keys(item, CHANGE_KEYS, CHANGE_KEYS, "change"):
+        if not check.keys(item, CHANGE_KEYS, CHANGE_KEYS, N_("change")):
             continue
         date, kind, note = check.date(item, "date"), check.text(item, "kind", True), check.text(item, "note", True)
         if kind is not None and kind not in CHANGE_KINDS:
-            check.error(check.line_of(item, "kind"), f"unknown kind of change '{kind}'", did_you_mean(kind, CHANGE_KINDS))
+            check.error(check.line_of(item, "kind"), _("unknown kind of change '{kind}'", kind=kind),
+                        did_you_mean(kind, CHANGE_KINDS))
             continue
         if date is not None and kind is not None and note is not None:
             notes.append(ChangeNote(date, kind, note))
@@ -62,8 +64,8 @@ def validate_citations(check: FieldChecker, body: str, body_line: int, registry:
     """Check every citation of a body against the registry; return the ids cited, in order, each once."""
     sites, malformed = find_citations(body, body_line)
     for bad in malformed:
-        check.error(bad.line, f"'{bad.text}' is not a citation",
-                    "write [@id] for one source and [@id; @other] for several, with ids from content/sources.yaml")
+        check.error(bad.line, _("'{text}' is not a citation", text=bad.text),
+                    _("write [@id] for one source and [@id; @other] for several, with ids from content/sources.yaml"))
     cited: dict[str, None] = {}
     for site in sites:
         for source_id in site.ids:
@@ -77,7 +79,7 @@ def validate_citations(check: FieldChecker, body: str, body_line: int, registry:
 def check_unsafe_html(check: FieldChecker, body: str, body_line: int) -> None:
     """Report raw HTML that could run script in a reader's browser."""
     for found in find_unsafe_html(body, body_line):
-        check.error(found.line, found.message, "remove it: the site publishes no script from content")
+        check.error(found.line, found.message, _("remove it: the site publishes no script from content"))
 
 
 @dataclass(frozen=True)
@@ -119,15 +121,15 @@ def validate_article(raw: RawDocument, references: References, errors: list[Site
         check_translation_keys(check, raw.meta, original_keys)
     if not SLUG.match(slug):
         suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "the-title-in-latin-letters"
-        check.error(None, f"the file name '{raw.path.name}' cannot become a clean URL",
-                    f"use lowercase letters, digits and hyphens, e.g. '{suggestion}.md'")
+        check.error(None, _("the file name '{name}' cannot become a clean URL", name=raw.path.name),
+                    _("use lowercase letters, digits and hyphens, e.g. '{suggestion}.md'", suggestion=suggestion))
     meta = raw.meta
     check.retired_fields(meta, RETIRED_PAGE_FIELDS)
     check.keys(meta, ARTICLE_KEYS + tuple(RETIRED_PAGE_FIELDS) + (TRANSLATION_KEYS if prefix else ()), REQUIRED_ARTICLE_KEYS,
-               "front matter")
+               N_("front matter"))
     layout = check.text(meta, "layout") or "article"
     if layout not in LAYOUTS:
-        check.error(check.line_of(meta, "layout"), f"unknown layout '{layout}'", did_you_mean(layout, LAYOUTS))
+        check.error(check.line_of(meta, "layout"), _("unknown layout '{layout}'", layout=layout), did_you_mean(layout, LAYOUTS))
     charts, cited, uncited = validate_body(check, raw, references)
     article = Article(
         slug=slug,
@@ -205,11 +207,12 @@ def validate_aliases(check: FieldChecker, meta: LineDict) -> tuple[str, ...]:
     aliases = check.text_list(meta, "aliases")
     for alias in aliases:
         if not alias.startswith("/") or alias.startswith("//") or any(c.isspace() for c in alias):
-            check.error(check.line_of(meta, "aliases"), f"an alias must be an address on this site starting with '/', found '{alias}'",
-                        "for example: aliases: [/articles/old-name/]")
+            check.error(check.line_of(meta, "aliases"),
+                        _("an alias must be an address on this site starting with '/', found '{alias}'", alias=alias),
+                        _("for example: aliases: [/articles/old-name/]"))
         elif {".", ".."} & set(alias.split("/")):  # '/../' would name an address above the site's (issue 20)
-            check.error(check.line_of(meta, "aliases"), f"an alias may not contain '.' or '..' as a part, found '{alias}'",
-                        "write the old address in full from the site's root, e.g. /articles/old-name/")
+            check.error(check.line_of(meta, "aliases"), _("an alias may not contain '.' or '..' as a part, found '{alias}'", alias=alias),
+                        _("write the old address in full from the site's root, e.g. /articles/old-name/"))
     return aliases
 
 
@@ -221,8 +224,9 @@ def check_alias_clashes(articles: list[Article], errors: list[SiteError]) -> Non
         for alias in article.aliases:
             owner = claimed.get(alias) or urls.get(alias)
             if owner is not None:
-                errors.append(SiteError(article.path, None, f"the alias '{alias}' is already the address of {owner.path}",
-                                        "an alias must be an address that no longer has a page"))
+                errors.append(SiteError(article.path, None,
+                                        _("the alias '{alias}' is already the address of {path}", alias=alias, path=owner.path),
+                                        _("an alias must be an address that no longer has a page")))
             claimed[alias] = article
 
 
@@ -231,7 +235,7 @@ def validate_home(raw: RawDocument, references: References, errors: list[SiteErr
     check = FieldChecker(raw.display_path, errors)
     count = len(errors)
     check.retired_fields(raw.meta, RETIRED_PAGE_FIELDS)
-    check.keys(raw.meta, HOME_KEYS + tuple(RETIRED_PAGE_FIELDS), REQUIRED_HOME_KEYS, "front matter")
+    check.keys(raw.meta, HOME_KEYS + tuple(RETIRED_PAGE_FIELDS), REQUIRED_HOME_KEYS, N_("front matter"))
     charts, cited, uncited = validate_body(check, raw, references)
     home = HomePage(
         path=raw.display_path,
@@ -252,5 +256,6 @@ def check_translation_keys(check: FieldChecker, meta: LineDict, original_keys: f
     for key in meta:
         # A translation may be a draft of its own while it is being translated (see translate.py).
         if key in ARTICLE_KEYS and key not in original_keys and key != "draft":
-            check.error(meta.key_lines[key], f"the translation has the field '{key}', which the original does not",
-                        "a translation has the same fields as its original, plus 'translated_from' (and 'draft' while in progress)")
+            check.error(meta.key_lines[key], _("the translation has the field '{key}', which the original does not", key=key),
+                        _("a translation has the same fields as its original, plus 'translated_from' "
+                          "(and 'draft' while in progress)"))
