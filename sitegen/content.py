@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import SiteError, relative_path
+from .messages import _
 from .safe_read import CHANGED_FILE, EMPTY_FILE, decode_text, find_linked_folders, read_file_bytes
 from .yaml_lines import LineDict, parse_yaml
 
@@ -105,27 +106,19 @@ def read_text(path: Path, display_path: str, root: Path | None) -> str:
     """
     text = decode_text(read_file_bytes(path, display_path, root), display_path)
     if not text.strip():
-        raise SiteError(display_path, 1, EMPTY_FILE)
+        raise SiteError(display_path, 1, _(EMPTY_FILE))
     return text.replace("\r\n", "\n")
 
 
 def _front_matter_end(lines: list[str], display_path: str) -> int:
     """Return the index of the line that closes the front matter."""
     if lines[0].strip() != FRONT_MATTER_FENCE:
-        raise SiteError(
-            display_path,
-            1,
-            "the file must start with front matter: a line '---', the fields, then '---'",
-        )
+        raise SiteError(display_path, 1, _("the file must start with front matter: a line '---', the fields, then '---'"))
     for index, line in enumerate(lines[1:], start=1):
         if line.rstrip() == FRONT_MATTER_FENCE:
             return index
-    raise SiteError(
-        display_path,
-        1,
-        "the front matter is not closed",
-        hint="add a line '---' after the last front matter field",
-    )
+    raise SiteError(display_path, 1, _("the front matter is not closed"),
+                    hint=_("add a line '---' after the last front matter field"))
 
 
 def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int]:
@@ -135,12 +128,13 @@ def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int
     meta_text = "\n".join(lines[1:closing])
     meta = parse_yaml(meta_text, display_path, first_line=2) if meta_text.strip() else None
     if not isinstance(meta, LineDict):
-        found = "nothing" if meta is None else "a list" if isinstance(meta, list) else f"'{meta}'"
-        raise SiteError(
-            display_path,
-            2,
-            f"the front matter must be fields like 'title: ...', found {found}",
-        )
+        if meta is None:
+            problem = _("the front matter must be fields like 'title: ...', found nothing")
+        elif isinstance(meta, list):
+            problem = _("the front matter must be fields like 'title: ...', found a list")
+        else:
+            problem = _("the front matter must be fields like 'title: ...', found '{value}'", value=meta)
+        raise SiteError(display_path, 2, problem)
     body = "\n".join(lines[closing + 1 :])
     return meta, body, closing + 2
 
@@ -164,8 +158,7 @@ def read_body(path: Path, digest: str, display_path: str) -> str:
     """
     text = read_text(path, display_path, None)
     if hashlib.sha256(text.encode()).hexdigest() != digest:
-        raise SiteError(display_path, None, CHANGED_FILE,
-                        hint="build again (the dev server does so by itself)")
+        raise SiteError(display_path, None, _(CHANGED_FILE), hint=_("build again (the dev server does so by itself)"))
     lines = text.split("\n")
     return "\n".join(lines[_front_matter_end(lines, display_path) + 1:])
 
@@ -305,13 +298,13 @@ def load_content(project: Project, cache: ReadCache | None = None) -> RawContent
     cache = cache or ReadCache()
     content = project.content
     if not content.is_dir():
-        error = SiteError(project.display(content), None, "the content folder does not exist")
+        error = SiteError(project.display(content), None, _("the content folder does not exist"))
         return RawContent(RawEdition(None, None, None, (), ()), (), (error,))
     files = cache.files(content)
     errors.extend(find_linked_folders(project))
     if not any(file.part == "config" and file.language is None for file in files):
-        errors.append(SiteError(project.display(content / "site.yaml"), None, "site.yaml is missing",
-                                hint="create it with at least 'title:' and 'description:'"))
+        errors.append(SiteError(project.display(content / "site.yaml"), None, _("site.yaml is missing"),
+                                hint=_("create it with at least 'title:' and 'description:'")))
     languages = {file.language for file in files} - {None}
     original = _load_edition(project, files, None, errors, cache)
     translations = tuple(_load_edition(project, files, language, errors, cache) for language in sorted(languages))

@@ -27,6 +27,7 @@ from .errors import BuildFailed, SiteError
 from .history import History, HistoryReader
 from .links import LinkChecker, LinkSource, extract_links
 from .markup import create_markdown, render_markdown
+from .messages import N_, _
 from .model import Article, ChartPage, HomePage, Publication, Site
 from .output import StagedSite, holding_output_lock, sync_site, will_write_whole_site, write_site
 from .parallel import parallel_map
@@ -114,10 +115,14 @@ def stale_translations(publication: Publication, history: History) -> list[SiteE
             changed = original.updated or history.last_changed.get(original.path) or original.date
             translated = article.translated_from or history.last_changed.get(article.path)
             if translated is None or translated < changed:
-                since = f"since {translated.isoformat()}" if translated else "and the translation has no 'translated_from' date"
-                warnings.append(SiteError(article.path, None, f"warning: the original {original.path} changed on "
-                                          f"{changed.isoformat()}, {since}",
-                                          "update the translation, then set 'translated_from' to the original's date"))
+                if translated:
+                    message = _("warning: the original {original} changed on {changed}, since {translated}",
+                                original=original.path, changed=changed.isoformat(), translated=translated.isoformat())
+                else:
+                    message = _("warning: the original {original} changed on {changed}, and the translation has no "
+                                "'translated_from' date", original=original.path, changed=changed.isoformat())
+                warnings.append(SiteError(article.path, None, message,
+                                          _("update the translation, then set 'translated_from' to the original's date")))
     return warnings
 
 
@@ -309,9 +314,10 @@ class SiteBuilder:
         owners: dict[str, str] = {}
         stale = []
         for kind, output_path, page in self._pages(context.site, kinds):
-            owner = page.path if page is not None else f"the {kind} page"
+            owner = page.path if page is not None else _("the {kind} page", kind=kind)
             if output_path in owners:
-                errors.append(SiteError(owner, None, f"this page and {owners[output_path]} would both be written to {output_path}"))
+                errors.append(SiteError(owner, None, _("this page and {other} would both be written to {output}",
+                                                       other=owners[output_path], output=output_path)))
                 continue
             owners[output_path] = owner
             if page is not None:
@@ -343,7 +349,7 @@ class SiteBuilder:
                 if search is not None:
                     search.page_rendered(output_path, outcome.html_digest)
             if self.progress:
-                self.progress(done, len(stale), "pages")
+                self.progress(done, len(stale), N_("pages"))  # translated where it is shown
         return records, errors
 
     def _with_chart_svgs(self, pages: list[tuple], site: Site) -> Iterator[tuple]:

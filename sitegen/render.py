@@ -27,6 +27,7 @@ from .citations import ENDNOTES_SLOT, FACTS_AS_OF_SLOT, citation_mark, number_ci
 from .dates import PARTIAL_DATE_HINT, PartialDate, format_partial_date, parse_partial_date
 from .errors import SiteError
 from .feeds import absolute_url, feed_articles, is_absolute
+from .messages import _
 from .model import Article, ChangeNote, HomePage, Publication, Site
 from .sources import SOURCE_KINDS, Registry, SourceEntry
 from .template_errors import TracedUndefined, missing_row_key, syntax_error
@@ -60,8 +61,8 @@ def _time_tag_filter(context, value: PartialDate | dt.date | str | int) -> Marku
     """
     date = value if isinstance(value, PartialDate) else parse_partial_date(value)
     if date is None:
-        raise SiteError(context.name and f"templates/{context.name}", None, f"'{value}' is shown as a date but is not one",
-                        PARTIAL_DATE_HINT)
+        raise SiteError(context.name and f"templates/{context.name}", None,
+                        _("'{value}' is shown as a date but is not one", value=value), _(PARTIAL_DATE_HINT))
     text = format_partial_date(date, context["site"].language)
     return Markup('<time datetime="{}">{}</time>').format(date.isoformat(), text)
 
@@ -194,15 +195,16 @@ class Renderer:
             raise self._syntax_error(error) from None
         except jinja2.TemplateNotFound as error:
             path, line = self._template_location(error, template_name)  # the include's line, the same for every page
-            raise SiteError(path, line, f"template not found: {error.name}") from None
+            raise SiteError(path, line, _("template not found: {name}", name=error.name)) from None
         except jinja2.UndefinedError as error:
             path, line = self._template_location(error, template_name)
             data = context.get("data")
             in_data = missing_row_key(error, data.all(), (path, line), self.root) if isinstance(data, DataAccess) else None
             if in_data is not None:
                 raise in_data from None
-            raise SiteError(path, line, f"template error: {error.message}",
-                            "check the spelling of the variable; templates may only use the names listed in sitegen/render.py") from None
+            raise SiteError(path, line, _("template error: {problem}", problem=error.message),
+                            _("check the spelling of the variable; templates may only use the names listed in sitegen/render.py")
+                            ) from None
 
     def _template_location(self, error: Exception, template_name: str) -> tuple[str, int | None]:
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
@@ -373,8 +375,9 @@ def cite_page(renderer: Renderer, names: dict, page: str, template_name: str) ->
     if not numbered.sources:
         return RenderedPage(_fill_slots(page, {}))
     if ENDNOTES_SLOT not in page:
-        raise SiteError(f"templates/{template_name}", None, "this page cites sources, but its template does not say where "
-                        "they are listed", f"write {ENDNOTES_SLOT} where the Sources list belongs, after the text")
+        raise SiteError(f"templates/{template_name}", None,
+                        _("this page cites sources, but its template does not say where they are listed"),
+                        _("write {slot} where the Sources list belongs, after the text", slot=ENDNOTES_SLOT))
     cited = [CitedEntry(c.number, registry[c.source_id], c.backlinks) for c in numbered.sources]
     slot_names = {**names, "cited_sources": cited,
                   "newest_source": max((c.entry for c in cited), key=lambda entry: entry.published.sort_key)}

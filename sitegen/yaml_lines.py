@@ -13,6 +13,7 @@ from __future__ import annotations
 import yaml
 
 from .errors import SiteError
+from .messages import _
 from .safe_read import check_yaml_shape, may_be_hostile_yaml
 
 
@@ -58,14 +59,11 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) or key is None:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain word", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, _("a key must be a plain word"), key_node.start_mark)
         key = str(key)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key '{key}' appears twice", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, _("the key '{key}' appears twice", key=key),
+                                                    key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = key_node.start_mark.line + 1 + loader.line_offset
     return mapping
@@ -138,11 +136,11 @@ def _parse_yaml(text: str, path: str, first_line: int):
         index = line - loader.line_offset - 1
         if 0 <= index < len(lines) and "\t" in lines[index]:
             # PyYAML's words for a tab ("cannot start any token", "violates indentation") rarely say "tab".
-            raise SiteError(path, line, "YAML syntax error: this line has a tab character; YAML allows only spaces",
-                            "replace the tab with spaces (two per level of indentation)") from None
+            raise SiteError(path, line, _("YAML syntax error: this line has a tab character; YAML allows only spaces"),
+                            _("replace the tab with spaces (two per level of indentation)")) from None
         raise SiteError(path, line, _describe_yaml_error(error)) from None
     except yaml.YAMLError as error:
-        raise SiteError(path, first_line, f"YAML error: {error}") from None
+        raise SiteError(path, first_line, _("YAML error: {problem}", problem=error)) from None
     finally:
         loader.dispose()
 
@@ -159,11 +157,11 @@ def _mistake_is_at_context(error: yaml.MarkedYAMLError) -> bool:
 
 
 def _describe_yaml_error(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or "invalid YAML"
+    problem = error.problem or _("invalid YAML")  # PyYAML's own words stay English
     if "could not determine a constructor for the tag" in problem:
         tag = problem.split("tag", 1)[1].strip(" '")
         tag = tag.replace("tag:yaml.org,2002:", "!!")
-        return f"the YAML tag '{tag}' is not allowed here; write plain values only"
+        return _("the YAML tag '{tag}' is not allowed here; write plain values only", tag=tag)
     if error.context and "could not find expected ':'" in problem:
-        return "YAML syntax error: a line is missing ':' between a key and its value"
-    return f"YAML syntax error: {problem}"
+        return _("YAML syntax error: a line is missing ':' between a key and its value")
+    return _("YAML syntax error: {problem}", problem=problem)
