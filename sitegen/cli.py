@@ -93,8 +93,10 @@ def command_check(args: argparse.Namespace) -> int:
     project = Project.from_content_dir(Path(args.content))
     options = BuildOptions(include_drafts=True, jobs=available_cores())
     result = check_site(project, options, TerminalProgress())
-    if args.format == "text":
+    if args.format == "text" and result.warnings:
         print_warnings(result.warnings, project.root)
+        print(ngettext("{count} warning; no errors, the site builds.", "{count} warnings; no errors, the site builds.",
+                       len(result.warnings)), file=sys.stderr)
     if any(article.draft for article in result.site.articles):
         # A link to a draft works with --drafts but is a dead link in the published build.
         check_site(project, replace(options, include_drafts=False))
@@ -285,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         # A lone SiteError: a file saved again while the build read it (content.read_body).
         errors = failure.errors if isinstance(failure, BuildFailed) else [failure]
         # Warnings found before the errors stopped the build: an editor fixing the errors wants them too.
-        warnings = getattr(failure, "warnings", [])
+        warnings = failure.warnings if isinstance(failure, BuildFailed) else []
         format_name = getattr(args, "format", "text")
         if format_name != "text":
             print(format_problems(format_name, errors, warnings), end="")

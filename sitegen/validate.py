@@ -312,9 +312,11 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
         for edition in raw.translations
     )
     memo.finish()
+    # Worked out before the errors stop the build: an editor fixing them sees the warnings too.
+    warnings = likely_mistakes(raw, original, translations)
     if errors:
-        raise BuildFailed(errors)
-    return Publication((original,) + translations, tuple(likely_mistakes(raw, original, translations)))
+        raise BuildFailed(errors, warnings)
+    return Publication((original,) + translations, tuple(warnings))
 
 
 def likely_mistakes(raw: RawContent, original: Site, translations: tuple[Site, ...]) -> list[SiteError]:

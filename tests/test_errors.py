@@ -430,6 +430,19 @@ def test_a_failed_build_keeps_the_warnings_found_before_it_stopped(make_site):
     assert [w.path for w in failure.value.warnings] == ["content/articles/third.markdown"], failure.value.warnings
 
 
+def test_warnings_are_printed_before_the_errors_that_stopped_the_build(make_site, build, capsys):
+    root = make_site({"content/articles/third.markdown": ARTICLE + "Text.\n",
+                      "content/articles/bad.md": ARTICLE.replace("title:", "titel:")})
+
+    code = build(root)
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    warning = err.index("content/articles/third.markdown: warning: 'third.markdown' is ignored")
+    error = err.index("content/articles/bad.md:2: unknown front matter field 'titel'")
+    assert warning < error < err.index("1 error; nothing was written."), err
+
+
 # Legal but surely unintended (issue 21): the build succeeds and says so, naming the file.
 RU_SITE = {"content/site.ru.yaml": "title: Т\ndescription: С.\n"}
 RU_SECOND = "---\ntitle: Вторая\nsummary: Вторая статья.\ndate: 2024-01-03\ntranslated_from: 2024-01-03\n---\n## Подробности\n"

@@ -210,3 +210,40 @@ def test_the_dev_server_panel_speaks_russian(make_site, tmp_path):
     site.errors = "content/articles/first.md:2: ошибка"
     body = b"".join(site.respond({"PATH_INFO": "/"}, lambda *_: None)).decode()
     assert '<strong lang="ru">Последнее изменение не собралось; показана последняя удачная версия.</strong>' in body
+
+
+TEMPLATES = Path(__file__).parents[1] / "templates"
+# A site with templates of its own has all of them: the repository's, one of them broken.
+OWN_TEMPLATES = {f"templates/{path.relative_to(TEMPLATES).as_posix()}": path.read_text(encoding="utf-8")
+                 for path in TEMPLATES.rglob("*") if path.is_file()}
+HOME_TEMPLATE = OWN_TEMPLATES["templates/home.html"]
+# A sample of real mistakes and the first line (or lines) of what `check --lang ru` says about each.
+RUSSIAN_SAMPLES = [
+    pytest.param({"content/articles/second.md": "---\ntitle: Second\nsummary: S.\ndate: 2024-01-03\n---\n"
+                                                 "## Details\n\nSee [it](/articles/nowhere/).\n"},
+                 "content/articles/second.md:8: ссылка '/articles/nowhere/' не ведёт ни на одну страницу\n"
+                 "    8 | See [it](/articles/nowhere/).\n"
+                 "    подсказка: проверьте адрес; страницы статей — /articles/<имя файла>/\n"
+                 "1 ошибка; ничего не записано.",
+                 id="dead-link"),
+    pytest.param({"content/data/numbers.yaml": "description: Numbers.\n\tsources: [test-report]\n"},
+                 "content/data/numbers.yaml:2: синтаксическая ошибка YAML: в этой строке есть символ табуляции, "
+                 "а YAML допускает только пробелы", id="tab"),
+    pytest.param({**OWN_TEMPLATES, "templates/home.html": HOME_TEMPLATE.replace("{% endif %}{% if row.get(\"sources\") %}", "{% if row.get(\"sources\") %}", 1)},
+                 "templates/home.html:17: синтаксическая ошибка в шаблоне: блок '{% if %}', открытый в этой строке, нигде не закрыт",
+                 id="unclosed-if"),
+    pytest.param({"content/articles/third.markdown": "---\ntitle: Third\n---\nText.\n"},
+                 "content/articles/third.markdown: предупреждение: файл 'third.markdown' пропущен: статьи — только "
+                 "файлы с расширением .md\n    подсказка: переименуйте его в 'third.md'\n"
+                 "1 предупреждение; ошибок нет, сайт собирается.", id="ignored-markdown"),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), RUSSIAN_SAMPLES)
+def test_a_sample_of_mistakes_in_russian(make_site, capsys, files, expected):
+    root = make_site(files)
+
+    code, russian = check_output(root, capsys, "--lang", "ru")
+
+    assert russian.startswith(expected), russian
+    assert code == (0 if "предупреждение" in expected else 1), russian
