@@ -22,8 +22,8 @@ from pathlib import Path
 
 from .content import Project
 from .errors import BuildFailed, SiteError
-from .messages import LANGUAGES, N_, _, language_from_locale, ngettext, number, use_language
 from .likely_mistakes import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
+from .messages import LANGUAGES, N_, _, language_from_locale, ngettext, number, use_language
 from .parallel import available_cores
 from .pipeline import BuildOptions, build_site, check_site
 from .report_formats import FORMATS, format_problems
