@@ -11,7 +11,8 @@ from __future__ import annotations
 from .chart_files import ChartDownload
 from .charts import ChartLanguage
 from .model import ChartPage, Site
-from .render import PAGE_TEMPLATES, BuildContext, DataAccess, RenderedPage, Renderer, base_context, cite_page, page_meta
+from .render import PAGE_TEMPLATES, BuildContext, RenderedPage, base_context, cite_page, page_meta
+from .templating import DataAccess, Renderer
 
 
 def chart_download(site: Site, page: ChartPage, language: ChartLanguage, drawing: str) -> ChartDownload:

@@ -34,8 +34,6 @@ from .parallel import parallel_map
 from .render import (
     PAGE_TEMPLATES,
     BuildContext,
-    DataAccess,
-    Renderer,
     render_article,
     render_feed_body,
     render_home,
@@ -45,6 +43,7 @@ from .reuse import BuildMemory, ListingEntries, PageRecord, digest, doc_key, is_
 from .search import Bundle, SearchIndexing
 from .sourcing import sourcing_warnings
 from .store import SiteFiles
+from .templating import DataAccess, Renderer
 from .validate import ArticleMemo, validate_site
 
 # The search page comes after the search index, the sources page after the pages whose citations it lists.

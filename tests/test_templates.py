@@ -10,7 +10,7 @@ import pytest
 
 from sitegen.charts import Dataset
 from sitegen.errors import SiteError
-from sitegen.render import DataAccess, Renderer, format_long_date
+from sitegen.templating import DataAccess, Renderer, format_long_date
 
 
 @pytest.fixture
