@@ -13,7 +13,7 @@ from __future__ import annotations
 import yaml
 
 from .errors import SiteError
-from .messages import _
+from .messages import N_, _
 from .safe_read import check_yaml_shape, may_be_hostile_yaml
 
 
@@ -156,8 +156,25 @@ def _mistake_is_at_context(error: yaml.MarkedYAMLError) -> bool:
             or context.startswith(("while scanning a quoted scalar", "while parsing a flow")))
 
 
+# PyYAML's most common complaints, in words an editor acts on (and that have a Russian);
+# any other keeps PyYAML's own English words.
+YAML_PROBLEMS = {
+    "did not find expected ',' or ']'": N_("a list in [ ] is not closed with ']', or a comma is missing between its items"),
+    "did not find expected ',' or '}'": N_("a set of fields in { } is not closed with '}', or a comma is missing between them"),
+    "mapping values are not allowed": N_("a value holds ': ' (a colon and a space): put the whole value in quotes"),
+    "found unexpected end of stream": N_("a quote is opened and never closed"),
+    "did not find expected key": N_("this line's indentation does not match the lines above it"),
+    "that cannot start any token": N_("a value starts with a character YAML reserves (such as @ or `): "
+                                                      "put the whole value in quotes"),
+    "found unknown escape character": N_("a backslash in double quotes starts an unknown escape: write \\\\ or use single quotes"),
+}
+
+
 def _describe_yaml_error(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or _("invalid YAML")  # PyYAML's own words stay English
+    problem = error.problem or _("invalid YAML")
+    for words, ours in YAML_PROBLEMS.items():
+        if words in problem:
+            return _("YAML syntax error: {problem}", problem=_(ours))
     if "could not determine a constructor for the tag" in problem:
         tag = problem.split("tag", 1)[1].strip(" '")
         tag = tag.replace("tag:yaml.org,2002:", "!!")

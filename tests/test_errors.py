@@ -430,6 +430,19 @@ def test_a_failed_build_keeps_the_warnings_found_before_it_stopped(make_site):
     assert [w.path for w in failure.value.warnings] == ["content/articles/third.markdown"], failure.value.warnings
 
 
+@pytest.mark.parametrize(("summary", "expected"), [
+    ("[unclosed", "3: YAML syntax error: a list in [ ] is not closed with ']', or a comma is missing between its items"),
+    ("a: b", "3: YAML syntax error: a value holds ': ' (a colon and a space): put the whole value in quotes"),
+    ("@handle", "3: YAML syntax error: a value starts with a character YAML reserves (such as @ or `): put the whole value in quotes"),
+    ('"a \\q"', "3: YAML syntax error: a backslash in double quotes starts an unknown escape: write \\\\ or use single quotes"),
+])
+def test_common_yaml_mistakes_are_said_in_our_words(make_site, build, capsys, summary, expected):
+    root = make_site({"content/articles/bad.md": ARTICLE.replace("An article with one mistake.", summary)})
+
+    assert build(root) == 1
+    assert f"content/articles/bad.md:{expected}" in capsys.readouterr().err
+
+
 def test_warnings_are_printed_before_the_errors_that_stopped_the_build(make_site, build, capsys):
     root = make_site({"content/articles/third.markdown": ARTICLE + "Text.\n",
                       "content/articles/bad.md": ARTICLE.replace("title:", "titel:")})
