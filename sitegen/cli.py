@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -126,7 +127,9 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             free = "make serve PORT=8001" if port == 8000 else f"make serve PORT={port + 1}"
-            raise SiteError(f"{host}:{port}", None, _("cannot serve here: {reason}", reason=error.strerror or error),
+            # The system's words are English whatever the language; the common case has ours.
+            reason = _("the port is in use") if error.errno == errno.EADDRINUSE else error.strerror or error
+            raise SiteError(f"{host}:{port}", None, _("cannot serve here: {reason}", reason=reason),
                             _("another program (another make serve?) uses port {port}: stop it, or run `{command}`",
                               port=port, command=free)) from None
 

@@ -192,6 +192,6 @@ def test_serve_on_a_busy_port_is_one_line_with_the_fix(make_site, capsys):
 
     err = capsys.readouterr().err
     assert code == 1, err
-    assert err.startswith(f"127.0.0.1:{port}: cannot serve here: Address already in use\n"), err
+    assert err.startswith(f"127.0.0.1:{port}: cannot serve here: the port is in use\n"), err
     assert f"run `make serve PORT={port + 1}`" in err and "Traceback" not in err, err
     assert not (root / "_site").exists()  # nothing built
