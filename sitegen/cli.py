@@ -268,9 +268,9 @@ def chosen_language(argv: list[str] | None) -> str:
     Read before the parser is made, so that its help and its errors speak that language too.
     """
     language = argparse.ArgumentParser(add_help=False)
-    language.add_argument("--lang", choices=LANGUAGES)
+    language.add_argument("--lang", nargs="?")  # a wrong or missing value is the full parser's to report
     chosen, _unparsed = language.parse_known_args(sys.argv[1:] if argv is None else argv)
-    return chosen.lang or language_from_locale(os.environ)
+    return chosen.lang if chosen.lang in LANGUAGES else language_from_locale(os.environ)
 
 
 def main(argv: list[str] | None = None) -> int:

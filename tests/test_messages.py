@@ -247,3 +247,11 @@ def test_a_sample_of_mistakes_in_russian(make_site, capsys, files, expected):
 
     assert russian.startswith(expected), russian
     assert code == (0 if "предупреждение" in expected else 1), russian
+
+
+def test_a_language_sitegen_does_not_speak_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--lang", "de"])
+
+    assert exit_.value.code == 2
+    assert "build.py check: error: argument --lang: invalid choice: 'de' (choose from 'en', 'ru')" in capsys.readouterr().err
