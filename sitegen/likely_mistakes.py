@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import SiteError
 from .fields import FieldChecker
-from .messages import N_, _
+from .messages import _, pgettext
 from .model import Article, HomePage, Site
 from .yaml_lines import LineDict
 
@@ -26,13 +26,25 @@ PLACEHOLDER_BODY = """\
 Write the article here, in Markdown, and cite the source of every fact by its id in
 content/sources.yaml. EDITING.md shows how to write headings, links, citations and charts.
 """
-# The adjective the warnings below put before "edition", "page" and "labels".
-LANGUAGE_NAMES = {"en": N_("English"), "ru": N_("Russian")}
+# The language named as an adjective: Russian declines it by its place in the sentence
+# («в русской версии», «на английскую страницу», «английские подписи»), so each place has
+# its own context, and the English word is the same in all three.
+def edition_adjective(code: str) -> str:
+    """Name the language of 'the ... edition': 'Russian', «русской» (в ... версии сайта)."""
+    names = {"en": pgettext("the ... edition", "English"), "ru": pgettext("the ... edition", "Russian")}
+    return names.get(code, f"'{code}'")
 
 
-def language_name(code: str) -> str:
-    """Return 'Russian' for 'ru'; an unknown code as it is."""
-    return _(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else f"'{code}'"
+def page_adjective(code: str) -> str:
+    """Name the language of 'leads to the ... page': 'English', «английскую» (на ... страницу)."""
+    names = {"en": pgettext("leads to the ... page", "English"), "ru": pgettext("leads to the ... page", "Russian")}
+    return names.get(code, f"'{code}'")
+
+
+def labels_adjective(code: str) -> str:
+    """Name the language of 'show the ... labels': 'English', «английские» (... подписи)."""
+    names = {"en": pgettext("show the ... labels", "English"), "ru": pgettext("show the ... labels", "Russian")}
+    return names.get(code, f"'{code}'")
 
 
 def ignored_file_warnings(paths: Iterable[str]) -> list[SiteError]:
@@ -65,7 +77,7 @@ def missing_data_twins(original: Site, translated: dict[str, set[str]]) -> list[
             warnings.append(SiteError(dataset.path, None,
                                       _("warning: the {language} edition has no translation of this data file, "
                                         "so its charts and tables show the {original} labels",
-                                        language=language_name(language), original=language_name(original.language)),
+                                        language=edition_adjective(language), original=labels_adjective(original.language)),
                                       _("copy it to {path} and translate the words; keep the numbers", path=twin)))
     return warnings
 
@@ -103,7 +115,7 @@ def untranslated_links(edition: Site, original_language: str) -> list[SiteError]
                 warnings.append(SiteError(page.path, page.body_line + number,
                                           _("warning: the link '{href}' leads to the {original} page, "
                                             "though the {language} edition has its own", href=target,
-                                            original=language_name(original_language), language=language_name(edition.language)),
+                                            original=page_adjective(original_language), language=edition_adjective(edition.language)),
                                           _("link to '{href}' instead (its headings have their own anchors)", href=own)))
     return warnings
 

@@ -43,6 +43,12 @@ def ngettext(singular: str, plural: str, count: int, **values: object) -> str:
     return _translation.ngettext(singular, plural, count).format(count=count, **values)
 
 
+def pgettext(context: str, message: str, **values: object) -> str:
+    """Return the message as said in this context: one English word may need several Russian forms."""
+    text = _translation.pgettext(context, message)
+    return text.format(**values) if values else text
+
+
 def number(value: float, pattern: str = "#,##0") -> str:
     """Write a number as the language does: 100,000 and 12.5 in English, 100 000 and 12,5 in Russian.
 

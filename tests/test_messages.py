@@ -18,6 +18,7 @@ from sitegen import messages
 from sitegen.catalogue import PACKAGE, extract_messages, read_catalogue
 from sitegen.cli import main
 from sitegen.messages import _, language_from_locale, use_language
+from tests.test_errors import RU_SECOND, RU_SITE, WORDS_DATA
 
 FIELD = re.compile(r"(?<!\{)\{(\w*)\}(?!\})")
 
@@ -41,7 +42,7 @@ def test_every_message_of_the_code_has_its_russian(catalogue, code_messages):
     for message in code_messages:
         if not message.id:
             continue
-        translated = catalogue.get(message.id)
+        translated = catalogue.get(message.id, context=message.context)
         strings = () if translated is None else (
             translated.string if isinstance(translated.string, tuple) else (translated.string,))
         if translated is None or not all(strings) or translated.fuzzy:
@@ -52,7 +53,8 @@ def test_every_message_of_the_code_has_its_russian(catalogue, code_messages):
 
 
 def test_the_catalogue_holds_no_message_the_code_no_longer_says(catalogue, code_messages):
-    stale = [message.id for message in catalogue if message.id and message.id not in code_messages]
+    stale = [message.id for message in catalogue
+             if message.id and code_messages.get(message.id, context=message.context) is None]
     assert not stale, f"run `make messages` to drop: {stale}"
 
 
@@ -208,7 +210,7 @@ def test_the_dev_server_panel_speaks_russian(make_site, tmp_path):
     site.first_build()
     site.errors = "content/articles/first.md:2: ошибка"
     body = b"".join(site.respond({"PATH_INFO": "/"}, lambda *_: None)).decode()
-    assert '<strong lang="ru">Последнее изменение не собралось; показана последняя удачная версия.</strong>' in body
+    assert '<strong lang="ru">После последнего изменения сайт собрать не удалось; показана последняя удачная сборка.</strong>' in body
 
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
@@ -235,7 +237,15 @@ RUSSIAN_SAMPLES = [
     pytest.param({"content/articles/third.markdown": "---\ntitle: Third\n---\nText.\n"},
                  "content/articles/third.markdown: предупреждение: файл 'third.markdown' пропущен: статьи — только "
                  "файлы с расширением .md\n    подсказка: переименуйте его в 'third.md'\n"
-                 "1 предупреждение; ошибок нет, сайт собирается.", id="ignored-markdown"),
+                 "1 предупреждение; ошибок нет, сайт можно собрать.", id="ignored-markdown"),
+    # The language as an adjective is declined by its place in the sentence (issue 27).
+    pytest.param({**RU_SITE, "content/data/exchanges.yaml": WORDS_DATA},
+                 "content/data/exchanges.yaml: предупреждение: в русской версии сайта нет перевода этого файла данных, "
+                 "поэтому её графики и таблицы показывают английские подписи", id="adjective-edition-and-labels"),
+    pytest.param({**RU_SITE, "content/articles/second.ru.md": RU_SECOND,
+                  "content/articles/first.ru.md": RU_SECOND.replace("Вторая", "Первая") + "См. [вторую](/articles/second/).\n"},
+                 "content/articles/first.ru.md:8: предупреждение: ссылка '/articles/second/' ведёт на английскую страницу, "
+                 "хотя в русской версии сайта есть своя", id="adjective-page"),
 ]
 
 
