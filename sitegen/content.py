@@ -193,6 +193,7 @@ class RawContent:
     sources: RawData | None = None  # the sources registry, content/sources.yaml
     sources_unreadable: bool = False  # it exists, but could not be read (the error is among `errors`)
     ignored: tuple[str, ...] = ()  # files in articles/ that look like articles but are not read: x.markdown
+    glossary: RawData | None = None  # each edition's preferred terms, content/glossary.yaml (see glossary.py)
 
     # The original edition's parts, by the names the rest of the code has always used.
     config = property(lambda self: self.original.config)
@@ -214,7 +215,7 @@ class ContentFile:
 
     path: Path
     language: str | None  # None for the original edition
-    part: str  # "config", "home", "article", "data" or "sources" (the registry, content/sources.yaml)
+    part: str  # "config", "home", "article", "data", "sources" (the registry) or "glossary" (content/glossary.yaml)
 
 
 DATA_SUFFIXES = (".yaml", ".yml")
@@ -232,9 +233,10 @@ def list_content_files(content: Path) -> list[ContentFile]:
         for entry in entries:
             path = Path(entry.path)
             language = translation_language(path)
-            if part is None:  # the content folder holds only site[.xx].yaml, index[.xx].md and sources.yaml
+            if part is None:  # the content folder holds only site[.xx].yaml, index[.xx].md, sources.yaml and glossary.yaml
                 edition = f".{language}" if language else ""
-                kind = {f"site{edition}.yaml": "config", f"index{edition}.md": "home", "sources.yaml": "sources"}.get(entry.name)
+                kind = {f"site{edition}.yaml": "config", f"index{edition}.md": "home", "sources.yaml": "sources",
+                        "glossary.yaml": "glossary"}.get(entry.name)
                 if kind is None:
                     continue
             found.append(ContentFile(path, language, part or kind))
@@ -321,8 +323,16 @@ def load_content(project: Project, cache: ReadCache | None = None) -> RawContent
             sources = cache.get(registry, read_data, project)
         except SiteError as error:
             errors.append(error)
+    glossary_path = next((file.path for file in files if file.part == "glossary"), None)
+    glossary = None
+    if glossary_path is not None:
+        try:
+            glossary = cache.get(glossary_path, read_data, project)
+        except SiteError as error:
+            errors.append(error)
     ignored = tuple(project.display(path) for path in list_ignored_articles(content))
-    return RawContent(original, translations, tuple(errors), strings, sources, registry is not None and sources is None, ignored)
+    return RawContent(original, translations, tuple(errors), strings, sources, registry is not None and sources is None, ignored,
+                      glossary)
 
 
 def _load_edition(project: Project, files: list[ContentFile], language: str | None, errors: list[SiteError],

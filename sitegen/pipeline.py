@@ -212,6 +212,7 @@ class SiteBuilder:
                 current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
                 current["changes"] = digest([(c, a.url, a.title) for c, a in context.changes])
                 current["charts"] = digest([(p.id, p.digest) for p in site.chart_pages])
+                current["newest_source"] = context.newest_source.id if context.newest_source else ""  # the home page's
                 searches.append(self._start_search(site) if self.options.search_index else None)
                 rendered, failed = self._render_pages(renderer, context, current, result, PAGE_KINDS, searches[-1])
                 records.update(rendered)
@@ -443,6 +444,7 @@ class SiteBuilder:
             body = self._render_body(site, page, data) if page is not None else None
             page_html = render_home(renderer, context, page, body.html if body else "", data)
             template = PAGE_TEMPLATES["home"]
+            inputs["newest_source"] = current["newest_source"]  # the briefing's "facts as of"
         else:
             _path, title_key, description_key = LISTING_PAGES[kind]
             strings = site.strings

@@ -85,6 +85,17 @@ class BuildContext:
         titles.update((a.url, a.title) for a in site.articles)
         return titles
 
+    @functools.cached_property
+    def newest_source(self) -> SourceEntry | None:
+        """Return the newest source the edition cites, in its pages and its data files: the briefing's "facts as of"."""
+        site = self.site
+        cited = {source_id for page in ((site.home,) if site.home else ()) + site.articles for source_id in page.cited}
+        for dataset in site.datasets.values():
+            cited.update(dataset.sources)
+            cited.update(source_id for row in dataset.rows for source_id in row.get("sources") or ())
+        entries = [site.sources[source_id] for source_id in cited if source_id in site.sources]
+        return max(entries, key=lambda entry: (entry.published.sort_key, entry.id), default=None)
+
     def article(self, page_id: str) -> Article:
         """Return the article behind a page id such as 'article:commex'."""
         return self._articles_by_slug[page_id.partition(":")[2]]
@@ -247,7 +258,7 @@ def render_home(renderer: Renderer, context: BuildContext, home: HomePage | None
     summary = home.summary if home else config.description
     url = f"/{context.site.prefix}"
     names = base_context(context, "home", data, page_meta(context, url, title, summary))
-    names.update(page=home, body_html=body_html)
+    names.update(page=home, body_html=body_html, briefing_newest_source=context.newest_source)
     return cite_page(renderer, names, renderer.render(PAGE_TEMPLATES["home"], names), PAGE_TEMPLATES["home"])
 
 

@@ -232,7 +232,7 @@ RUSSIAN_SAMPLES = [
                  "а YAML допускает только пробелы", id="tab"),
     pytest.param({**OWN_TEMPLATES, "templates/home.html": HOME_TEMPLATE.replace(
                       '{% endif %}{% if row.get("sources") %}', '{% if row.get("sources") %}', 1)},
-                 "templates/home.html:17: синтаксическая ошибка в шаблоне: блок '{% if %}', открытый в этой строке, нигде не закрыт",
+                 "templates/home.html:18: синтаксическая ошибка в шаблоне: блок '{% if %}', открытый в этой строке, нигде не закрыт",
                  id="unclosed-if"),
     pytest.param({"content/articles/third.markdown": "---\ntitle: Third\n---\nText.\n"},
                  "content/articles/third.markdown: предупреждение: файл 'third.markdown' пропущен: статьи — только "

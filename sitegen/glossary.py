@@ -1,0 +1,171 @@
+"""One vocabulary per edition (issue 27): content/glossary.yaml, checked, and the pages held to it.
+
+Input: the glossary file (per language, a list of {term, means, avoid, note}) and the
+passages readers read (reader_text.py). Output: the validated `Glossary`, or an error at
+the line of each malformed entry; and a warning at the file and line of every use of a
+variant to avoid, with the preferred term and the entry's note as the hint.
+
+An `avoid` entry matches whole words, case aside; one ending in `*` matches every word
+beginning with it ("урегулир*"). A variant inside quotation marks on the same line is
+allowed: a quote keeps the speaker's words. Each edition's entries are one regular
+expression, compiled once, so a page is searched once whatever the glossary's length.
+A site without the file has no rule.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .content import RawData
+from .errors import SiteError, did_you_mean
+from .fields import FieldChecker, describe_value
+from .messages import N_, _
+from .reader_text import QUOTED, Passage
+from .yaml_lines import LineDict
+
+GLOSSARY_KEYS = ("term", "means", "avoid", "note")
+REQUIRED_GLOSSARY_KEYS = ("term", "avoid")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of the glossary: the preferred term, the variants to avoid and why."""
+
+    term: str
+    avoid: tuple[str, ...]
+    line: int
+    means: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """The validated glossary: each language's terms."""
+
+    path: str
+    terms: Mapping[str, tuple[Term, ...]]
+
+    @functools.cached_property
+    def patterns(self) -> dict[str, re.Pattern]:
+        """Return, per language, one expression matching every variant to avoid (longest first)."""
+        compiled = {}
+        for language, terms in self.terms.items():
+            variants = sorted({variant for term in terms for variant in term.avoid}, key=len, reverse=True)
+            if variants:
+                compiled[language] = re.compile("|".join(variant_pattern(v) for v in variants), re.IGNORECASE)
+        return compiled
+
+    def term_for(self, language: str, found: str) -> Term:
+        """Return the entry whose variant matched `found`."""
+        for term in self.terms[language]:
+            if any(re.fullmatch(variant_pattern(v), found, re.IGNORECASE) for v in term.avoid):
+                return term
+        raise LookupError(found)  # a match always comes from one of the language's entries
+
+
+def variant_pattern(variant: str) -> str:
+    """Return the expression of one variant: whole words, any spacing between them; a final * any ending."""
+    stem = variant.endswith("*")
+    words = variant.rstrip("*").split()
+    return r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + (r"\w*" if stem else "") + r"(?!\w)"
+
+
+def validate_glossary(raw: RawData | None, languages: Iterable[str], errors: list[SiteError]) -> Glossary | None:
+    """Return the glossary (None when the site has none), recording an error at the line of each malformed entry."""
+    if raw is None:
+        return None
+    check = FieldChecker(raw.display_path, errors)
+    value = raw.value
+    if value is None:  # only comments: no term yet
+        return Glossary(raw.display_path, MappingProxyType({}))
+    if not isinstance(value, LineDict):
+        check.error(getattr(value, "line", 1), _("the glossary must list terms under each language, like 'ru:'"),
+                    _("see the comment at the top of content/glossary.yaml, or EDITING.md"))
+        return None
+    count = len(errors)
+    languages = tuple(languages)
+    terms = {}
+    for language in value:
+        if language not in languages and not LANGUAGE_CODE.match(language):
+            check.error(value.key_lines[language], _("'{key}' is not a language of this site", key=language),
+                        did_you_mean(language, languages) or _("the languages are {languages}", languages=", ".join(languages)))
+            continue
+        if value[language] is None:
+            continue
+        terms[language] = tuple(term for item, line in check.records(value, language)
+                                if (term := validate_term(check, item, line)) is not None)
+    if len(errors) > count:
+        return None
+    return Glossary(raw.display_path, MappingProxyType(terms))
+
+
+def validate_term(check: FieldChecker, item: LineDict, line: int) -> Term | None:
+    """Return one glossary entry, or None after recording what is wrong with it."""
+    if not check.keys(item, GLOSSARY_KEYS, REQUIRED_GLOSSARY_KEYS, N_("glossary entry")):
+        return None
+    term = check.text(item, "term", True)
+    avoid = item["avoid"]
+    if isinstance(avoid, str):
+        avoid = [avoid]  # one variant needs no brackets
+    if not isinstance(avoid, list) or any(not isinstance(v, str) for v in avoid):
+        check.error(check.line_of(item, "avoid"), _("'avoid' must be a list of words, like [урегулир*], found {found}",
+                                                     found=describe_value(avoid)))
+        return None
+    variants = tuple(v.strip() for v in avoid)
+    if not variants:
+        check.error(check.line_of(item, "avoid"), _("'avoid' lists no variant to avoid"),
+                    _("write the words this edition does not use for '{term}', like avoid: [урегулир*]", term=term or "…"))
+        return None
+    for variant in variants:
+        if not variant.rstrip("*").strip() or "*" in variant.rstrip("*"):
+            check.error(check.line_of(item, "avoid"), _("'{variant}' in 'avoid' is not a word or phrase", variant=variant),
+                        _("a * may end a word, to match every word beginning with it: урегулир*"))
+            return None
+    means, note = check.text(item, "means"), check.text(item, "note")
+    if term is None:
+        return None
+    return Term(term, variants, line, means, note)
+
+
+def glossary_warnings(glossary: Glossary | None, language: str, passages: Iterable[Passage]) -> list[SiteError]:
+    """Warn at each use, in an edition's passages, of a variant its glossary says to avoid (outside quotation marks)."""
+    pattern = glossary.patterns.get(language) if glossary else None
+    if pattern is None:
+        return []
+    warnings = []
+    for passage in passages:
+        for match in pattern.finditer(passage.text):
+            if is_quoted(passage.text, match.start(), match.end()):
+                continue
+            found = match.group()
+            term = glossary.term_for(language, found)
+            warnings.append(SiteError(passage.path, passage.line_at(match.start()), avoided_message(found, term),
+                                      avoided_hint(term, glossary.path)))
+    return warnings
+
+
+def is_quoted(text: str, start: int, end: int) -> bool:
+    """Tell whether text[start:end] is inside quotation marks on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    return any(quote.start() < start - line_start and end - line_start < quote.end() for quote in QUOTED.finditer(line))
+
+
+def avoided_message(found: str, term: Term) -> str:
+    """Return the warning for a variant to avoid: "'урегулирование' is not this edition's word for settlement"."""
+    if term.means:
+        return _("warning: '{found}' is not this edition's word for {means}", found=found, means=term.means)
+    return _("warning: '{found}' is not this edition's word", found=found)
+
+
+def avoided_hint(term: Term, path: str) -> str:
+    """Return the hint: the preferred term, and the entry's note when it has one."""
+    if term.note:
+        return _("write '{term}': {note}", term=term.term, note=term.note)
+    return _("write '{term}' (see {path})", term=term.term, path=path)
