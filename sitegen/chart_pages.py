@@ -13,17 +13,21 @@ from .charts import ChartLanguage
 from .model import ChartPage, Site
 from .render import PAGE_TEMPLATES, BuildContext, RenderedPage, base_context, cite_page, page_meta
 from .templating import DataAccess, Renderer
+from .typography import typeset_html, typeset_text
 
 
 def chart_download(site: Site, page: ChartPage, language: ChartLanguage, drawing: str) -> ChartDownload:
-    """Return what a chart page's downloads are made from: its drawing, its data, its title and source line."""
+    """Return what a chart page's downloads are made from: its drawing, its data, its title and source line,
+    typeset as the page is (no-break spaces in the drawing's labels, its title and source line)."""
     spec = page.chart.spec
     dataset = site.datasets[spec.data]
     outlets = dict.fromkeys(site.sources[source_id].outlet for source_id in dataset.sources if source_id in site.sources)
     source_line = f"{language.source_label}: {', '.join(outlets)}" if outlets else ""
     if dataset.note:
         source_line = f"{source_line}. {dataset.note}" if source_line else dataset.note
-    return ChartDownload(spec.id, drawing, dataset, spec.title or spec.description, source_line, site.config.title)
+    code = language.code
+    return ChartDownload(spec.id, typeset_html(drawing, code), dataset, typeset_text(spec.title or spec.description, code),
+                         typeset_text(source_line, code), site.config.title)
 
 
 def render_chart_page(renderer: Renderer, context: BuildContext, page: ChartPage, figure_html: str,

@@ -1,7 +1,7 @@
 """Machine-readable outputs: the Atom feed, the sitemap, robots.txt and _redirects.
 
-Input: the validated site, each article's rendered body, its last-updated date, and
-the site's absolute base URL. Output: the bytes of `feed.xml`, `sitemap.xml`,
+Input: the validated site, each article's rendered body (typeset), its last-updated date,
+and the site's absolute base URL. Output: the bytes of `feed.xml`, `sitemap.xml`,
 `robots.txt` and Netlify's `_redirects`, built with ElementTree so they are always
 well-formed and escaped, and byte-identical for identical input.
 """
@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
 from .model import Article, Site
+from .typography import typeset_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -46,14 +47,14 @@ def feed_articles(site: Site, updated: Mapping[str, dt.date]) -> list[Article]:
 
 def render_atom_feed(site: Site, bodies: Mapping[str, str], updated: Mapping[str, dt.date]) -> bytes:
     """Return the Atom feed of one edition: the FEED_ENTRIES most recently updated articles, with full content."""
-    base, config = site.config.base_url, site.config
+    base, config, language = site.config.base_url, site.config, site.language
     home = f"/{site.prefix}"
     newest = max(updated.values(), default=None)
     head = [
         "<?xml version='1.0' encoding='utf-8'?>",
         f'<feed xmlns="{ATOM}" xml:lang={quoteattr(config.language)}>',
-        f"  <title>{escape(config.title)}</title>",
-        f"  <subtitle>{escape(config.description)}</subtitle>",
+        f"  <title>{escape(typeset_text(config.title, language))}</title>",
+        f"  <subtitle>{escape(typeset_text(config.description, language))}</subtitle>",
         f"  <id>{escape(absolute_url(base, home))}</id>",
         f'  <link rel="self" href={quoteattr(absolute_url(base, home + "feed.xml"))} />',
         f'  <link rel="alternate" type="text/html" href={quoteattr(absolute_url(base, home))} />',
@@ -63,8 +64,8 @@ def render_atom_feed(site: Site, bodies: Mapping[str, str], updated: Mapping[str
     head.append(f"  <author>\n    <name>{escape(config.title)}</name>\n  </author>")
     articles = feed_articles(site, updated)
     entries = [
-        _atom_entry(a.title, absolute_url(base, a.url), _timestamp(a.date), _timestamp(updated[a.slug]),
-                    a.summary, a.tags, bodies[a.slug])
+        _atom_entry(typeset_text(a.title, language), absolute_url(base, a.url), _timestamp(a.date),
+                    _timestamp(updated[a.slug]), typeset_text(a.summary, language), a.tags, bodies[a.slug])
         for a in articles
     ]
     return ("\n".join(head) + "\n" + "".join(entries) + "</feed>\n").encode("utf-8")

@@ -44,6 +44,7 @@ from .search import Bundle, SearchIndexing
 from .sourcing import sourcing_warnings
 from .store import SiteFiles
 from .templating import DataAccess, Renderer
+from .typography import typeset_html
 from .validate import ArticleMemo, validate_site
 
 # The search page comes after the search index, the sources page after the pages whose citations it lists.
@@ -459,14 +460,15 @@ class SiteBuilder:
         sources.append(self.project.display(self.project.content / "site.yaml"))
         link_source = LinkSource(str(self.project.root), tuple(sources))
         keep_body = kind == "article" and page.slug in feed_slugs
-        html = page_html.html
+        html = typeset_html(page_html.html, site.language)  # no-break spaces in its text, the search index's too
         return PageRecord(inputs, self.store.put(html.encode("utf-8")), extract_links(html), link_source,
                           self._store_feed_body(renderer, context, page, body.html) if keep_body else "",
                           page_html.cited)
 
     def _store_feed_body(self, renderer: Renderer, context: BuildContext, article: Article, body_html: str) -> str:
         """Keep an article's body as its feed entry carries it: citations numbered, sources and changes after it."""
-        return self.store.put(render_feed_body(renderer, context, article, body_html).encode("utf-8"))
+        body = typeset_html(render_feed_body(renderer, context, article, body_html), context.site.language)
+        return self.store.put(body.encode("utf-8"))
 
     def _feed_body(self, context: BuildContext, article: Article) -> str:
         """Convert an article's body again and keep it as its feed entry carries it; return its digest."""
