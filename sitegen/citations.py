@@ -112,20 +112,23 @@ def find_citations(body: str, body_line: int) -> tuple[tuple[CitationSite, ...],
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|`[^`]*`|\{#[^}]*\}")
 _BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+]\s|\d+[.)]\s|\||>)")
+# Numbers that only count or point: an ordered list's "1.", a footnote's "[^2]" (issue 29).
+_NUMBERING = re.compile(r"^\s{0,3}\d+[.)]\s|\[\^[^\]]*\]:?")
 
 
 def find_uncited_figures(body: str, body_line: int) -> tuple[int, ...]:
     """Return the first line of each block (paragraph, list item, table row) that states a figure or a date without a citation.
 
-    Headings, table header rows, fenced blocks and link targets do not count: "## 2024" is a
-    heading and "/articles/x-2024/" an address, not claims.
+    Headings, table header rows, fenced blocks, link targets, list numbers and footnote marks
+    do not count: "## 2024" is a heading, "/articles/x-2024/" an address and "1. The first
+    phase" a list's numbering, not claims.
     """
     found = []
     block: list[tuple[int, str]] = []
 
     def close() -> None:
         text = " ".join(part for _line, part in block)
-        if block and "[@" not in text and FIGURE.search(_LINK_TARGET.sub(" ", text)):
+        if block and "[@" not in text and FIGURE.search(_NUMBERING.sub(" ", _LINK_TARGET.sub(" ", text))):
             found.append(block[0][0])
         block.clear()
 

@@ -347,6 +347,16 @@ def test_uncited_figure_is_a_warning_with_its_line(make_site, checked):
     assert err.count("uncited figure") == 3, err
 
 
+def test_list_numbers_and_footnote_marks_are_not_figures(make_site, checked):
+    """An ordered list's "1." and a footnote's "[^2]" count or point; they state nothing (issue 29)."""
+    root = make_site(article("Two phases.\n\n1. The global phase.\n2. The local phase[^2].\n\n"
+                             "[^2]: As the company described it.\n"))
+
+    code, err = checked(root)
+
+    assert (code, err) == (0, ""), err
+
+
 def test_data_file_without_sources_is_a_warning(make_site, checked):
     root = make_site({"content/data/plain.yaml": 'rows:\n  - year: "2023"\n    value: 1\n  - year: "2024"\n    value: 2\n'
                                                  "    sources: [test-report]\n"})
