@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -24,7 +24,7 @@ from .content import RawData
 from .errors import SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
 from .messages import N_, _
-from .reader_text import QUOTED, Passage
+from .reader_text import QUOTED, Passage, find_whole_words
 from .yaml_lines import LineDict
 
 GLOSSARY_KEYS = ("term", "means", "avoid", "note")
@@ -49,16 +49,27 @@ class Glossary:
 
     path: str
     terms: Mapping[str, tuple[Term, ...]]
+    digest: str = ""  # of the file's text: what warnings remembered from an earlier build were found with
 
     @functools.cached_property
     def patterns(self) -> dict[str, re.Pattern]:
-        """Return, per language, one expression matching every variant to avoid."""
+        """Return, per language, one expression matching every variant to avoid in lowercase text."""
         compiled = {}
         for language, terms in self.terms.items():
             variants = {variant for term in terms for variant in term.avoid}
             if variants:
-                compiled[language] = re.compile(variants_pattern(variants), re.IGNORECASE)
+                compiled[language] = re.compile(variants_pattern(variants))
         return compiled
+
+    def find(self, language: str, text: str) -> Iterator[tuple[int, int]]:
+        """Yield where each variant to avoid stands in a text (start, end), as whole words, case aside."""
+        pattern = self.patterns.get(language)
+        if pattern is not None:
+            yield from (match.span() for match in find_whole_words(pattern, lowercase(text)))
+
+    def occurs(self, language: str, text: str) -> bool:
+        """Tell whether a text holds any variant the language's entries say to avoid."""
+        return next(self.find(language, text), None) is not None
 
     def term_for(self, language: str, found: str) -> Term:
         """Return the entry whose variant matched `found`."""
@@ -68,8 +79,16 @@ class Glossary:
         raise LookupError(found)  # a match always comes from one of the language's entries
 
 
+def lowercase(text: str) -> str:
+    """Return the text in lowercase, each character where it was (a character whose lowercase is longer stays)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 def variants_pattern(variants: Iterable[str]) -> str:
-    """Return one expression for many variants, their common beginnings written once ("урегулир*", "ЦБ", "ЦБ РФ").
+    """Return one expression for many variants in lowercase text, common beginnings written once ("урегулир*", "ЦБ РФ").
+
+    It checks where a variant ends, not where it begins: `Glossary.find` does that.
 
     A plain alternation of 100 variants is tried variant by variant at every word, which made a
     page of text take milliseconds; written as a tree, each letter is looked at once.
@@ -80,7 +99,7 @@ def variants_pattern(variants: Iterable[str]) -> str:
         for character in " ".join(variant.rstrip("*").lower().split()):
             node = node.setdefault(character, {})
         node["*" if variant.endswith("*") else ""] = {}
-    return r"(?<!\w)" + _branches(tree)
+    return _branches(tree)
 
 
 def _branches(node: dict) -> str:
@@ -108,7 +127,7 @@ def validate_glossary(raw: RawData | None, languages: Iterable[str], errors: lis
     check = FieldChecker(raw.display_path, errors)
     value = raw.value
     if value is None:  # only comments: no term yet
-        return Glossary(raw.display_path, MappingProxyType({}))
+        return Glossary(raw.display_path, MappingProxyType({}), raw.digest)
     if not isinstance(value, LineDict):
         check.error(getattr(value, "line", 1), _("the glossary must list terms under each language, like 'ru:'"),
                     _("see the comment at the top of content/glossary.yaml, or EDITING.md"))
@@ -127,7 +146,7 @@ def validate_glossary(raw: RawData | None, languages: Iterable[str], errors: lis
                                 if (term := validate_term(check, item, line)) is not None)
     if len(errors) > count:
         return None
-    return Glossary(raw.display_path, MappingProxyType(terms))
+    return Glossary(raw.display_path, MappingProxyType(terms), raw.digest)
 
 
 def validate_term(check: FieldChecker, item: LineDict, line: int) -> Term | None:
@@ -160,17 +179,16 @@ def validate_term(check: FieldChecker, item: LineDict, line: int) -> Term | None
 
 def glossary_warnings(glossary: Glossary | None, language: str, passages: Iterable[Passage]) -> list[SiteError]:
     """Warn at each use, in an edition's passages, of a variant its glossary says to avoid (outside quotation marks)."""
-    pattern = glossary.patterns.get(language) if glossary else None
-    if pattern is None:
+    if glossary is None or language not in glossary.patterns:
         return []
     warnings = []
     for passage in passages:
-        for match in pattern.finditer(passage.text):
-            if is_quoted(passage.text, match.start(), match.end()):
+        for start, end in glossary.find(language, passage.text):
+            if is_quoted(passage.text, start, end):
                 continue
-            found = match.group()
+            found = passage.text[start:end]
             term = glossary.term_for(language, found)
-            warnings.append(SiteError(passage.path, passage.line_at(match.start()), avoided_message(found, term),
+            warnings.append(SiteError(passage.path, passage.line_at(start), avoided_message(found, term),
                                       avoided_hint(term, glossary.path)))
     return warnings
 

@@ -1,11 +1,11 @@
 """The words readers read, each with its file and line: what the wording checks look at (issue 27).
 
-Input: the raw content of one edition (content.py): its home page and articles (front
-matter and body), its data files, its site config and its interface text
-(templates/strings/<language>.yaml). Output: `Passage`s, each a paragraph, heading, list
-item or table row of a body, or one text value of a YAML file, with what readers never
-read as words blanked out: code, link targets and URLs, citation keys, HTML tags and
-comments, heading ids. glossary.py and time_wording.py search these passages.
+Input: the raw content of one edition (content.py): a page (front matter and body), or
+the edition's data files, site config and interface text (templates/strings/<language>.yaml).
+Output: `Passage`s, each a paragraph, heading, list item or table row of a body, or one
+text value of a YAML file, with what readers never read as words blanked out: code, link
+targets and URLs, citation keys, HTML tags and comments, heading ids. glossary.py and
+time_wording.py search these passages; wording.py hands them over.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ _NOT_WORDS = re.compile(
 _REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s")
 _BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+]\s|\d+[.)]\s|\||#)")
 _BLOCKQUOTE = re.compile(r"^\s{0,3}>")
+_WORD_CHARACTER = re.compile(r"\w")
 # Fields of YAML files that hold ids, addresses, types or settings, not words.
 _NOT_TEXT_KEYS = frozenset({"sources", "type", "optional", "url", "link", "base_url", "contact", "language",
                             "id", "kind", "published", "accessed", "date", "until"})
@@ -61,12 +62,27 @@ QUOTED = re.compile(r'«[^»\n]*»|„[^“”\n]*[“”]|"[^"\n]*"|“[^”\n]
 _BLOCK_SCALAR = re.compile(r":\s*[>|][-+0-9]*\s*$")
 
 
+def find_whole_words(pattern: re.Pattern, lowered: str) -> Iterator[re.Match]:
+    """Yield each match of a pattern in lowercase text that begins a word (the pattern itself checks where it ends).
+
+    A case-sensitive pattern over lowercase text, without a look-behind, lets Python skip
+    to the letters a match can begin with: several times faster than re.IGNORECASE with a look-behind for a letter.
+    """
+    position = 0
+    while (match := pattern.search(lowered, position)) is not None:
+        if match.start() and _WORD_CHARACTER.match(lowered, match.start() - 1):
+            position = match.start() + 1  # inside a longer word
+            continue
+        yield match
+        position = match.end()
+
+
 def blank_non_words(text: str) -> str:
     """Return a line with code, addresses, citation keys and HTML replaced by a space."""
     return _NOT_WORDS.sub(" ", text) if any(mark in text for mark in "`]<:[{") else text
 
 
-def document_passages(doc: RawDocument) -> Iterator[Passage]:
+def document_passages(doc: RawDocument, body: str) -> Iterator[Passage]:
     """Yield a page's title, summary and change notes, then each block of its body (blockquotes left out: quoted words)."""
     meta = doc.meta
     for key in ("title", "summary"):
@@ -78,7 +94,7 @@ def document_passages(doc: RawDocument) -> Iterator[Passage]:
             if isinstance(change, LineDict) and isinstance(change.get("note"), str):
                 dated = parse_partial_date(change.get("date")) is not None
                 yield Passage(doc.display_path, change.key_lines["note"], blank_non_words(change["note"]), "page", dated)
-    yield from body_passages(doc.display_path, doc.body, doc.body_line)
+    yield from body_passages(doc.display_path, body, doc.body_line)
 
 
 def body_passages(path: str, body: str, body_line: int) -> Iterator[Passage]:
@@ -148,11 +164,9 @@ def _as_in_file(lines: list[str], line: int, value: str) -> tuple[int, str]:
     return line + 1, "\n".join(following)
 
 
-def edition_passages(edition: RawEdition, strings: RawData | None) -> list[Passage]:
-    """Return every passage of one edition: home page, articles, data files, site config and interface text."""
+def file_passages(edition: RawEdition, strings: RawData | None) -> list[Passage]:
+    """Return the passages of an edition's YAML files: data files, site config and interface text."""
     passages: list[Passage] = []
-    for doc in ((edition.home,) if edition.home else ()) + edition.articles:
-        passages.extend(document_passages(doc))
     for data in edition.data:
         passages.extend(yaml_passages(data, "data"))
     if edition.config is not None:

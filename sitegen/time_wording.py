@@ -58,13 +58,17 @@ def planned_date_warnings(data_files: Iterable[RawData], today: dt.date) -> list
     return warnings
 
 
-# Words that make a sentence read as current, and words that say when; per language.
-CURRENT_WORDS = {
-    "en": re.compile(r"\b(?:still|currently|now|today|remains|continues?\s+to)\b", re.IGNORECASE),
-    "ru": re.compile(r"(?<!\w)(?:до\s+сих\s+пор|по-прежнему|сейчас|сегодня|в\s+настоящее\s+время|теперь|ныне"
-                     r"|продолжа(?:ет|ют|ется|ются))(?!\w)", re.IGNORECASE),
+# How each word below begins, in lowercase: a page where no word begins so is not searched further.
+CURRENT_WORD_STARTS = {
+    "en": ("still", "currently", "now", "today", "remains", "continue"),
+    "ru": ("сих", "прежнему", "сейчас", "сегодня", "настоящее", "теперь", "ныне", "продолжа"),
 }
-# A year, "as of", or a time told from another: "a year later", "then", «спустя год».
+# Words that make a sentence read as current, and words that say when; per language.
+_CURRENT = {
+    "en": r"(?:still|currently|now|today|remains|continues?\s+to)",
+    "ru": r"(?:до\s+сих\s+пор|по-прежнему|сейчас|сегодня|в\s+настоящее\s+время|теперь|ныне|продолжа(?:ет|ют|ется|ются))",
+}
+CURRENT_WORDS = {language: re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE) for language, words in _CURRENT.items()}
 DATE_ANCHORS = {
     "en": re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\bas\s+of\b|\bat\s+(?:the|that)\s+time\b|\bthen\b"
                      r"|\b(?:years?|months?|weeks?|days?)\s+(?:later|after)\b", re.IGNORECASE),
@@ -92,6 +96,18 @@ NEGATION = frozenset({"not", "no", "never", "не", "ни"})
 WORD = re.compile(r"[\w-]+")
 # A sentence ends at . ! ? or … after a lowercase letter, a digit or a closing bracket or quote ("U.S. Treasury" does not).
 SENTENCE_END = re.compile(r"(?<=[a-zа-яё0-9)\]»\"”][.!?…])\s+")
+
+
+def may_read_as_current(language: str, lowered: str) -> bool:
+    """Tell whether a lowercase text may hold a sentence that reads as current: a quick look for a word
+    beginning as one of the words does ("now" in "nowhere" too, not in "know"), faster than any expression."""
+    for start in CURRENT_WORD_STARTS.get(language, ()):
+        position = lowered.find(start)
+        while position >= 0:
+            if position == 0 or not (lowered[position - 1].isalnum() or lowered[position - 1] == "_"):
+                return True
+            position = lowered.find(start, position + 1)
+    return False
 
 
 def present_tense_warnings(language: str, passages: Iterable[Passage]) -> list[SiteError]:

@@ -19,15 +19,14 @@ from .content import RawContent, RawData, RawDocument, RawEdition, translation_l
 from .datatypes import Column, check_row, validate_columns
 from .errors import BuildFailed, SiteError, did_you_mean
 from .fields import FieldChecker, describe_value
-from .glossary import Glossary, glossary_warnings, validate_glossary
+from .glossary import validate_glossary
 from .likely_mistakes import ignored_file_warnings, missing_data_twins, untranslated_links
 from .messages import N_, _
 from .model import Article, NavItem, Publication, Site, SiteConfig
-from .reader_text import edition_passages
 from .sources import Registry, validate_registry, validate_source_ids
-from .time_wording import planned_date_warnings, present_tense_warnings
 from .validate_charts import check_chart_ids, choices_hint
 from .validate_pages import ArticleMemo, References, check_alias_clashes, validate_home
+from .wording import wording_warnings
 from .yaml_lines import LineDict, LineList
 
 SITE_KEYS = ("title", "description", "base_url", "language", "navigation", "contact", "recheck_sources_after_days")
@@ -314,11 +313,11 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
                          frozenset(broken - datasets.keys()))
         for edition in raw.translations
     )
-    memo.finish()
     glossary = validate_glossary(raw.glossary, languages, errors)
     # Worked out before the errors stop the build: an editor fixing them sees the warnings too.
     warnings = likely_mistakes(raw, original, translations)
-    warnings += wording_warnings(raw, config.language, glossary, dt.date.today())
+    warnings += wording_warnings(raw, config.language, glossary, dt.date.today(), memo)
+    memo.finish()
     if errors:
         raise BuildFailed(errors, warnings)
     return Publication((original,) + translations, tuple(warnings))
@@ -333,15 +332,3 @@ def likely_mistakes(raw: RawContent, original: Site, translations: tuple[Site, .
         warnings += untranslated_links(edition, original.language)
     return warnings
 
-
-def wording_warnings(raw: RawContent, language: str, glossary: Glossary | None, today: dt.date) -> list[SiteError]:
-    """Return the warnings about wording, edition by edition: the glossary's variants to avoid, sentences that
-    read as current (time_wording.py), and planned dates that have passed."""
-    warnings = []
-    for edition in (raw.original, *raw.translations):
-        edition_language = edition.language or language
-        passages = edition_passages(edition, raw.strings.get(edition_language))
-        warnings += glossary_warnings(glossary, edition_language, passages)
-        warnings += present_tense_warnings(edition_language, passages)
-        warnings += planned_date_warnings(edition.data, today)
-    return warnings

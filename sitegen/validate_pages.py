@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -176,12 +176,23 @@ class ArticleMemo:
     `validate_article` is a function of its arguments alone, and the dev server keeps the
     `RawDocument` of every unchanged file from one build to the next, so a result is found
     by the document's identity plus the datasets and original it was checked against: at
-    1,000 articles an edit re-validates one article instead of all of them.
+    1,000 articles an edit re-validates one article instead of all of them. The warnings
+    about a document's wording (wording.py) are kept the same way (`found_in`).
     """
 
     def __init__(self) -> None:
         self._last: dict[int, _Validated] = {}
         self._current: dict[int, _Validated] = {}
+        self._last_found: dict[int, tuple[RawDocument, tuple, list[SiteError]]] = {}
+        self._current_found: dict[int, tuple[RawDocument, tuple, list[SiteError]]] = {}
+
+    def found_in(self, raw: RawDocument, inputs: tuple, find: Callable[[], list[SiteError]]) -> list[SiteError]:
+        """Return find()'s warnings about a document, reusing the last build's when the document and inputs are the same."""
+        kept = self._last_found.get(id(raw))
+        if kept is None or kept[0] is not raw or kept[1] != inputs:
+            kept = (raw, inputs, find())
+        self._current_found[id(raw)] = kept
+        return kept[2]
 
     def validate(self, raw: RawDocument, references: References, errors: list[SiteError],
                  original: Article | None = None, original_keys: frozenset[str] = frozenset(),
@@ -200,6 +211,7 @@ class ArticleMemo:
     def finish(self) -> None:
         """Forget the documents this build did not use."""
         self._last, self._current = self._current, {}
+        self._last_found, self._current_found = self._current_found, {}
 
 
 def validate_aliases(check: FieldChecker, meta: LineDict) -> tuple[str, ...]:
