@@ -183,3 +183,17 @@ def test_the_home_page_says_how_current_the_whole_briefing_is_and_follows_each_n
 
     home = (root / "_site" / "index.html").read_text(encoding="utf-8")
     assert '<time datetime="2024-06-15">15 June 2024</time></p>' in home, home
+
+
+def test_the_timeline_shows_a_planned_rows_outcome_under_its_event(make_site, build):
+    root = make_site({
+        "content/data/timeline.yaml": timeline(row("2001-07-01", extra="    outcome: Whether it was met is not reported.\n"
+                                                                      "    sources: [test-report]\n")),
+        "content/articles/events.md": "---\ntitle: Events\nsummary: The events.\ndate: 2024-01-04\nlayout: timeline\n---\n"
+                                      "The events in order [@test-report].\n",
+    })
+
+    assert build(root) == 0
+    page = (root / "_site" / "articles" / "events" / "index.html").read_text(encoding="utf-8")
+    assert "A target date." in page
+    assert '<p class="outcome">Whether it was met is not reported.</p>' in page, page
