@@ -33,6 +33,7 @@ INK = "#1a1a1a"
 # A fresh worker takes about 0.3 s to start, a chart's files about 0.25 s to make: a worker pays off from 4 charts.
 CHARTS_PER_WORKER = 4
 _SIZE = re.compile(r'^<svg[^>]*? width="(?P<width>[\d.]+)" height="(?P<height>[\d.]+)"')
+_LINK = re.compile(r' (?:xlink:)?href="[^"]*"')
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def standalone_svg(download: ChartDownload) -> str:
                           top, SOURCE_SIZE, SOURCE_LINE, "normal")
     top += MARGIN / 2
     total_width, total_height = width + 2 * MARGIN, top + height + MARGIN
-    drawing = download.drawing.replace("<svg ", f'<svg x="{MARGIN}" y="{top:.1f}" ', 1)
+    # A mark's link leads to its row in the page's data table (#event-N), which a file on its own lacks.
+    drawing = _LINK.sub("", download.drawing).replace("<svg ", f'<svg x="{MARGIN}" y="{top:.1f}" ', 1)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
             f'width="{total_width:.0f}" height="{total_height:.0f}" viewBox="0 0 {total_width:.0f} {total_height:.0f}" '
             f'font-family="{html.escape(CHART_FONT)}"><rect width="100%" height="100%" fill="white"/>'

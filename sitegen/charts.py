@@ -35,6 +35,7 @@ REQUIRED_CHART_KEYS = ("data", "kind", "x", "y", "description")
 # text legible at 390 px and merely grows on a desktop.
 CHART_WIDTH = 320
 CHART_HEIGHT = 200
+PADDING = 5  # around the drawing, inside its width
 MARK_COLOR = "#3f78b5"  # 3:1 or better against both the light and the dark page
 AXIS_COLOR = "#888888"
 # The build measures text in the first font it finds. DejaVu Sans is among the widest sans fonts
@@ -182,8 +183,12 @@ def build_vegalite(spec: ChartSpec, dataset: Dataset, language: str = "en") -> d
                         ticks=False, title=None if horizontal else axis_title(title or column.label))
         return cls("_wrapped", type="ordinal", sort=None, axis=axis)
 
-    if spec.kind == "timeline":
-        return _timeline(alt, spec, dataset, base, category(alt.Y, y_column, spec.y_title, True))
+    if spec.kind == "timeline":  # a group per track, key events labelled, every mark linking to its row (#event-N)
+        from .timeline_chart import timeline_layers
+
+        chart, height = timeline_layers(alt, spec, rows, CHART_WIDTH - 2 * PADDING, MARK_COLOR,
+                                        axis_title(spec.x_title or x_column.label))
+        return _configured(alt, chart, height)
 
     horizontal = x_column.is_measure and not y_column.is_measure
     encoding = {}
@@ -216,26 +221,10 @@ def build_vegalite(spec: ChartSpec, dataset: Dataset, language: str = "en") -> d
     return _configured(alt, chart)
 
 
-def _timeline(alt, spec: ChartSpec, dataset: Dataset, rows, lanes) -> dict:
-    """Return a timeline: a lane per category, a dot for an exact day, a bar across a month, a year or a span.
-
-    Every mark links to its row in the data table under the chart (`#event-N`), which says what happened.
-    """
-    precise = f"length(datum['{spec.x}']) == 10" + (f" && !datum['{spec.until}']" if spec.until else "")
-    end = "_until_end" if spec.until else "_x_end"
-    time_axis = alt.Axis(tickCount=4, labelOverlap="greedy", labelFlush=False, grid=True, format="%Y")
-    x = alt.X("_x_start", type="temporal", title=axis_title(spec.x_title or dataset.column(spec.x).label), axis=time_axis)
-    spans = rows.transform_calculate(_span_end=f"datum['{end}'] || datum['_x_end']").transform_filter(
-        f"!({precise})").mark_bar(color=MARK_COLOR, opacity=0.45, height=10).encode(
-        x=x, x2=alt.X2("_span_end"), y=lanes, href=alt.Href("_anchor", type="nominal"))
-    days = rows.transform_filter(precise).mark_point(color=MARK_COLOR, filled=True, size=50, opacity=0.9).encode(
-        x=x, y=lanes, href=alt.Href("_anchor", type="nominal"))
-    return _configured(alt, alt.layer(spans, days))
-
-
-def _configured(alt, chart) -> dict:
-    chart = chart.properties(width=CHART_WIDTH, height=CHART_HEIGHT).configure(
+def _configured(alt, chart, height: float = CHART_HEIGHT) -> dict:
+    chart = chart.properties(width=CHART_WIDTH, height=height).configure(
         background="transparent",
+        padding=PADDING,
         font=CHART_FONT,
         # The whole drawing, labels and titles included, fits the width: text keeps its size on a phone.
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
@@ -254,7 +243,18 @@ def render_svg(vegalite: dict, language: str = "en") -> str:
     import vl_convert
 
     locale = FORMAT_LOCALES.get(language, "en-US")
-    return vl_convert.vegalite_to_svg(vegalite, format_locale=locale, time_format_locale=locale)
+    svg = vl_convert.vegalite_to_svg(vegalite, format_locale=locale, time_format_locale=locale)
+    return in_page_links(svg)
+
+
+# Vega resolves a mark's link (#event-N) against its base URL, which vl-convert 1.9 sets, with no option
+# to change it, to https://vega.github.io/vega-datasets/: what it put before the '#' goes.
+_RESOLVED_ANCHOR = re.compile(r'((?:xlink:)?href=")[^"#]*#')
+
+
+def in_page_links(svg: str) -> str:
+    """Return the SVG with every link to an anchor made a link within the page: "#event-3", not Vega's base URL's."""
+    return _RESOLVED_ANCHOR.sub(r"\1#", svg)
 
 
 _ROOT_SIZE = re.compile(r'^<svg([^>]*?) width="[\d.]+" height="[\d.]+"')

@@ -84,3 +84,56 @@ def test_the_same_chart_twice_on_a_page_keeps_ids_unique(make_site, chart_block)
 
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert sorted(ids) == sorted(set(ids))
+
+
+TIMELINE_DATA = """\
+description: Events for the timeline test.
+sources: [test-report]
+columns:
+  date: date
+  until: {type: date, optional: true}
+  track: category
+  event: text
+  label: {type: text, optional: true}
+rows:
+  - {date: 2020-03-02, track: Exchange, event: Opens.}
+  - {date: 2023-09, track: Exchange, event: Sells its business in a month the sources give., label: Business sold}
+  - {date: 2024-03-28, until: 2024-04-05, track: Buyer, event: Closes in steps.}
+  - {date: 2027-07-01, track: State, event: A planned penalty., label: Penalties for working without a licence (plan)}
+"""
+TIMELINE_BLOCK = """\
+```chart
+data: events
+kind: timeline
+x: date
+until: until
+y: track
+label: label
+description: Timeline of four events in three tracks, two of them labelled.
+```
+"""
+
+
+def test_a_timeline_labels_its_key_events_and_every_mark_links_to_its_row_on_the_page(make_site, build, capsys):
+    root = make_site({"content/data/events.yaml": TIMELINE_DATA,
+                      "content/articles/second.md": FRONT.format(title="Second article", date="2024-01-03") + TIMELINE_BLOCK})
+
+    assert build(root) == 0, capsys.readouterr().err
+
+    for page in ("articles/second/index.html", "charts/events/index.html"):
+        html = (root / "_site" / page).read_text(encoding="utf-8")
+        svg = re.search(r"<svg .*?</svg>", html, re.DOTALL).group(0)
+        texts = [re.sub(r"<[^>]+>", " ", text).split() for text in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.DOTALL)]
+        words = [" ".join(text) for text in texts]
+        # The tracks head their events; the labelled events carry their label, the others none.
+        assert {"Exchange", "Buyer", "State", "Business sold"} <= set(words), words
+        assert "Penalties for working without a licence (plan)" in words, words  # wrapped onto lines, never cut
+        assert not any(word in words for word in ("Opens.", "Closes in steps."))
+        assert {"2020", "2027"} <= set(words), words  # the time axis spans every year of the events
+        # Each of the four marks links to its row in the data table on this very page, never to Vega's own site.
+        links = re.findall(r'(?:xlink:)?href="([^"]*)"', svg)
+        assert set(links) == {"#event-1", "#event-2", "#event-3", "#event-4"}, links
+        assert all(f'<tr id="{link[1:]}">' in html for link in links)
+        assert "vega.github.io" not in html
+    standalone = (root / "_site/charts/events/events.svg").read_text(encoding="utf-8")
+    assert "href=" not in standalone  # a downloaded drawing has no table to link to
