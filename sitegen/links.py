@@ -2,22 +2,25 @@
 
 Input: the rendered pages (output path -> HTML), the static files, and where each page
 came from. Output: `SiteError`s for dead links and anchors, each naming the source file
-and the line where the link was written.
+and the line where the link was written. Links inside an inline SVG (a chart's marks) are
+read too, and may not leave the site: our drawings link only to our own pages.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import posixpath
 import re
 from dataclasses import dataclass
 from html import unescape
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import SiteError
-from .messages import N_, _
+from .messages import N_, _, ngettext
 
 
 @dataclass(frozen=True)
@@ -26,9 +29,12 @@ class PageLinks:
 
     ids: frozenset[str]
     hrefs: tuple[str, ...]
+    drawn: tuple[str, ...] = ()  # the links inside its inline SVGs, e.g. a chart's marks
 
 
-LINKING_ATTRIBUTES = {("href", "a"), ("href", "link"), ("href", "area"), ("src", "img"), ("src", "source")}
+LINKING_ATTRIBUTES = {("href", "a"), ("href", "link"), ("href", "area"), ("src", "img"), ("src", "source"),
+                      # SVG's own: Vega writes a mark's link as xlink:href
+                      ("xlink:href", "a"), ("href", "image"), ("xlink:href", "image")}
 
 # A regex instead of html.parser: link checking reads every page of every build, and
 # html.parser costs ten times more. Pages are our own output, so tags are well formed.
@@ -43,12 +49,16 @@ _ATTRIBUTE = re.compile(
     """,
     re.VERBOSE,
 )
+_SVG = re.compile(r"<svg[\s>].*?</svg>", re.DOTALL | re.IGNORECASE)
 
 
 def extract_links(html: str) -> PageLinks:
-    """Return the ids and the link targets of one page."""
+    """Return the ids and the link targets of one page, the links inside its inline SVGs apart."""
     ids: set[str] = set()
     hrefs: list[str] = []
+    drawn: list[str] = []
+    # Where each inline SVG begins and ends, flattened: a tag is inside one after an odd number of bounds.
+    bounds = [bound for svg in _SVG.finditer(html) for bound in svg.span()] if "<svg" in html or "<SVG" in html else []
     for tag in _START_TAG.finditer(html):
         name, attributes = tag.group(1).lower(), tag.group(2)
         if "=" not in attributes:
@@ -63,9 +73,11 @@ def extract_links(html: str) -> PageLinks:
             if key == "id":
                 if value:
                     ids.add(value)
+            elif bounds and bisect.bisect_right(bounds, tag.start()) % 2:
+                drawn.append(value)
             else:
                 hrefs.append(value)
-    return PageLinks(frozenset(ids), tuple(hrefs))
+    return PageLinks(frozenset(ids), tuple(hrefs), tuple(drawn))
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,10 @@ class LinkChecker:
         errors = []
         anchored: set[str] = set()
         page_url = base_path + output_url(output_path)[1:]
-        for href in links.hrefs:
+        outside = [href for href in links.drawn if leaves_site(href)]
+        if outside:  # one error for a drawing whose every mark leads away, not one per mark
+            errors.append(drawn_outside(outside, source))
+        for href in chain(links.hrefs, (href for href in links.drawn if not leaves_site(href))):
             if href.startswith("#"):  # the commonest link, to a heading of the same page
                 if len(href) > 1 and unquote(href[1:]) not in links.ids:
                     path, line = source.locate(href)
@@ -180,6 +195,26 @@ class LinkChecker:
 
 
 DEAD_ANCHOR = N_("the link '{href}' names an anchor '{anchor}' that does not exist on that page")
+
+
+def drawn_outside(hrefs: list[str], source: LinkSource) -> SiteError:
+    """Return the error for the links in a page's drawings that leave the site: the first named, the others counted."""
+    path, line = source.locate(hrefs[0])
+    if len(hrefs) == 1:
+        message = _("the link '{href}' in a drawing (an inline SVG, such as a chart) leads to another site", href=hrefs[0])
+    else:
+        message = ngettext(
+            "the link '{href}' and {count} other link in a drawing (an inline SVG, such as a chart) lead to another site",
+            "the link '{href}' and {count} other links in a drawing (an inline SVG, such as a chart) lead to another site",
+            len(hrefs) - 1, href=hrefs[0])
+    return SiteError(path, line, message,
+                     _("a drawing links only within the site: a chart's marks link to the rows of its data table (#event-N)"))
+
+
+def leaves_site(href: str) -> bool:
+    """Tell whether a link names another site or a scheme of its own (https://..., //host/..., mailto:...)."""
+    parts = urlsplit(href)
+    return bool(parts.scheme or parts.netloc)
 ANCHOR_HINT = N_("check the heading's words: lowercase, with spaces as hyphens")
 
 

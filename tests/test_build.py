@@ -225,3 +225,16 @@ def test_link_checking_reads_the_ids_and_link_targets_a_browser_would():
 
     assert links.ids == {"a&b"}
     assert links.hrefs == ("/x/?p=1&q=2", "/y/", "/z.png", "/feed.xml", "/v.webm")
+
+
+def test_link_checking_reads_the_links_inside_an_inline_svg_apart():
+    from sitegen.links import extract_links
+
+    html = ('<a href="/x/">x</a><svg class="marks" viewBox="0 0 9 9"><a xlink:href="#event-1"><path id="p" d="M0 0"/></a>'
+            '<image href="/i.png"/></svg><p>Between.</p><SVG><a href="https://example.org/">e</a></SVG><a href="/y/">y</a>')
+
+    links = extract_links(html)
+
+    assert links.hrefs == ("/x/", "/y/")
+    assert links.drawn == ("#event-1", "/i.png", "https://example.org/")
+    assert links.ids == {"p"}

@@ -266,6 +266,29 @@ BAD_INPUT = [
         "content/articles/bad.md:6: the link '#no-such-heading' names an anchor '#no-such-heading' that does not exist on that page",
         id="dead-anchor-same-page",
     ),
+    pytest.param(  # a drawing's links are read too (issue 28): a chart's mark once led to vega.github.io
+        article('<svg viewBox="0 0 9 9"><a xlink:href="https://example.org/#event-1"><rect width="9" height="9"/></a></svg>\n'),
+        "content/articles/bad.md:6: the link 'https://example.org/#event-1' in a drawing (an inline SVG, such as a chart) "
+        "leads to another site",
+        id="svg-link-to-another-site",
+    ),
+    pytest.param(  # every mark of a chart linking away is one error, not one per mark
+        article('<svg viewBox="0 0 9 9"><a xlink:href="https://example.org/#event-1"><rect width="4" height="9"/></a>'
+                '<a xlink:href="https://example.org/#event-2"><rect x="5" width="4" height="9"/></a></svg>\n'),
+        "content/articles/bad.md:6: the link 'https://example.org/#event-1' and 1 other link in a drawing "
+        "(an inline SVG, such as a chart) lead to another site",
+        id="svg-links-to-another-site",
+    ),
+    pytest.param(
+        article('<svg viewBox="0 0 9 9"><a href="/articles/missing/"><rect width="9" height="9"/></a></svg>\n'),
+        "content/articles/bad.md:6: the link '/articles/missing/' leads to no page",
+        id="svg-dead-link",
+    ),
+    pytest.param(
+        article('<svg viewBox="0 0 9 9"><a xlink:href="#event-9"><rect width="9" height="9"/></a></svg>\n'),
+        "content/articles/bad.md:6: the link '#event-9' names an anchor '#event-9' that does not exist on that page",
+        id="svg-dead-anchor",
+    ),
     pytest.param(
         {"content/articles/bad.md": "---\ntitle: !!python/object/apply:os.system ['echo unsafe']\nsummary: s\ndate: 2024-01-04\n---\n"},
         "content/articles/bad.md:2: the YAML tag '!!python/object/apply:os.system' is not allowed here; write plain values only",
