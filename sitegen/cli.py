@@ -63,10 +63,21 @@ class TerminalProgress:
         print(f"\r\x1b[K{shown}", end=end, file=sys.stderr, flush=True)
 
 
-def print_warnings(warnings: list[SiteError], root: Path) -> None:
-    """Print what deserves attention but does not stop the build, such as a stale translation."""
-    for warning in warnings:
+# A build shows a screenful of warnings, then their count; `check` lists every one (issue 29).
+WARNINGS_A_BUILD_SHOWS = 20
+
+
+def print_warnings(warnings: list[SiteError], root: Path, limit: int | None = None) -> None:
+    """Print what deserves attention but does not stop the build, such as a stale translation.
+
+    With a `limit`, print the first ones and say how many there are and where to see all.
+    """
+    for warning in warnings[:limit]:
         print(warning.format(root), file=sys.stderr)
+    if limit is not None and len(warnings) > limit:
+        print(ngettext("{total} warning; the first {shown} above; `python build.py check` lists all",
+                       "{total} warnings; the first {shown} above; `python build.py check` lists all",
+                       len(warnings), total=number(len(warnings)), shown=limit), file=sys.stderr)
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -75,7 +86,7 @@ def command_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     options = BuildOptions(args.drafts, args.base_url, use_cache=not args.no_cache, jobs=available_cores())
     result = build_site(project, Path(args.output), options, TerminalProgress())
-    print_warnings(result.warnings, project.root)
+    print_warnings(result.warnings, project.root, WARNINGS_A_BUILD_SHOWS)
     if args.verbose:
         for path in result.written:
             print(_("wrote {path}", path=Path(args.output) / path), file=sys.stderr)
@@ -296,6 +307,6 @@ def main(argv: list[str] | None = None) -> int:
             print(format_problems(format_name, errors, warnings), end="")
             return 1
         root = Project.from_content_dir(Path(getattr(args, "content", DEFAULT_CONTENT))).root
-        print_warnings(warnings, root)
+        print_warnings(warnings, root, None if args.function is command_check else WARNINGS_A_BUILD_SHOWS)
         print_errors(errors, root)
         return 1

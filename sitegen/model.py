@@ -165,6 +165,7 @@ class SiteConfig:
     navigation: tuple[NavItem, ...] = ()
     contact: str | None = None  # an address readers may write to; shown only when site.yaml gives one
     recheck_sources_after_days: int = 180  # `check` warns when a cited source was last checked longer ago
+    warn_uncited_figures: bool = True  # a briefing cites every figure; a site that is not one turns the rule off
     digest: str = ""
 
     @property

@@ -21,7 +21,8 @@ UNCITED_HINT = N_("cite the source of the figure or date, e.g. [@{example}]; the
 
 def sourcing_warnings(publication: Publication, cited: Iterable[str], today: dt.date) -> list[SiteError]:
     """Return every warning about citations: uncited figures, stale sources, unused sources."""
-    return [*uncited_figures(publication), *source_warnings(publication, set(cited), today)]
+    uncited = uncited_figures(publication) if publication.original.config.warn_uncited_figures else []
+    return [*uncited, *source_warnings(publication, set(cited), today)]
 
 
 def uncited_figures(publication: Publication) -> list[SiteError]:

@@ -29,7 +29,8 @@ from .validate_pages import ArticleMemo, References, check_alias_clashes, valida
 from .wording import wording_warnings
 from .yaml_lines import LineDict, LineList
 
-SITE_KEYS = ("title", "description", "base_url", "language", "navigation", "contact", "recheck_sources_after_days")
+SITE_KEYS = ("title", "description", "base_url", "language", "navigation", "contact", "recheck_sources_after_days",
+             "warn_uncited_figures")
 REQUIRED_SITE_KEYS = ("title", "description")
 NAV_KEYS = ("title", "url")
 DATA_KEYS = ("description", "sources", "note", "columns", "rows")
@@ -87,6 +88,7 @@ def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
         navigation=tuple(navigation),
         contact=check.text(value, "contact"),
         recheck_sources_after_days=recheck_days or SiteConfig.recheck_sources_after_days,
+        warn_uncited_figures=check.boolean(value, "warn_uncited_figures") if "warn_uncited_figures" in value else True,
         digest=raw.digest,
     )
 

@@ -357,6 +357,29 @@ def test_list_numbers_and_footnote_marks_are_not_figures(make_site, checked):
     assert (code, err) == (0, ""), err
 
 
+MANY_UNCITED = article("".join(f"In {2000 + year} it grew.\n\n" for year in range(25)))
+
+
+def test_a_build_shows_a_screenful_of_warnings_and_check_lists_all(make_site, build, checked, capsys):
+    root = make_site(MANY_UNCITED)
+
+    assert build(root) == 0
+    shown = capsys.readouterr().err
+    code, listed = checked(root)
+
+    assert shown.count("uncited figure") == 20, shown
+    assert "25 warnings; the first 20 above; `python build.py check` lists all\n" in shown, shown
+    assert code == 0 and listed.count("uncited figure") == 25, listed
+
+
+def test_a_site_that_is_not_a_briefing_turns_the_uncited_figure_rule_off(make_site, checked):
+    root = make_site({**MANY_UNCITED, "content/site.yaml": "title: Test briefing\ndescription: d\nwarn_uncited_figures: false\n"})
+
+    code, err = checked(root)
+
+    assert (code, err) == (0, ""), err
+
+
 def test_data_file_without_sources_is_a_warning(make_site, checked):
     root = make_site({"content/data/plain.yaml": 'rows:\n  - year: "2023"\n    value: 1\n  - year: "2024"\n    value: 2\n'
                                                  "    sources: [test-report]\n"})
