@@ -24,6 +24,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
+from markupsafe import Markup
 
 from .citations import CitationExtension
 from .messages import _
@@ -228,7 +229,7 @@ class RenderedMarkdown:
     """A body converted to HTML, with its table of contents entries."""
 
     html: str
-    toc: tuple[tuple[int, str, str], ...]  # (level, id, title)
+    toc: tuple[tuple[int, str, Markup], ...]  # (level, id, title as HTML text: "Zhao&rsquo;s pardon")
 
 
 def render_markdown(md: markdown.Markdown, body: str, figures: list[str], base_path: str) -> RenderedMarkdown:
@@ -243,7 +244,9 @@ def render_markdown(md: markdown.Markdown, body: str, figures: list[str], base_p
 
 def _flatten_toc(tokens):
     for token in tokens:
-        yield (token["level"], token["id"], token["name"])
+        # The toc extension gives a heading's text already escaped, smarty's entities in it:
+        # escaped again, "Zhao's" read "Zhao&rsquo;s" in the contents.
+        yield (token["level"], token["id"], Markup(token["name"]))
         yield from _flatten_toc(token["children"])
 
 

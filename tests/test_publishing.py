@@ -112,6 +112,20 @@ def test_front_matter_updated_is_the_last_updated_date(make_site, build, capsys)
     assert 'Last updated <time datetime="2024-02-01">1 February 2024</time>' in html
 
 
+def test_the_header_names_a_day_of_change_once_and_the_contents_show_headings_as_written(make_site, build, capsys):
+    root = make_site({"content/articles/second.md": "---\ntitle: Second article\nsummary: s\ndate: 2024-01-03\n"
+                                                    "updated: 2024-02-01\nchanges:\n  - date: 2024-02-01\n    kind: update\n"
+                                                    "    note: Added the pardon.\n---\n## Details\n\nText.\n\n## Zhao's pardon\n\nText.\n\n"
+                                                    "## Q&A\n\nText.\n\n## The end\n\nText.\n"})
+    assert build(root) == 0, capsys.readouterr().err
+
+    html = (root / "_site/articles/second/index.html").read_text(encoding="utf-8")
+    meta = re.search(r'<p class="meta">.*?</p>', html, re.DOTALL).group(0)
+    assert meta.count("1 February 2024") == 1 and "Updated" in meta, meta
+    contents = re.search(r'<nav class="toc".*?</nav>', html, re.DOTALL).group(0)
+    assert "Zhao&rsquo;s pardon</a>" in contents and "Q&amp;A</a>" in contents, contents
+
+
 def test_aliases_are_written_as_netlify_redirects(make_site, build, capsys):
     root = make_site({"content/articles/second.md": "---\ntitle: Second article\nsummary: s\ndate: 2024-01-03\n"
                                                     "aliases: [/articles/old-name/, /2024/second/]\n---\n## Details\n"})
