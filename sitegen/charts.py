@@ -299,7 +299,7 @@ def format_cell(value, column: Column, language: ChartLanguage = ChartLanguage()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number(value, column, language.code)
     date = parse_partial_date(value) if column.type == "date" else None
-    return format_partial_date(date, language.code) if date else str(value)
+    return format_partial_date(date, language.code) if date else column.shown(str(value))
 
 
 def render_chart_figure(spec: ChartSpec, dataset: Dataset, svg: str, chart_id: str,

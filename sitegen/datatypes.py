@@ -22,7 +22,7 @@ from .yaml_lines import LineDict
 
 COLUMN_TYPES = ("number", "percent", "date", "text", "category")
 MEASURE_TYPES = ("number", "percent")  # what a chart measures: a length, a position, a value label
-COLUMN_KEYS = ("type", "title", "unit", "optional")
+COLUMN_KEYS = ("type", "title", "unit", "optional", "labels")
 # Numbers as people write them in prose: 43%, 1,200, 1 200, 12.5 млн.
 _PERCENT_TEXT = re.compile(r"^\s*(?P<number>[-+]?\d+(?:[.,]\d+)?)\s*%\s*$")
 _GROUPED_NUMBER = re.compile(r"^\s*[-+]?\d{1,3}(?:[, \u00a0\u202f]\d{3})+(?:\.\d+)?\s*$")
@@ -39,6 +39,9 @@ class Column:
     title: str | None = None  # the table header and axis title; the name when absent
     unit: str | None = None  # what a number counts ("visits"); a percent's unit is %
     optional: bool = False  # a row may leave it out: "no data", as an explicit null does
+    # A category's values as readers read them, {value: words}: the rows keep one key in
+    # every edition ("planned"), the Russian table says «запланировано» (issue 27).
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_measure(self) -> bool:
@@ -52,6 +55,10 @@ class Column:
     def unit_name(self) -> str:
         """Return what the column measures in, for telling apart metrics that must not share an axis."""
         return "%" if self.type == "percent" else (self.unit or "")
+
+    def shown(self, value: str) -> str:
+        """Return a value as readers see it: its label when the column gives one."""
+        return dict(self.labels).get(value, value)
 
     def describe(self) -> str:
         """Return the column as an error message names it: 'share_percent' (percent)."""
@@ -78,8 +85,9 @@ def validate_columns(check: FieldChecker, declared) -> tuple[Column, ...] | None
             title, unit = check.text(spec, "title"), check.text(spec, "unit")
             optional = check.boolean(spec, "optional")
             type_line = check.line_of(spec, "type")
+            labels = _category_labels(check, spec, kind)
         else:
-            kind, title, unit, optional, type_line = spec, None, None, False, name_line
+            kind, title, unit, optional, type_line, labels = spec, None, None, False, name_line, ()
         if kind not in COLUMN_TYPES:
             hint = did_you_mean(str(kind), COLUMN_TYPES) or _("the types are {types}", types=", ".join(COLUMN_TYPES))
             check.error(type_line, _("unknown column type {found} for '{name}'", found=describe_value(kind), name=name), hint)
@@ -88,8 +96,23 @@ def validate_columns(check: FieldChecker, declared) -> tuple[Column, ...] | None
             check.error(check.line_of(spec, "unit"), _("only a number column has a unit; '{name}' is {type}", name=name, type=kind),
                         _("a percent's unit is always %") if kind == "percent" else _("remove 'unit'"))
             continue
-        columns.append(Column(str(name), kind, title, unit, optional))
+        columns.append(Column(str(name), kind, title, unit, optional, labels))
     return tuple(columns) if len(check.errors) == count else None
+
+
+def _category_labels(check: FieldChecker, spec: LineDict, kind) -> tuple[tuple[str, str], ...]:
+    """Return a column's `labels:`, {value: words}; only a category has them."""
+    labels = spec.get("labels")
+    if labels is None:
+        return ()
+    line = check.line_of(spec, "labels")
+    if kind != "category":
+        check.error(line, _("only a category column has labels; this one is {type}", type=kind), _("remove 'labels'"))
+        return ()
+    if not isinstance(labels, LineDict) or not all(isinstance(text, str) and text.strip() for text in labels.values()):
+        check.error(line, _("'labels' must give each value the words readers see, like 'planned: запланировано'"))
+        return ()
+    return tuple((str(value), text) for value, text in labels.items())
 
 
 def check_row(check: FieldChecker, row: LineDict, line: int, columns: tuple[Column, ...],
@@ -142,6 +165,11 @@ def check_cell(check: FieldChecker, column: Column, value, line: int):
     if isinstance(value, (dict, list, bool)):
         check.error(line, _("{found} in '{column}' is not a line of text", found=describe_value(value), column=column.name),
                     _("put the text in quotes") if isinstance(value, bool) else None)
+        return None
+    known = tuple(key for key, _text in column.labels)
+    if known and str(value) not in known:
+        check.error(line, _("{found} in '{column}' is none of its labelled values", found=describe_value(value), column=column.name),
+                    did_you_mean(str(value), known) or _("the values are {values}", values=", ".join(known)))
         return None
     return str(value)
 

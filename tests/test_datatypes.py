@@ -7,6 +7,9 @@ import pytest
 CHART_BLOCK = "```chart\ndata: numbers\nkind: bar\nx: year\ny: value\ndescription: d\n```\n"
 
 COLUMNS = "columns:\n  year: category\n  value: {type: percent, title: Share}\n"
+# A category whose values readers see as words: the rows keep the key, the table shows the label.
+LABELLED_COLUMNS = ('columns:\n  year:\n    type: category\n    labels: {"2023": last year, "2024": this year}\n'
+                    "  value: {type: percent, title: Share}\n")
 
 
 def numbers(rows: str, columns: str = COLUMNS) -> dict[str, str]:
@@ -138,6 +141,18 @@ BAD_DATA = [
         "    hint: declare the same columns with the same types as content/data/numbers.yaml: year: category, value: number",
         id="translated-columns-differ",
     ),
+    pytest.param(
+        numbers('  - year: "2o23"\n    value: 1\n', LABELLED_COLUMNS),
+        "content/data/numbers.yaml:9: '2o23' in 'year' is none of its labelled values\n"
+        "    9 |   - year: \"2o23\"\n"
+        "    hint: did you mean '2023'?",
+        id="a-value-with-no-label",
+    ),
+    pytest.param(
+        numbers('  - year: "2023"\n    value: 1\n', "columns:\n  year: category\n  value: {type: percent, labels: {1: one}}\n"),
+        "content/data/numbers.yaml:5: only a category column has labels; this one is percent",
+        id="labels-on-a-measure",
+    ),
 ]
 
 
@@ -172,3 +187,12 @@ def test_an_explicit_null_is_a_gap_in_the_chart_and_no_data_in_the_table(make_si
     html = (root / "_site/articles/second/index.html").read_text()
     assert "<td>no data</td>" in html
     assert "undefined" not in html
+
+
+def test_a_category_shows_its_labels_in_the_table(make_site, build, capsys):
+    root = make_site(numbers('  - year: "2023"\n    value: 1\n  - year: "2024"\n    value: 2\n', LABELLED_COLUMNS))
+
+    assert build(root) == 0, capsys.readouterr().err
+
+    html = (root / "_site/articles/second/index.html").read_text()
+    assert "<td>last year</td>" in html and "<td>this year</td>" in html, html
