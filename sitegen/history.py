@@ -24,7 +24,7 @@ class History:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)  # noqa: S603, S607 (git from PATH, arguments of our own, no shell)
     except FileNotFoundError:
         return None
     return done.stdout if done.returncode == 0 else None

@@ -132,7 +132,7 @@ class FreshWorkers:
         env = {"MALLOC_TOP_PAD_": str(16 << 20), **os.environ, "PYTHONPATH": path}
         self._processes = []
         for _ in range(workers):
-            process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,  # noqa: S603 (this interpreter, this module)
                                        env=env)
             pickle.dump(warm_up, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             process.stdin.flush()
@@ -165,7 +165,7 @@ class FreshWorkers:
                 answer = process.stdout.read()
             if process.wait() != 0 or not answer:
                 raise RuntimeError(f"a worker process ({process.args[-1]}) stopped with exit code {process.returncode}")
-            outcomes.append(pickle.loads(answer))
+            outcomes.append(pickle.loads(answer))  # noqa: S301 (the answer of a worker this build started, through its pipe)
         for failed, value in outcomes:
             if failed:
                 raise value
@@ -189,14 +189,14 @@ def _work_in_fresh_process() -> None:
     from .messages import LANGUAGE_VARIABLE, use_language
 
     use_language(os.environ.get(LANGUAGE_VARIABLE, "en"))  # a chart's error speaks as the build does
-    warm_up = pickle.load(sys.stdin.buffer)
+    warm_up = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the build that started this worker, through the pipe)
     try:
         if warm_up is not None:
             warm_up()
-    except Exception:  # the work meets the same failure, and reports it
+    except Exception:  # noqa: S110 (the work meets the same failure, and reports it)
         pass
     try:
-        function, state, items = pickle.load(sys.stdin.buffer)
+        function, state, items = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the build that started this worker, through the pipe)
     except EOFError:
         return
     try:

@@ -174,7 +174,7 @@ class SearchIndexing:
             with self._process_lock:
                 if self._stopping.is_set():
                     raise IndexingStopped
-                self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+                self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603 (pagefind-bin's binary, arguments of our own, no shell)
             returncode = self._process.wait()
         if self._stopping.is_set():
             raise IndexingStopped
