@@ -95,7 +95,7 @@ def load_cache(root: Path, store: FileStore) -> CacheContents:
     path = cache_file(root)
     try:
         with path.open("rb") as stream:
-            contents = pickle.load(stream)
+            contents = pickle.load(stream)  # noqa: S301 (our own cache file, written by this program in .cache/)
     except FileNotFoundError:
         return CacheContents()
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
