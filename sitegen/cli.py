@@ -24,6 +24,7 @@ from pathlib import Path
 from .content import Project
 from .errors import BuildFailed, SiteError
 from .likely_mistakes import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
+from .link_report import FORMATS as LINK_FORMATS
 from .messages import LANGUAGES, N_, _, language_from_locale, ngettext, number, use_language
 from .parallel import available_cores
 from .pipeline import BuildOptions, build_site, check_site
@@ -197,6 +198,28 @@ def command_translations(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_check_links(args: argparse.Namespace) -> int:
+    """Check every source's address over the network, changing nothing; exit 1 only when one is dead."""
+    from .link_report import format_report
+    from .link_watch import check_links, load_link_targets, user_agent
+
+    targets, site_url = load_link_targets(Project.from_content_dir(Path(args.content)))
+    checks = check_links(targets, args.timeout, args.wait, user_agent(site_url))
+    print(format_report(args.format, checks, dt.date.today()), end="")
+    return 1 if checks and any(check.severity == "error" for check in checks) else 0
+
+
+def seconds(value: str) -> float:
+    """Accept a number of seconds, 0 or more, or make argparse report it as misused."""
+    try:
+        number_of_seconds = float(value)
+    except ValueError:
+        number_of_seconds = -1.0
+    if not 0 <= number_of_seconds < float("inf"):
+        raise argparse.ArgumentTypeError(_("'{value}' is not a number of seconds, such as 15 or 0.5", value=value))
+    return number_of_seconds
+
+
 def base_url(value: str) -> str:
     """Accept a base URL for --base-url, or make argparse report it as misused."""
     if not is_base_url(value):
@@ -248,6 +271,16 @@ def create_parser() -> argparse.ArgumentParser:
     translations = add("translations", command_translations,
                        _("List, per edition, the articles, data files and interface text not yet translated or out of date."))
     translations.add_argument("--content", default=DEFAULT_CONTENT, help=_("content folder (default: content)"))
+
+    links = add("check-links", command_check_links,
+                _("Check over the network that every source's address still answers; change nothing."))
+    links.add_argument("--content", default=DEFAULT_CONTENT, help=_("content folder (default: content)"))
+    links.add_argument("--format", choices=LINK_FORMATS, default="text",
+                       help=_("text (default, for people), github (annotations), json (for other tools) "
+                              "or markdown (a summary for a GitHub run's page)"))
+    links.add_argument("--timeout", type=seconds, default=15.0, help=_("seconds to wait for a server's answer (default: 15)"))
+    links.add_argument("--wait", type=seconds, default=1.0,
+                       help=_("seconds between two requests to the same site, and before the one retry (default: 1)"))
     return parser
 
 

@@ -59,12 +59,12 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_annotation(problem: Problem) -> str:
+def github_annotation(problem: Problem, title: str = ANNOTATION_TITLE) -> str:
     """Return `::error file=PATH,line=N,title=TITLE::MESSAGE`, the hint on the message's second line."""
     properties = [f"file={escape_property(problem.path)}"]
     if problem.line:
         properties.append(f"line={problem.line}")
-    properties.append(f"title={escape_property(ANNOTATION_TITLE)}")
+    properties.append(f"title={escape_property(title)}")
     message = problem.message + ("\n" + _("hint: {hint}", hint=problem.hint) if problem.hint else "")
     return f"::{problem.severity} {','.join(properties)}::{escape_data(message)}"
 
