@@ -31,6 +31,7 @@ from .messages import N_, _
 from .model import Article, ChartPage, HomePage, Publication, Site
 from .output import StagedSite, holding_output_lock, sync_site, will_write_whole_site, write_site
 from .parallel import parallel_map
+from .print_links import mark_print_links
 from .render import (
     PAGE_TEMPLATES,
     BuildContext,
@@ -461,6 +462,7 @@ class SiteBuilder:
         link_source = LinkSource(str(self.project.root), tuple(sources))
         keep_body = kind == "article" and page.slug in feed_slugs
         html = typeset_html(page_html.html, site.language)  # no-break spaces in its text, the search index's too
+        html = mark_print_links(html, site.config.base_url)  # the absolute address printed after a link on paper
         return PageRecord(inputs, self.store.put(html.encode("utf-8")), extract_links(html), link_source,
                           self._store_feed_body(renderer, context, page, body.html) if keep_body else "",
                           page_html.cited)
