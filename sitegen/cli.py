@@ -85,7 +85,8 @@ def command_build(args: argparse.Namespace) -> int:
     """Build the site into the output folder."""
     project = Project.from_content_dir(Path(args.content))
     started = time.perf_counter()
-    options = BuildOptions(args.drafts, args.base_url, use_cache=not args.no_cache, jobs=available_cores())
+    options = BuildOptions(args.drafts, args.base_url, use_cache=not args.no_cache, jobs=available_cores(),
+                           relative=args.relative)
     result = build_site(project, Path(args.output), options, TerminalProgress())
     print_warnings(result.warnings, project.root, WARNINGS_A_BUILD_SHOWS)
     if args.verbose:
@@ -247,6 +248,9 @@ def create_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help=_("include articles marked draft: true"))
     build.add_argument("--base-url", type=base_url, help=_("the URL the site is served from, e.g. https://example.org/briefing/"))
     build.add_argument("--no-cache", action="store_true", help=_("ignore .cache/ and render everything again"))
+    build.add_argument("--relative", action="store_true",
+                       help=_("write the mirrorable copy: every link relative, so it works from any folder, any host "
+                              "path and file://; no search index, feeds or sitemap"))
     build.add_argument("-v", "--verbose", action="store_true", help=_("list each file written"))
 
     check = add("check", command_check, _("Check content, data, charts and links; write nothing."))

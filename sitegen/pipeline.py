@@ -11,6 +11,7 @@ alive; a one-off build uses a fresh one and its .cache/.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from .history import History, HistoryReader
 from .links import LinkChecker, LinkSource, extract_links
 from .markup import create_markdown, render_markdown
 from .messages import N_, _
+from .mirror import MIRROR_PAGE, MIRROR_ZIP, ONE_FILE, Addresses, MirrorFacts, folder_name, megabytes
 from .model import Article, ChartPage, HomePage, Publication, Site
 from .output import StagedSite, holding_output_lock, sync_site, will_write_whole_site, write_site
 from .parallel import parallel_map
@@ -51,7 +53,8 @@ from .validate import ArticleMemo, validate_site
 # The search page comes after the search index, the sources page after the pages whose citations it lists.
 PAGE_KINDS = ("home", "article", "chart", "not_found", "changes", "charts")
 # What a listing page shows beyond the site digest, by the key of its digest in a build's current inputs.
-LISTING_INPUTS = {"changes": ("changes",), "search": ("search",), "sources": ("citations",), "charts": ("charts",)}
+LISTING_INPUTS = {"changes": ("changes",), "search": ("search",), "sources": ("citations",), "charts": ("charts",),
+                  "mirror": ("mirror",)}
 LISTING_PAGES = {
     # kind: (output path in an edition, title and description from templates/strings/)
     "not_found": ("404.html", "not_found_title", "not_found_text"),
@@ -59,6 +62,7 @@ LISTING_PAGES = {
     "changes": ("changes/index.html", "changes_title", "changes_description"),
     "sources": ("sources/index.html", "sources_title", "sources_description"),
     "charts": ("charts/index.html", "charts_title", "charts_description"),
+    "mirror": (MIRROR_PAGE, "mirror_title", "mirror_description"),
 }
 
 
@@ -72,6 +76,8 @@ class BuildOptions:
     social_cards: bool = True  # `check` writes nothing, so it draws no cards either
     use_cache: bool = False  # read and write .cache/ (the CLI turns it on; tests mostly not)
     jobs: int = 1  # processes for rendering pages and cards
+    mirror_zip: bool = True  # make mirror.zip, the mirrorable copy zipped (`serve` and `check` do not)
+    relative: bool = False  # the output is the mirrorable copy itself: relative links, no zip (`build --relative`)
 
 
 ProgressReport = Callable[[int, int, str], None]  # (done, to do, what is counted: "pages", "social cards", ...)
@@ -241,10 +247,17 @@ class SiteBuilder:
             for search in searches:
                 if search is not None:
                     search.cancel()  # a failed build indexes nothing more, and leaves no Pagefind running
+        copy = None
+        if not errors:
+            # Last, as it carries every other file: the mirrorable copy and its zip, then the pages offering it.
+            copy, zipped, mirror_records, errors = self._mirror(renderer, publication, editions, files, stored, records,
+                                                                result)
+            stored.update(zipped)
+            records.update(mirror_records)
         if not errors:
             errors = self._links.check(
                 {path: r.links for path, r in records.items()},
-                frozenset(files.keys() | stored.keys()),
+                frozenset(files.keys() | stored.keys() | {MIRROR_ZIP}),  # linked from the mirror page; `serve` makes none
                 {path: r.link_source for path, r in records.items()},
                 publication.original.config.base_path,
             )
@@ -256,7 +269,7 @@ class SiteBuilder:
         result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
         self.memory.keep_only_records(records)
         stored.update({path: record.html_digest for path, record in records.items()})
-        result.pages = SiteFiles(self.store, files, stored)
+        result.pages = copy if self.options.relative else SiteFiles(self.store, files, stored)
         return result
 
     def _sources_pages(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
@@ -303,6 +316,61 @@ class SiteBuilder:
         if self.options.search_index:
             self.memory.search = used_shards  # bundles of shards that no longer exist are not kept
         return files, records, errors
+
+    def _mirror(self, renderer: Renderer, publication: Publication, editions: list[tuple[BuildContext, dict[str, str]]],
+                files: dict[str, bytes], stored: dict[str, str], records: dict[str, PageRecord], result: BuildResult,
+                ) -> tuple[SiteFiles | None, dict[str, str], dict[str, PageRecord], list[SiteError]]:
+        """Make the mirrorable copy and its zip (mirror.py), then render each edition's mirror page, which offers the zip.
+
+        Return the copy (None when this build needs none), the zip (output path -> digest in the store),
+        the mirror pages' records, and errors.
+        """
+        copy, zipped, zip_size = None, {}, None
+        for _context, current in editions:
+            current["mirror"] = ""  # the zip's size, once it is made
+        if self.options.relative or self.options.mirror_zip:
+            config = publication.original.config
+            addresses = Addresses.of(config.base_url, config.base_path)
+            site_stored = {**stored, **{path: record.html_digest for path, record in records.items()}}
+            try:
+                own_pages = self._mirror_own_pages(renderer, editions, files.keys() | site_stored.keys(), addresses)
+            except SiteError as error:
+                return None, {}, {}, [error]
+            copy = self.memory.mirror.copy(files, site_stored, own_pages, addresses)
+            if self.options.mirror_zip and not self.options.relative:
+                newest = max((date for context, _current in editions for date in context.updated.values()),
+                             default=dt.date(1980, 1, 1))
+                zipped[MIRROR_ZIP] = self.memory.mirror.zip(copy, folder_name(config.title), newest)
+                zip_size = self.store.path(zipped[MIRROR_ZIP]).stat().st_size
+            self.memory.outdated |= self.memory.mirror.finish()
+        mirror_records: dict[str, PageRecord] = {}
+        errors: list[SiteError] = []
+        for context, current in editions:
+            facts = MirrorFacts(zip_size=megabytes(zip_size, context.site.language) if zip_size is not None else "")
+            current["mirror"] = facts.zip_size
+            more, failed = self._render_pages(renderer, replace(context, mirror=facts), current, result, ("mirror",))
+            mirror_records.update(more)
+            errors.extend(failed)
+        return copy, zipped, mirror_records, errors
+
+    def _mirror_own_pages(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
+                          paths: set[str], addresses: Addresses) -> dict[str, str]:
+        """Return the pages the copy has instead of the site's (output path -> digest in the store): each edition's
+        search page, which cannot search there, and its mirror page, which says it is reading a copy."""
+        pages = {}
+        for context, current in editions:
+            one_file = context.site.prefix + ONE_FILE
+            facts = MirrorFacts(copy=True, one_file=f"/{one_file}" if one_file in paths else "", original=addresses.original)
+            copy_context = replace(context, mirror=facts, search_bundles=())
+            made_from = [facts.one_file, facts.original, sorted(i for i in current.items() if not i[0].startswith("doc:"))]
+            for kind in ("search", "mirror"):
+                path = context.site.prefix + LISTING_PAGES[kind][0]
+                render = functools.partial(self._render_own_page, renderer, copy_context, kind, current)
+                pages[path] = self.memory.mirror.own_page(path, made_from, render)
+        return pages
+
+    def _render_own_page(self, renderer: Renderer, context: BuildContext, kind: str, current: dict[str, str]) -> str:
+        return self.render_page(renderer, context, kind, None, current, frozenset()).html_digest
 
     def _render_pages(self, renderer: Renderer, context: BuildContext, current: dict[str, str], result: BuildResult,
                       kinds: tuple[str, ...], search: SearchIndexing | None = None,
@@ -402,7 +470,7 @@ class SiteBuilder:
 
     def page_paths(self, publication: Publication) -> list[str]:
         """Return the output path of every page of every edition (the search pages too)."""
-        kinds = (*PAGE_KINDS, "search")
+        kinds = (*PAGE_KINDS, "search", "mirror")
         return [path for site in publication.editions for _kind, path, _page in self._pages(site, kinds)]
 
     def _pages(self, site: Site, kinds: tuple[str, ...]):
@@ -500,6 +568,8 @@ def build_site(project: Project, output: Path, options: BuildOptions,
                progress: ProgressReport | None = None) -> BuildResult:
     """Build the whole site and put it in the output folder; raise BuildFailed on errors."""
     manifest = output_manifest_file(project.root)
+    if options.relative:  # the mirrorable copy carries no search index and no social cards: none are made for it
+        options = replace(options, search_index=False, social_cards=False)
     builder = SiteBuilder(project, options, progress)
     # When the whole site will be written, its pages' folders are made while the pages render.
     staged = StagedSite(output) if not options.use_cache or will_write_whole_site(manifest, output) else None
@@ -525,4 +595,4 @@ def build_site(project: Project, output: Path, options: BuildOptions,
 
 def check_site(project: Project, options: BuildOptions, progress: ProgressReport | None = None) -> BuildResult:
     """Run every stage a build runs except writing; raise BuildFailed on errors."""
-    return SiteBuilder(project, replace(options, search_index=False, social_cards=False), progress).build()
+    return SiteBuilder(project, replace(options, search_index=False, social_cards=False, mirror_zip=False), progress).build()

@@ -21,13 +21,14 @@ from .citations import ENDNOTES_SLOT, FACTS_AS_OF_SLOT, number_citations
 from .errors import SiteError
 from .feeds import absolute_url, feed_articles, is_absolute
 from .messages import _
+from .mirror import MirrorFacts
 from .model import Article, ChangeNote, HomePage, Publication, Site
 from .sources import SOURCE_KINDS, Registry, SourceEntry
 from .templating import DataAccess, Renderer
 
 PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "timeline.html",
                   "not_found": "404.html", "search": "search.html", "changes": "changes.html", "sources": "sources.html",
-                  "chart": "chart.html", "charts": "charts.html"}
+                  "chart": "chart.html", "charts": "charts.html", "mirror": "mirror.html"}
 ARTICLE_CHANGES = "partials/article_changes.html"  # an article's corrections and updates, on its page and in feeds
 # Parts of a page made once its citations are numbered: the slot a template marks, and the partial that fills it.
 CITATION_SLOTS = {ENDNOTES_SLOT: "partials/endnotes.html", FACTS_AS_OF_SLOT: "partials/facts_as_of.html"}
@@ -42,6 +43,7 @@ class BuildContext:
     publication: Publication  # every edition, for links between translations
     search_bundles: tuple[str, ...] = ()  # Pagefind bundle folders: the first is loaded, the others merged into it
     citing_pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # source id -> URLs of the pages citing it
+    mirror: MirrorFacts = MirrorFacts()  # what the mirror page and the mirrorable copy's own pages say of the copy
 
     def last_updated(self, article: Article) -> dt.date:
         """Return when an article last changed: front matter, else git, else its date."""
@@ -59,7 +61,8 @@ class BuildContext:
             urls = {"home": f"/{edition.prefix}"}
             urls.update({f"article:{a.slug}": a.url for a in edition.articles})
             urls.update({"search": f"/{edition.prefix}search/", "changes": f"/{edition.prefix}changes/",
-                         "sources": f"/{edition.prefix}sources/", "charts": f"/{edition.prefix}charts/"})
+                         "sources": f"/{edition.prefix}sources/", "charts": f"/{edition.prefix}charts/",
+                         "mirror": f"/{edition.prefix}mirror/"})
             urls.update({f"chart:{page.id}": page.url for page in edition.chart_pages})
             if not edition.prefix:
                 urls["not_found"] = "/404.html"
@@ -247,6 +250,7 @@ def base_context(context: BuildContext, page_id: str, data: DataAccess, meta: Pa
         "last_updated": context.last_updated,
         "search_bundles": context.search_bundles,
         "site_sources": site.sources,
+        "mirror": context.mirror,
     }
 
 

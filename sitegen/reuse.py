@@ -25,6 +25,7 @@ from .cards import CardRenderer
 from .chart_files import ChartFiles
 from .charts import ChartRenderer
 from .links import LinkSource, PageLinks
+from .mirror import MirrorCopy
 from .model import Article, ChartPage, HomePage
 from .store import FileStore
 from .yaml_lines import PARSED_YAML
@@ -118,6 +119,7 @@ class BuildMemory:
         self.charts = ChartRenderer()
         self.cards = CardRenderer(self.store)
         self.chart_files = ChartFiles(self.store)
+        self.mirror = MirrorCopy(self.store)
         self.records: dict[str, PageRecord] = {}  # output path -> how its page was made
         self.search: dict[str, Bundle] = {}  # search shard key -> its Pagefind bundle
         self.outdated = False  # whether anything was made since the cache was read
@@ -126,6 +128,7 @@ class BuildMemory:
             self.records, self.search = cached.records, cached.search
             self.charts.svg_by_key, self.cards.digest_by_key = cached.chart_svgs, cached.card_digests
             self.chart_files.digests_by_key = cached.chart_files
+            self.mirror.made = cached.mirror
             PARSED_YAML.remember(cached.parsed_yaml)
 
     def save(self) -> None:
@@ -133,7 +136,8 @@ class BuildMemory:
         and let the store drop the files nothing names any more."""
         if self.use_cache and (self.outdated or PARSED_YAML.parsed_since_saved):
             contents = CacheContents(self.records, self.charts.svg_by_key, self.cards.digest_by_key, self.search,
-                                     PARSED_YAML.worth_keeping(), self.chart_files.digests_by_key)
+                                     PARSED_YAML.worth_keeping(), self.chart_files.digests_by_key,
+                                     mirror=self.mirror.made)
             save_cache(self.root, contents)
             self.store.keep_only(contents.stored_digests())
             self.outdated = False

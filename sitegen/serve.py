@@ -54,8 +54,9 @@ class DevSite:
         self.project = project
         self.output = output
         # The search index takes about a second to build; the preview's search page
-        # falls back to listing every article instead (see templates/search.html).
-        self.builder = SiteBuilder(project, replace(options, search_index=False))
+        # falls back to listing every article instead (see templates/search.html). The mirror's
+        # zip would be made again on every save: the preview has none (its page links to it all the same).
+        self.builder = SiteBuilder(project, replace(options, search_index=False, mirror_zip=False))
         self.pages: dict[str, bytes] = {}
         self.errors: str | None = None
         self.lock = threading.Lock()

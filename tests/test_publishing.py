@@ -69,7 +69,7 @@ def test_sitemap_lists_exactly_the_published_pages_with_lastmod(published):
     locations = {u.find("s:loc", SITEMAP).text: u.find("s:lastmod", SITEMAP) for u in urls}
 
     assert set(locations) == {BASE, BASE + "articles/first/", BASE + "articles/second/", BASE + "search/", BASE + "changes/",
-                              BASE + "sources/", BASE + "charts/"}
+                              BASE + "sources/", BASE + "charts/", BASE + "mirror/"}
     assert locations[BASE + "articles/second/"].text == "2024-01-03"
     assert (published / "robots.txt").read_text() == f"User-agent: *\nAllow: /\n\nSitemap: {BASE}sitemap.xml\n"
 
