@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from bench.measure import Summary, percentile
 from bench.projects import Corpus
 from bench.serve_latency import ServeLatencies
+from bench.whole_briefing import WholeBriefingCost, format_whole_briefing
 
 EDIT_TARGET_N = 1000  # the issue sets the one-article edit's target at 1,000 articles
 
@@ -51,6 +52,7 @@ class Results:
     without_extras: Summary | None = None  # the cold build less its search index and social cards
     serve: ServeLatencies | None = None
     charts: ChartCost | None = None
+    whole_briefing: WholeBriefingCost | None = None  # this repository's briefing as one file, HTML and PDF
     baseline: dict | None = None  # the N=1,000 run's numbers, for the scaling targets
     wall: float = 0.0
 
@@ -88,6 +90,8 @@ def format_results(r: Results) -> str:
         lines += ["", "## Dev server", "", *format_serve(r.serve)]
     if r.charts:
         lines += ["", "## Charts", "", *format_charts(r.charts)]
+    if r.whole_briefing:
+        lines += ["", "## The whole briefing in one file", "", *format_whole_briefing(r.whole_briefing)]
     lines += ["", "## Targets", "", *format_targets(r)]
     return "\n".join(lines) + "\n"
 

@@ -54,6 +54,7 @@ from bench.measure import Measurement, Summary, repeat, run_command, take_turns
 from bench.projects import Corpus, generate_corpus, write_ours
 from bench.report import ChartCost, Results, format_results
 from bench.serve_latency import measure_serve
+from bench.whole_briefing import measure_whole_briefing
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -350,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"  p50 {statistics.median(results.serve.reloaded) * 1000:.0f} ms by reload message, "
             f"{statistics.median(results.serve.polled) * 1000:.0f} ms polled")
         results.charts = measure_charts(WORK / "charts", build_py, runs)
+        log("the whole briefing in one file: this repository's briefing, cold with and without its PDFs, then warm")
+        results.whole_briefing = measure_whole_briefing(build_py, WORK, runs)
     else:
         baseline = WORK / "results-1000.json"
         results.baseline = json.loads(baseline.read_text()) if baseline.is_file() else None

@@ -40,6 +40,7 @@ class CacheContents:
     parsed_yaml: dict = field(default_factory=dict)  # see yaml_lines.ParsedYaml
     chart_files: dict = field(default_factory=dict)  # chart download key -> kind -> digest in the store (chart_files.py)
     mirror: dict = field(default_factory=dict)  # the mirrorable copy's pages, files and zip -> (made from, digest) (mirror.py)
+    whole_briefing: dict = field(default_factory=dict)  # one-file HTML, PDF, filled pages -> (made from, digest) (whole_briefing.py)
 
     def stored_digests(self) -> set[str]:
         """Return the digest of every file in the store these contents name."""
@@ -51,6 +52,7 @@ class CacheContents:
         for _folder, files in self.search.values():
             digests.update(files.values())
         digests.update(digest for _made_from, digest in self.mirror.values())
+        digests.update(digest for _made_from, digest in self.whole_briefing.values())
         digests.discard("")  # a page without a body of its own
         return digests
 
@@ -61,6 +63,7 @@ class CacheContents:
         self.card_digests = {key: digest for key, digest in self.card_digests.items() if digest in kept}
         self.chart_files = {key: files for key, files in self.chart_files.items() if kept.issuperset(files.values())}
         self.mirror = {name: entry for name, entry in self.mirror.items() if entry[1] in kept}
+        self.whole_briefing = {name: entry for name, entry in self.whole_briefing.items() if entry[1] in kept}
         self.search = {key: bundle for key, bundle in self.search.items() if kept.issuperset(bundle[1].values())}
         return self
 

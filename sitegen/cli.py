@@ -86,7 +86,7 @@ def command_build(args: argparse.Namespace) -> int:
     project = Project.from_content_dir(Path(args.content))
     started = time.perf_counter()
     options = BuildOptions(args.drafts, args.base_url, use_cache=not args.no_cache, jobs=available_cores(),
-                           relative=args.relative)
+                           relative=args.relative, pdf="" if args.no_pdf else "make")
     result = build_site(project, Path(args.output), options, TerminalProgress())
     print_warnings(result.warnings, project.root, WARNINGS_A_BUILD_SHOWS)
     if args.verbose:
@@ -105,7 +105,8 @@ def command_build(args: argparse.Namespace) -> int:
 def command_check(args: argparse.Namespace) -> int:
     """Validate everything a build would, writing nothing: with drafts, then without."""
     project = Project.from_content_dir(Path(args.content))
-    options = BuildOptions(include_drafts=True, jobs=available_cores())
+    # The pages offer the PDF as a build's do, so that `check` and `build` share their cached pages.
+    options = BuildOptions(include_drafts=True, jobs=available_cores(), pdf="offer")
     result = check_site(project, options, TerminalProgress())
     if args.format == "text" and result.warnings:
         print_warnings(result.warnings, project.root)
@@ -128,7 +129,8 @@ def command_serve(args: argparse.Namespace) -> int:
 
     project = Project.from_content_dir(Path(args.content))
     check_port_free(args.host, args.port)
-    options = BuildOptions(include_drafts=True, use_cache=True, jobs=available_cores())
+    # The PDF takes seconds to make: the dev server makes it when it is asked for (serve.py).
+    options = BuildOptions(include_drafts=True, use_cache=True, jobs=available_cores(), pdf="offer")
     return serve_site(project, Path(args.output), args.host, args.port, options)
 
 
@@ -248,6 +250,8 @@ def create_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help=_("include articles marked draft: true"))
     build.add_argument("--base-url", type=base_url, help=_("the URL the site is served from, e.g. https://example.org/briefing/"))
     build.add_argument("--no-cache", action="store_true", help=_("ignore .cache/ and render everything again"))
+    build.add_argument("--no-pdf", action="store_true",
+                       help=_("make no PDF of the whole briefing (it takes seconds per edition); pages then offer none"))
     build.add_argument("--relative", action="store_true",
                        help=_("write the mirrorable copy: every link relative, so it works from any folder, any host "
                               "path and file://; no search index, feeds or sitemap"))

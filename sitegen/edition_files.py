@@ -31,6 +31,18 @@ def chart_language(site: Site) -> ChartLanguage:
                          strings.get("no_data", "no data"), strings.get("chart_page_link", ChartLanguage.page_link))
 
 
+def whole_briefing_links(context: BuildContext) -> tuple[tuple[str, str, str], ...]:
+    """Return the feed's links to the whole briefing in one file: (path, media type, title), HTML then PDF."""
+    offer = context.whole_briefing
+    if offer is None:
+        return ()
+    title = context.site.strings.get("whole_briefing", "The whole briefing in one file:")
+    links = [(offer.html, "text/html", f"{title} HTML")]
+    if offer.pdf:
+        links.append((offer.pdf, "application/pdf", f"{title} PDF"))
+    return tuple(links)
+
+
 def render_site_files(publication: Publication, contexts: list[BuildContext]) -> dict[str, bytes]:
     """Return the files that speak for every edition at once: sitemap, robots.txt, redirects."""
     original = publication.original
@@ -138,9 +150,11 @@ class EditionFiles:
     def _feed(self, context: BuildContext, site_digest: str, bodies: dict[str, str]) -> dict[str, bytes]:
         """Return the Atom feed of one edition, reused while its site digest and its entries' bodies are unchanged."""
         site = context.site
-        key = (site_digest, bodies)  # the digest covers the config and every article's title, dates and order
+        related = whole_briefing_links(context)
+        key = (site_digest, bodies, related)  # the digest covers the config and every article's title, dates and order
         if self._feeds.get(site.prefix, (None,))[0] != key:
-            self._feeds[site.prefix] = (key, render_atom_feed(site, StoredTexts(self.memory.store, bodies), context.updated))
+            self._feeds[site.prefix] = (key, render_atom_feed(site, StoredTexts(self.memory.store, bodies), context.updated,
+                                                              related))
         return {f"{site.prefix}feed.xml": self._feeds[site.prefix][1]}
 
     def _card_files(self, site: Site, site_digest: str) -> dict[str, str]:

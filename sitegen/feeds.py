@@ -45,8 +45,13 @@ def feed_articles(site: Site, updated: Mapping[str, dt.date]) -> list[Article]:
     return sorted(site.articles, key=lambda a: (updated[a.slug], a.slug), reverse=True)[:FEED_ENTRIES]
 
 
-def render_atom_feed(site: Site, bodies: Mapping[str, str], updated: Mapping[str, dt.date]) -> bytes:
-    """Return the Atom feed of one edition: the FEED_ENTRIES most recently updated articles, with full content."""
+def render_atom_feed(site: Site, bodies: Mapping[str, str], updated: Mapping[str, dt.date],
+                     related: tuple[tuple[str, str, str], ...] = ()) -> bytes:
+    """Return the Atom feed of one edition: the FEED_ENTRIES most recently updated articles, with full content.
+
+    `related` lists other forms of the whole edition, (root-relative path, media type, title):
+    the whole briefing in one file, as HTML and as PDF.
+    """
     base, config, language = site.config.base_url, site.config, site.language
     home = f"/{site.prefix}"
     newest = max(updated.values(), default=None)
@@ -59,6 +64,8 @@ def render_atom_feed(site: Site, bodies: Mapping[str, str], updated: Mapping[str
         f'  <link rel="self" href={quoteattr(absolute_url(base, home + "feed.xml"))} />',
         f'  <link rel="alternate" type="text/html" href={quoteattr(absolute_url(base, home))} />',
     ]
+    head += [f"  <link rel=\"related\" type={quoteattr(media_type)} href={quoteattr(absolute_url(base, path))} "
+             f"title={quoteattr(title)} />" for path, media_type, title in related]
     if newest is not None:
         head.append(f"  <updated>{_timestamp(newest)}</updated>")
     head.append(f"  <author>\n    <name>{escape(config.title)}</name>\n  </author>")

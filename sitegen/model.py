@@ -166,6 +166,7 @@ class SiteConfig:
     contact: str | None = None  # an address readers may write to; shown only when site.yaml gives one
     recheck_sources_after_days: int = 180  # `check` warns when a cited source was last checked longer ago
     warn_uncited_figures: bool = True  # a briefing cites every figure; a site that is not one turns the rule off
+    pdf: bool = False  # offer the whole briefing as a PDF per language too (made by `build`, in seconds per edition)
     digest: str = ""
 
     @property

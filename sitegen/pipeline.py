@@ -49,6 +49,7 @@ from .store import SiteFiles
 from .templating import DataAccess, Renderer
 from .typography import typeset_html
 from .validate import ArticleMemo, validate_site
+from .whole_briefing import PDF_MADE, offer, offered_files
 
 # The search page comes after the search index, the sources page after the pages whose citations it lists.
 PAGE_KINDS = ("home", "article", "chart", "not_found", "changes", "charts")
@@ -78,6 +79,10 @@ class BuildOptions:
     jobs: int = 1  # processes for rendering pages and cards
     mirror_zip: bool = True  # make mirror.zip, the mirrorable copy zipped (`serve` and `check` do not)
     relative: bool = False  # the output is the mirrorable copy itself: relative links, no zip (`build --relative`)
+    one_file: bool = True  # make each edition's whole briefing in one file (`check` writes nothing, so makes none)
+    # The PDF of each: "make" (`build`), "offer" (every page links it, but this build makes none: `check`, and
+    # `serve`, which makes it when it is asked for), "" (none: no page links it; `build --no-pdf`).
+    pdf: str = ""
 
 
 ProgressReport = Callable[[int, int, str], None]  # (done, to do, what is counted: "pages", "social cards", ...)
@@ -152,6 +157,7 @@ class SiteBuilder:
         self.edition_files = EditionFiles(self.memory, options.jobs, options.social_cards, self._feed_body, progress)
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
+        self.whole_briefing = self.memory.whole_briefing
         if options.jobs > 1 and not self.charts.svg_by_key and has_data_files(project.content):  # charts need data
             # No chart is cached, so every chart a page has is to be drawn: the chart worker loads
             # its libraries while the content is read (and is ended if no page has a chart).
@@ -202,6 +208,10 @@ class SiteBuilder:
         if renderer.check_syntax():
             raise BuildFailed(renderer.check_syntax(), warnings)
         shared = {"assets": assets.digest, "registry": publication.original.sources.digest}
+        pdf = self.options.pdf if publication.original.config.pdf else ""  # a site.yaml may offer no PDF
+        if pdf == PDF_MADE and self.options.one_file and not self.whole_briefing.made:
+            # No PDF was made before, so one is to be made per edition: its workers load WeasyPrint meanwhile.
+            self.whole_briefing.warm_up(len(publication.editions), self.options.jobs)
         shared.update({f"template:{n}": d for n, d in self._template_digests.items()})
         result = BuildResult(publication.original, {}, warnings=warnings)
         files = dict(assets.files)  # small files, held in memory
@@ -214,13 +224,15 @@ class SiteBuilder:
         listing_entries: ListingEntries = {}
         try:
             for site in publication.editions:
-                context = BuildContext(site, updated_dates(site, history), publication)
+                context = BuildContext(site, updated_dates(site, history), publication,
+                                       whole_briefing=offer(site.prefix, pdf))
                 current = {**shared, SITE_DIGEST: site_digest(context, self.options.include_drafts, self._listing_entries)}
                 listing_entries.update((id(a), self._listing_entries[id(a)]) for a in site.articles)
                 current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
                 current["changes"] = digest([(c, a.url, a.title) for c, a in context.changes])
                 current["charts"] = digest([(p.id, p.digest) for p in site.chart_pages])
                 current["newest_source"] = context.newest_source.id if context.newest_source else ""  # the home page's
+                current["whole_briefing"] = repr(context.whole_briefing)  # what every page's footer offers
                 searches.append(self._start_search(site) if self.options.search_index else None)
                 rendered, failed = self._render_pages(renderer, context, current, result, PAGE_KINDS, searches[-1])
                 records.update(rendered)
@@ -232,6 +244,9 @@ class SiteBuilder:
                 sources_records, failed = self._sources_pages(renderer, editions, by_edition, result)
                 records.update(sources_records)
                 errors.extend(failed)
+            if not errors and self.options.one_file:
+                # The whole briefing in one file, from the pages; its PDFs are made while the cards and search index are.
+                self._start_whole_briefing(renderer, editions, records, files, pdf)
             if not errors:
                 # While Pagefind indexes: the sitemap and feeds, and the social cards on the other cores.
                 edition_files, cards = self.edition_files.make(publication, editions, by_edition)
@@ -243,7 +258,10 @@ class SiteBuilder:
                 stored.update(search_files)
                 records.update(search_records)
                 errors.extend(failed)
+            if not errors and self.options.one_file:
+                stored.update(self.whole_briefing.finish([context for context, _current in editions], pdf))
         finally:
+            self.whole_briefing.dismiss()  # the PDF workers of a build that failed
             for search in searches:
                 if search is not None:
                     search.cancel()  # a failed build indexes nothing more, and leaves no Pagefind running
@@ -257,7 +275,8 @@ class SiteBuilder:
         if not errors:
             errors = self._links.check(
                 {path: r.links for path, r in records.items()},
-                frozenset(files.keys() | stored.keys() | {MIRROR_ZIP}),  # linked from the mirror page; `serve` makes none
+                # The mirror page links the zip, every page the whole briefing's files; `serve` and `check` make none.
+                frozenset(files.keys() | stored.keys() | {MIRROR_ZIP} | offered_files(publication, pdf)),
                 {path: r.link_source for path, r in records.items()},
                 publication.original.config.base_path,
             )
@@ -268,7 +287,9 @@ class SiteBuilder:
         cited = {source_id for record in records.values() for source_id in record.cited}
         result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
         self.memory.keep_only_records(records)
-        stored.update({path: record.html_digest for path, record in records.items()})
+        stored.update(self._page_files(publication, records))
+        if self.options.one_file:
+            self.memory.outdated |= self.whole_briefing.finish_build()
         result.pages = copy if self.options.relative else SiteFiles(self.store, files, stored)
         return result
 
@@ -331,7 +352,7 @@ class SiteBuilder:
         if self.options.relative or self.options.mirror_zip:
             config = publication.original.config
             addresses = Addresses.of(config.base_url, config.base_path)
-            site_stored = {**stored, **{path: record.html_digest for path, record in records.items()}}
+            site_stored = {**stored, **self._page_files(publication, records)}
             try:
                 own_pages = self._mirror_own_pages(renderer, editions, files.keys() | site_stored.keys(), addresses)
             except SiteError as error:
@@ -366,11 +387,26 @@ class SiteBuilder:
             for kind in ("search", "mirror"):
                 path = context.site.prefix + LISTING_PAGES[kind][0]
                 render = functools.partial(self._render_own_page, renderer, copy_context, kind, current)
-                pages[path] = self.memory.mirror.own_page(path, made_from, render)
+                page = self.memory.mirror.own_page(path, made_from, render)
+                pages[path] = self.whole_briefing.filled(context.site.prefix, page)  # the sizes in its footer
         return pages
 
     def _render_own_page(self, renderer: Renderer, context: BuildContext, kind: str, current: dict[str, str]) -> str:
         return self.render_page(renderer, context, kind, None, current, frozenset()).html_digest
+
+    def _start_whole_briefing(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
+                              records: dict[str, PageRecord], files: dict[str, bytes], pdf: str) -> None:
+        """Compose each edition's one-file HTML from its pages, and start making the PDFs (whole_briefing.py)."""
+        inputs = {context.site.prefix: digest([current[SITE_DIGEST], current["assets"], current.get("template:briefing.html")])
+                  for context, current in editions}
+        self.whole_briefing.start(renderer, [context for context, _current in editions],
+                                  {path: record.html_digest for path, record in records.items()}, files, inputs,
+                                  pdf, self.options.jobs)
+
+    def _page_files(self, publication: Publication, records: dict[str, PageRecord]) -> dict[str, str]:
+        """Return every page as it is written (output path -> digest): with the whole briefing's sizes in its footer."""
+        return self.whole_briefing.filled_pages({path: record.html_digest for path, record in records.items()},
+                                                [edition.prefix for edition in publication.editions])
 
     def _render_pages(self, renderer: Renderer, context: BuildContext, current: dict[str, str], result: BuildResult,
                       kinds: tuple[str, ...], search: SearchIndexing | None = None,
@@ -495,7 +531,7 @@ class SiteBuilder:
         """
         site = context.site
         data = DataAccess(site.datasets)
-        inputs = {key: current[key] for key in (SITE_DIGEST, "assets", "registry")}
+        inputs = {key: current[key] for key in (SITE_DIGEST, "assets", "registry", "whole_briefing")}
         sources = []
         body = None
         if page is not None:
@@ -595,4 +631,5 @@ def build_site(project: Project, output: Path, options: BuildOptions,
 
 def check_site(project: Project, options: BuildOptions, progress: ProgressReport | None = None) -> BuildResult:
     """Run every stage a build runs except writing; raise BuildFailed on errors."""
-    return SiteBuilder(project, replace(options, search_index=False, social_cards=False, mirror_zip=False), progress).build()
+    return SiteBuilder(project, replace(options, search_index=False, social_cards=False, mirror_zip=False, one_file=False),
+                       progress).build()

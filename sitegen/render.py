@@ -25,6 +25,7 @@ from .mirror import MirrorFacts
 from .model import Article, ChangeNote, HomePage, Publication, Site
 from .sources import SOURCE_KINDS, Registry, SourceEntry
 from .templating import DataAccess, Renderer
+from .whole_briefing import Offer
 
 PAGE_TEMPLATES = {"home": "home.html", "article": "article.html", "timeline": "timeline.html",
                   "not_found": "404.html", "search": "search.html", "changes": "changes.html", "sources": "sources.html",
@@ -44,6 +45,7 @@ class BuildContext:
     search_bundles: tuple[str, ...] = ()  # Pagefind bundle folders: the first is loaded, the others merged into it
     citing_pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # source id -> URLs of the pages citing it
     mirror: MirrorFacts = MirrorFacts()  # what the mirror page and the mirrorable copy's own pages say of the copy
+    whole_briefing: Offer | None = None  # the one-file HTML and PDF every page's footer offers (whole_briefing.py)
 
     def last_updated(self, article: Article) -> dt.date:
         """Return when an article last changed: front matter, else git, else its date."""
@@ -251,6 +253,7 @@ def base_context(context: BuildContext, page_id: str, data: DataAccess, meta: Pa
         "search_bundles": context.search_bundles,
         "site_sources": site.sources,
         "mirror": context.mirror,
+        "whole_briefing": context.whole_briefing,
     }
 
 

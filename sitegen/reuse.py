@@ -28,6 +28,7 @@ from .links import LinkSource, PageLinks
 from .mirror import MirrorCopy
 from .model import Article, ChartPage, HomePage
 from .store import FileStore
+from .whole_briefing import WholeBriefing
 from .yaml_lines import PARSED_YAML
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ class BuildMemory:
         self.cards = CardRenderer(self.store)
         self.chart_files = ChartFiles(self.store)
         self.mirror = MirrorCopy(self.store)
+        self.whole_briefing = WholeBriefing(self.store)
         self.records: dict[str, PageRecord] = {}  # output path -> how its page was made
         self.search: dict[str, Bundle] = {}  # search shard key -> its Pagefind bundle
         self.outdated = False  # whether anything was made since the cache was read
@@ -129,6 +131,7 @@ class BuildMemory:
             self.charts.svg_by_key, self.cards.digest_by_key = cached.chart_svgs, cached.card_digests
             self.chart_files.digests_by_key = cached.chart_files
             self.mirror.made = cached.mirror
+            self.whole_briefing.made = cached.whole_briefing
             PARSED_YAML.remember(cached.parsed_yaml)
 
     def save(self) -> None:
@@ -137,7 +140,8 @@ class BuildMemory:
         if self.use_cache and (self.outdated or PARSED_YAML.parsed_since_saved):
             contents = CacheContents(self.records, self.charts.svg_by_key, self.cards.digest_by_key, self.search,
                                      PARSED_YAML.worth_keeping(), self.chart_files.digests_by_key,
-                                     mirror=self.mirror.made)
+                                     mirror=self.mirror.made,
+                                     whole_briefing=self.whole_briefing.made)
             save_cache(self.root, contents)
             self.store.keep_only(contents.stored_digests())
             self.outdated = False

@@ -14,6 +14,7 @@ that read a file mid-save is tried again a moment later.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import mimetypes
 import sys
@@ -31,9 +32,13 @@ from tornado.ioloop import IOLoop
 from .content import Project
 from .errors import BuildFailed, SiteError
 from .messages import N_, _, current_language
+from .one_file import ONE_FILE
 from .output import output_lock_held, update_site, write_site
+from .parallel import FreshWorkers
+from .pdf_file import PDF_FILE, make_pdf
 from .pipeline import BuildOptions, SiteBuilder
 from .safe_read import is_unsettled
+from .whole_briefing import PDF_OFFERED
 
 # How long a save may take between truncating a file and writing it again; a rebuild that
 # found a file empty, gone or changed under it waits this long and reads again.
@@ -56,7 +61,10 @@ class DevSite:
         # The search index takes about a second to build; the preview's search page
         # falls back to listing every article instead (see templates/search.html). The mirror's
         # zip would be made again on every save: the preview has none (its page links to it all the same).
-        self.builder = SiteBuilder(project, replace(options, search_index=False, mirror_zip=False))
+        # A PDF of the whole briefing takes seconds: the preview makes one only when it is asked for (PdfPreview).
+        self.builder = SiteBuilder(project, replace(options, search_index=False, mirror_zip=False,
+                                                    pdf=PDF_OFFERED if options.pdf else ""))
+        self.pdfs = PdfPreview()
         self.pages: dict[str, bytes] = {}
         self.errors: str | None = None
         self.lock = threading.Lock()
@@ -153,6 +161,11 @@ class DevSite:
     def respond(self, environ, start_response):
         """A WSGI app serving the output folder, with the error panel while broken."""
         path = environ.get("PATH_INFO", "/")
+        if path.endswith("/" + PDF_FILE) and self.builder.options.pdf:
+            pdf = self.briefing_pdf(path.lstrip("/"))
+            if pdf is not None:
+                start_response(pdf[0], [("Content-Type", pdf[1]), ("Cache-Control", "no-store")])
+                return [pdf[2]]
         target = (self.output / path.lstrip("/")).resolve()
         if target.is_dir():
             target = target / "index.html"
@@ -171,6 +184,75 @@ class DevSite:
             content_type += "; charset=utf-8"
         start_response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")])
         return [body]
+
+
+    def briefing_pdf(self, path: str) -> tuple[str, str, bytes] | None:
+        """Return (status, type, body) for an edition's PDF: the PDF, or a page that waits for it while it is made.
+
+        None when there is no such edition (the request is then served as any other).
+        """
+        one_file = path.removesuffix(PDF_FILE) + ONE_FILE
+        pages = self.pages
+        if one_file not in pages:
+            return None
+        html_file = pages[one_file]
+        pdf = self.pdfs.get(path, html_file, self.builder.whole_briefing.pdf_for)
+        if isinstance(pdf, bytes):
+            return "200 OK", "application/pdf", pdf
+        message = pdf or _("The PDF of the whole briefing is being made from the current text; it takes up to a "
+                           "minute, and this page shows it once it is ready.")
+        refresh = "" if pdf else '<meta http-equiv="refresh" content="2">'  # asks again until the PDF is ready
+        page = PDF_WAIT_PAGE.format(language=current_language(), refresh=refresh, message=html.escape(message))
+        return ("500 Internal Server Error" if pdf else "202 Accepted"), "text/html; charset=utf-8", page.encode()
+
+
+PDF_WAIT_PAGE = ('<!doctype html><html lang="{language}"><meta charset="utf-8">'
+                 '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                 '{refresh}<title>PDF</title><p style="font:16px/1.5 system-ui;max-width:36rem;margin:2rem auto;'
+                 'white-space:pre-wrap">{message}</p>')
+
+
+class PdfPreview:
+    """The dev server's PDF of each edition: made when it is asked for, in a worker process, never on a save.
+
+    A request while it is being made gets a page that asks again every two seconds; a
+    request after the text changed starts a new one. A PDF the last `build` made from the
+    same text (in .cache/) is served at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._made: dict[str, tuple[str, bytes | str]] = {}  # PDF path -> (digest of its HTML, the PDF or an error)
+        self._making: dict[str, str] = {}  # PDF path -> digest of the HTML being made into it
+
+    def get(self, path: str, one_file: bytes, made_before) -> bytes | str | None:
+        """Return the PDF of this one-file HTML, the error that stopped it, or None while it is being made."""
+        key = hashlib.sha256(one_file).hexdigest()
+        with self._lock:
+            made = self._made.get(path)
+            if made is not None and made[0] == key:
+                return made[1]
+            found = made_before(one_file)
+            if found is not None:
+                self._made[path] = (key, found)
+                return found
+            if self._making.get(path) != key:
+                self._making[path] = key
+                threading.Thread(target=self._make, args=(path, key, one_file.decode("utf-8")), daemon=True).start()
+        return None
+
+    def _make(self, path: str, key: str, one_file: str) -> None:
+        workers = FreshWorkers(1)
+        workers.give(make_pdf, None, [one_file])
+        try:
+            made: bytes | str = workers.results()[0]
+        except Exception:  # noqa: BLE001 - in this thread it would vanish: shown in the page instead
+            made = traceback.format_exc()
+            print(made, file=sys.stderr)
+        with self._lock:
+            if self._making.get(path) == key:
+                del self._making[path]
+            self._made[path] = (key, made)
 
 
 class EventWatcher(Watcher):

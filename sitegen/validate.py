@@ -30,7 +30,7 @@ from .wording import wording_warnings
 from .yaml_lines import LineDict, LineList
 
 SITE_KEYS = ("title", "description", "base_url", "language", "navigation", "contact", "recheck_sources_after_days",
-             "warn_uncited_figures")
+             "warn_uncited_figures", "pdf")
 REQUIRED_SITE_KEYS = ("title", "description")
 NAV_KEYS = ("title", "url")
 DATA_KEYS = ("description", "sources", "note", "columns", "rows")
@@ -89,6 +89,7 @@ def validate_config(raw: RawData | None, errors: list[SiteError]) -> SiteConfig:
         contact=check.text(value, "contact"),
         recheck_sources_after_days=recheck_days or SiteConfig.recheck_sources_after_days,
         warn_uncited_figures=check.boolean(value, "warn_uncited_figures") if "warn_uncited_figures" in value else True,
+        pdf=check.boolean(value, "pdf") if "pdf" in value else False,
         digest=raw.digest,
     )
 
