@@ -50,6 +50,9 @@ class Results:
     load_before: tuple[float, float, float]
     pages: dict[str, int]
     without_extras: Summary | None = None  # the cold build less its search index and social cards
+    check: Summary | None = None  # `build.py check`, nothing changed
+    check_edit: Summary | None = None  # `build.py check` after a one-article edit
+    build_edit: Summary | None = None  # `build.py build` after a one-article edit
     serve: ServeLatencies | None = None
     charts: ChartCost | None = None
     whole_briefing: WholeBriefingCost | None = None  # this repository's briefing as one file, HTML and PDF
@@ -152,6 +155,13 @@ def format_builds(r: Results) -> list[str]:
         "| --- | ---: | ---: | ---: | --- | --- | --- |",
         row("sitegen cold build (new process, no cache)", r.cold, r.cold.seconds, memory(r.cold)),
         row("sitegen warm build (nothing changed)" + ("" if r.warm else " ¹"), warm, warm.seconds, memory(warm)),
+        *([row(f"sitegen check, nothing changed ({r.check.seconds / warm.seconds:.2f}x the warm build) ⁴", r.check,
+               r.check.seconds, memory(r.check)),
+           row("sitegen build after a one-article edit (new process) ⁴", r.build_edit, r.build_edit.seconds,
+               memory(r.build_edit)),
+           row(f"sitegen check after a one-article edit ({r.check_edit.seconds / r.build_edit.seconds:.2f}x the build "
+               "after one) ⁴", r.check_edit, r.check_edit.seconds, memory(r.check_edit))]
+          if r.check and r.check_edit and r.build_edit else []),
         row("sitegen one-article edit (kept-alive `SiteBuilder`) ²", None, statistics.median(edit_ms) / 1000,
             f"p95 {percentile(edit_ms, 0.95):.0f} ms", "-"),
         *([row("sitegen cold build without search index and social cards ³", r.without_extras,
@@ -175,6 +185,11 @@ def format_builds(r: Results) -> list[str]:
     lines.append(f"² Median of {len(edit_ms)} edits, each appending a line to one article and calling the dev "
                  "server's `DevSite.rebuild()` (its kept-alive `SiteBuilder.build()` plus writing the changed files) "
                  f"in this process; its first build, reading .cache/ as `serve` does, took {r.first_in_process:.2f} s.")
+    if r.check:
+        lines.append("⁴ `build.py check` reuses and updates .cache/ as a build does, and writes no output. A check "
+                     "makes no search index, so the first check after a build renders the search page again: each "
+                     "row is measured after one unmeasured run of its own. An edit appends a new line to one article "
+                     "before each run; the build after it also indexes that article's search shard again.")
     if r.without_extras:
         lines.append("³ The cold build above less the Pagefind index and the social cards "
                      "(`bench/without_search_and_cards.py`), which the bare floor has no part of: against the floor it "
@@ -220,6 +235,11 @@ def format_targets(r: Results) -> list[str]:
            f"(CPU time {cpu_ratio(r.without_extras, r.floor)}), not a target: what the pipeline itself adds"
            if r.without_extras else ""),
         f"- warm build faster than Hugo's cold build: {warm:.2f} s vs {hugo:.2f} s — {mark(warm < hugo)}",
+        *([f"- `check` on unchanged content ≤ 1.2x a warm build: {r.check.seconds / warm:.2f}x — "
+           f"{mark(r.check.seconds <= 1.2 * warm)}",
+           f"- `check` after a one-article edit no slower than the build after it: {r.check_edit.seconds:.2f} s vs "
+           f"{r.build_edit.seconds:.2f} s — {mark(r.check_edit.seconds <= r.build_edit.seconds)}"]
+          if r.check and r.check_edit and r.build_edit else []),
         f"- one-article edit < 100 ms p50, in-process rebuild: {edit * 1000:.0f} ms — "
         + (mark(edit < 0.1) if r.n <= EDIT_TARGET_N else f"no target at {r.n:,} articles (it is set at {EDIT_TARGET_N:,})"),
     ]

@@ -5,6 +5,8 @@ times, on that same corpus:
 
     sitegen cold      `build.py build --no-cache` in a new process, caches deleted first
     sitegen warm      `build.py build` again with nothing changed (when builds keep a cache)
+    sitegen check     `build.py check` with nothing changed, and after a one-article edit;
+                      beside it `build.py build` after a one-article edit, each in a new process
     sitegen one edit  the dev server's `DevSite.rebuild()` (its kept-alive `SiteBuilder`)
                       after one article changed, in this process
     sitegen without search index and social cards
@@ -162,6 +164,31 @@ class Ours:
         command = self.command(cold=False)
         run_command(command, cwd=self.project)  # a --no-cache build may not have written the cache
         return repeat(runs, lambda: None, lambda: run_command(command, cwd=self.project))
+
+    def check_command(self) -> list[str]:
+        return [sys.executable, str(self.build_py), "check", "--content", str(self.project / "content")]
+
+    def checks(self, runs: int) -> Summary:
+        """Return `build.py check` with nothing changed since the last check."""
+        command = self.check_command()
+        run_command(command, cwd=self.project)  # after a build: the search page, which a check draws without an index
+        return repeat(runs, lambda: None, lambda: run_command(command, cwd=self.project))
+
+    def after_one_edit(self, runs: int, command: list[str]) -> Summary:
+        """Return a command run in a new process after each of `runs` one-article edits (each run a new edit).
+
+        The command runs once first, so that only the edit is new to it; the article is restored after.
+        """
+        articles = sorted((self.project / "content" / "articles").glob("*.md"))
+        article = articles[len(articles) // 2]
+        original = article.read_bytes()
+        edits = iter(range(runs))
+        try:
+            run_command(command, cwd=self.project)
+            return repeat(runs, lambda: article.write_bytes(original + f"\nEdit {next(edits)}, new process.\n".encode()),
+                          lambda: run_command(command, cwd=self.project))
+        finally:
+            article.write_bytes(original)
 
 
 def measure_one_edit(project: Path, edits: int) -> tuple[float, list[float]]:
@@ -335,6 +362,13 @@ def main(argv: list[str] | None = None) -> int:
         log(f"  {warm.seconds:.2f} s")
     else:
         log("sitegen: builds keep no cache, so a warm build is a cold one: not run")
+    check = check_edit = build_edit = None
+    if warm is not None:
+        log("sitegen: check with nothing changed, then one-article edits, each followed by a check or a build")
+        check = ours.checks(runs)
+        check_edit = ours.after_one_edit(runs, ours.check_command())
+        build_edit = ours.after_one_edit(runs, ours.command(cold=False))
+        log(f"  check {check.seconds:.2f} s; after an edit: check {check_edit.seconds:.2f} s, build {build_edit.seconds:.2f} s")
     log(f"sitegen: {args.edits} one-article edits in the dev server's kept-alive builder")
     first, edits = measure_one_edit(corpus.ours, args.edits)
     log(f"  {statistics.median(edits) * 1000:.0f} ms")
@@ -342,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
              "Pelican": count_article_pages(corpus.pelican / "output"), "Hugo": count_article_pages(corpus.hugo / "public")}
 
     results = Results(args.n, runs, corpus, cold, warm, first, edits, floor, pelican, hugo, versions, started,
-                      load_before, pages, without_extras)
+                      load_before, pages, without_extras, check=check, check_edit=check_edit, build_edit=build_edit)
     if args.n <= SERVE_MAX_N:
         log(f"serve: {args.edits} edits, edit saved -> page served")
         article = sorted((corpus.ours / "content" / "articles").glob("*.md"))[args.n // 3]

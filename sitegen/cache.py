@@ -33,10 +33,11 @@ LIBRARIES = ("Markdown", "Jinja2", "PyYAML", "altair", "vl-convert-python", "pil
 class CacheContents:
     """What one build leaves for the next."""
 
-    records: dict = field(default_factory=dict)  # output path -> pipeline.PageRecord
+    # A variant of the publication (reuse.variant) -> its page records (output path -> reuse.PageRecord) and
+    # search bundles (search shard key -> its Pagefind bundle, digests in the store); the least recently used first.
+    variants: dict = field(default_factory=dict)
     chart_svgs: dict = field(default_factory=dict)
     card_digests: dict = field(default_factory=dict)  # card key -> digest of its PNG in the store
-    search: dict = field(default_factory=dict)  # search shard key -> its Pagefind bundle (digests in the store)
     parsed_yaml: dict = field(default_factory=dict)  # see yaml_lines.ParsedYaml
     chart_files: dict = field(default_factory=dict)  # chart download key -> kind -> digest in the store (chart_files.py)
     mirror: dict = field(default_factory=dict)  # the mirrorable copy's pages, files and zip -> (made from, digest) (mirror.py)
@@ -47,10 +48,11 @@ class CacheContents:
         digests = set(self.card_digests.values())
         for files in self.chart_files.values():
             digests.update(files.values())
-        for record in self.records.values():
-            digests.update((record.html_digest, record.body_digest))
-        for _folder, files in self.search.values():
-            digests.update(files.values())
+        for records, search in self.variants.values():
+            for record in records.values():
+                digests.update((record.html_digest, record.body_digest))
+            for _folder, files in search.values():
+                digests.update(files.values())
         digests.update(digest for _made_from, digest in self.mirror.values())
         digests.update(digest for _made_from, digest in self.whole_briefing.values())
         digests.discard("")  # a page without a body of its own
@@ -59,12 +61,13 @@ class CacheContents:
     def without_missing_files(self, store: FileStore) -> CacheContents:
         """Drop the entries whose files are gone from the store (part of .cache/ was deleted)."""
         kept = store.digests() | {""}  # "": a page without a body of its own
-        self.records = {p: r for p, r in self.records.items() if r.html_digest in kept and r.body_digest in kept}
+        self.variants = {name: ({p: r for p, r in records.items() if r.html_digest in kept and r.body_digest in kept},
+                                {key: bundle for key, bundle in search.items() if kept.issuperset(bundle[1].values())})
+                         for name, (records, search) in self.variants.items()}
         self.card_digests = {key: digest for key, digest in self.card_digests.items() if digest in kept}
         self.chart_files = {key: files for key, files in self.chart_files.items() if kept.issuperset(files.values())}
         self.mirror = {name: entry for name, entry in self.mirror.items() if entry[1] in kept}
         self.whole_briefing = {name: entry for name, entry in self.whole_briefing.items() if entry[1] in kept}
-        self.search = {key: bundle for key, bundle in self.search.items() if kept.issuperset(bundle[1].values())}
         return self
 
 

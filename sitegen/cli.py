@@ -18,7 +18,6 @@ import socket
 import sys
 import time
 import unicodedata
-from dataclasses import replace
 from pathlib import Path
 
 from .content import Project
@@ -27,7 +26,7 @@ from .likely_mistakes import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
 from .link_report import FORMATS as LINK_FORMATS
 from .messages import LANGUAGES, N_, _, language_from_locale, ngettext, number, use_language
 from .parallel import available_cores
-from .pipeline import BuildOptions, build_site, check_site
+from .pipeline import BuildOptions, BuildResult, build_site, check_site
 from .report_formats import FORMATS, format_problems
 from .validate import is_base_url
 
@@ -106,15 +105,16 @@ def command_check(args: argparse.Namespace) -> int:
     """Validate everything a build would, writing nothing: with drafts, then without."""
     project = Project.from_content_dir(Path(args.content))
     # The pages offer the PDF as a build's do, so that `check` and `build` share their cached pages.
-    options = BuildOptions(include_drafts=True, jobs=available_cores(), pdf="offer")
-    result = check_site(project, options, TerminalProgress())
-    if args.format == "text" and result.warnings:
-        print_warnings(result.warnings, project.root)
-        print(ngettext("{count} warning; no errors, the site builds.", "{count} warnings; no errors, the site builds.",
-                       len(result.warnings)), file=sys.stderr)
-    if any(article.draft for article in result.site.articles):
-        # A link to a draft works with --drafts but is a dead link in the published build.
-        check_site(project, replace(options, include_drafts=False))
+    options = BuildOptions(include_drafts=True, use_cache=not args.no_cache, jobs=available_cores(), pdf="offer")
+
+    def show_warnings(result: BuildResult) -> None:  # before the published site is checked, when there are drafts
+        if args.format == "text" and result.warnings:
+            print_warnings(result.warnings, project.root)
+            print(ngettext("{count} warning; no errors, the site builds.", "{count} warnings; no errors, the site builds.",
+                           len(result.warnings)), file=sys.stderr)
+
+    # A link to a draft works with drafts but is a dead link in the published build: check_site checks both.
+    result = check_site(project, options, TerminalProgress(), show_warnings)
     if args.format != "text":
         print(format_problems(args.format, [], result.warnings), end="")
     elif args.verbose:
@@ -260,6 +260,7 @@ def create_parser() -> argparse.ArgumentParser:
     check = add("check", command_check, _("Check content, data, charts and links; write nothing."))
     check.add_argument("--content", default=DEFAULT_CONTENT, help=_("content folder (default: content)"))
     check.add_argument("-v", "--verbose", action="store_true", help=_("say so when everything is fine"))
+    check.add_argument("--no-cache", action="store_true", help=_("ignore .cache/ and render everything again"))
     check.add_argument("--format", choices=FORMATS, default="text",
                        help=_("text (default, for people), github (annotations on a pull request) or json (for other tools)"))
 

@@ -82,19 +82,22 @@ def extract_links(html: str) -> PageLinks:
 
 @dataclass(frozen=True)
 class LinkSource:
-    """Where a page's links were written, to point an editor at the right line."""
+    """Where a page's links were written, to point an editor at the right line.
 
-    root: str
-    paths: tuple[str, ...]  # the page's source, its templates, site.yaml: relative to root
+    Kept in the build cache, so it names files relative to the project, never where the
+    project is: a .cache/ copied into another checkout (a deploy's) points at its files.
+    """
 
-    def locate(self, href: str) -> tuple[str, int | None]:
+    paths: tuple[str, ...]  # the page's source, its templates, site.yaml: relative to the project's root
+
+    def locate(self, href: str, root: Path) -> tuple[str, int | None]:
         """Return the file and line where a link was most likely written.
 
         Files are read only here, when a link is dead, so that a page's record stays small.
         """
         for path in self.paths:
             try:
-                text = (Path(self.root) / path).read_text(encoding="utf-8")
+                text = (root / path).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
             for number, line in enumerate(text.split("\n"), start=1):
@@ -138,7 +141,8 @@ class LinkChecker:
     server rechecks a page or two instead of every link of every page.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path) -> None:
+        self.root = root  # the project's: where the files a `LinkSource` names are
         self._files: tuple[frozenset[str], str] | None = None
         self._ids: dict[str, frozenset[str]] = {}  # each page's ids at the last check
         self._checked: dict[str, _Verdict] = {}  # output path -> its last verdict
@@ -156,7 +160,8 @@ class LinkChecker:
         for output_path, links in sorted(pages.items()):
             last = self._checked.get(output_path)
             if not _still_holds(last, links, renamed):
-                last = _Verdict(links, *self._check_page(output_path, links, pages, files, sources[output_path], base_path, verdicts))
+                last = _Verdict(links, *self._check_page(output_path, links, pages, files, sources[output_path], base_path,
+                                                         verdicts, self.root))
             checked[output_path] = last
         self._checked = checked
         # A link in site.yaml or a template is on every page: report it once.
@@ -164,17 +169,17 @@ class LinkChecker:
 
     @staticmethod
     def _check_page(output_path: str, links: PageLinks, pages: dict[str, PageLinks], files: frozenset[str],
-                    source: LinkSource, base_path: str, verdicts: dict) -> tuple[frozenset[str], list[SiteError]]:
+                    source: LinkSource, base_path: str, verdicts: dict, root: Path) -> tuple[frozenset[str], list[SiteError]]:
         errors = []
         anchored: set[str] = set()
         page_url = base_path + output_url(output_path)[1:]
         outside = [href for href in links.drawn if leaves_site(href)]
         if outside:  # one error for a drawing whose every mark leads away, not one per mark
-            errors.append(drawn_outside(outside, source))
+            errors.append(drawn_outside(outside, source, root))
         for href in chain(links.hrefs, (href for href in links.drawn if not leaves_site(href))):
             if href.startswith("#"):  # the commonest link, to a heading of the same page
                 if len(href) > 1 and unquote(href[1:]) not in links.ids:
-                    path, line = source.locate(href)
+                    path, line = source.locate(href, root)
                     errors.append(SiteError(path, line, _(DEAD_ANCHOR, href=href, anchor=href), anchor_hint(unquote(href[1:]), links.ids)))
                 continue
             key = ("", href) if href.startswith("/") else (page_url, href)
@@ -185,7 +190,7 @@ class LinkChecker:
                 anchored.add(target)
             if problem:
                 written = href[len(base_path) - 1:] if href.startswith(base_path) and base_path != "/" else href
-                path, line = source.locate(written)
+                path, line = source.locate(written, root)
                 if target is not None and target in pages:  # the page exists: its anchor does not
                     hint = anchor_hint(unquote(urlsplit(href).fragment), pages[target].ids)
                 else:
@@ -197,9 +202,9 @@ class LinkChecker:
 DEAD_ANCHOR = N_("the link '{href}' names an anchor '{anchor}' that does not exist on that page")
 
 
-def drawn_outside(hrefs: list[str], source: LinkSource) -> SiteError:
+def drawn_outside(hrefs: list[str], source: LinkSource, root: Path) -> SiteError:
     """Return the error for the links in a page's drawings that leave the site: the first named, the others counted."""
-    path, line = source.locate(hrefs[0])
+    path, line = source.locate(hrefs[0], root)
     if len(hrefs) == 1:
         message = _("the link '{href}' in a drawing (an inline SVG, such as a chart) leads to another site", href=hrefs[0])
     else:

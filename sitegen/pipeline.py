@@ -42,7 +42,7 @@ from .render import (
     render_home,
     render_listing,
 )
-from .reuse import BuildMemory, ListingEntries, PageRecord, digest, doc_key, is_fresh, sharing_strings, site_digest
+from .reuse import BuildMemory, ListingEntries, PageRecord, digest, doc_key, is_fresh, sharing_strings, site_digest, variant
 from .search import Bundle, SearchIndexing
 from .sourcing import sourcing_warnings
 from .store import SiteFiles
@@ -152,7 +152,7 @@ class SiteBuilder:
         self._reads = ReadCache()
         self._validated = ArticleMemo()
         self._history = HistoryReader()
-        self._links = LinkChecker()
+        self._links = LinkChecker(project.root)
         self._listing_entries: ListingEntries = {}  # see site_digest
         self.edition_files = EditionFiles(self.memory, options.jobs, options.social_cards, self._feed_body, progress)
         self._renderer: Renderer | None = None
@@ -208,6 +208,7 @@ class SiteBuilder:
         if renderer.check_syntax():
             raise BuildFailed(renderer.check_syntax(), warnings)
         shared = {"assets": assets.digest, "registry": publication.original.sources.digest}
+        self.memory.use_variant(variant(publication))  # with drafts or at another base URL: records of their own
         pdf = self.options.pdf if publication.original.config.pdf else ""  # a site.yaml may offer no PDF
         if pdf == PDF_MADE and self.options.one_file and not self.whole_briefing.made:
             # No PDF was made before, so one is to be made per edition: its workers load WeasyPrint meanwhile.
@@ -226,7 +227,7 @@ class SiteBuilder:
             for site in publication.editions:
                 context = BuildContext(site, updated_dates(site, history), publication,
                                        whole_briefing=offer(site.prefix, pdf))
-                current = {**shared, SITE_DIGEST: site_digest(context, self.options.include_drafts, self._listing_entries)}
+                current = {**shared, SITE_DIGEST: site_digest(context, self._listing_entries)}
                 listing_entries.update((id(a), self._listing_entries[id(a)]) for a in site.articles)
                 current.update({f"data:{n}": d.digest for n, d in site.datasets.items()})
                 current["changes"] = digest([(c, a.url, a.title) for c, a in context.changes])
@@ -563,7 +564,7 @@ class SiteBuilder:
             inputs[f"template:{name}"] = current.get(f"template:{name}", "")
             sources.append(self.project.display(self.project.templates / name))
         sources.append(self.project.display(self.project.content / "site.yaml"))
-        link_source = LinkSource(str(self.project.root), tuple(sources))
+        link_source = LinkSource(tuple(sources))
         keep_body = kind == "article" and page.slug in feed_slugs
         html = typeset_html(page_html.html, site.language)  # no-break spaces in its text, the search index's too
         html = mark_print_links(html, site.config.base_url)  # the absolute address printed after a link on paper
@@ -629,7 +630,26 @@ def build_site(project: Project, output: Path, options: BuildOptions,
     return result
 
 
-def check_site(project: Project, options: BuildOptions, progress: ProgressReport | None = None) -> BuildResult:
-    """Run every stage a build runs except writing; raise BuildFailed on errors."""
-    return SiteBuilder(project, replace(options, search_index=False, social_cards=False, mirror_zip=False, one_file=False),
-                       progress).build()
+def check_site(project: Project, options: BuildOptions, progress: ProgressReport | None = None,
+               checked: Callable[[BuildResult], None] | None = None) -> BuildResult:
+    """Run every stage a build runs except writing the output; raise BuildFailed on errors.
+
+    With `use_cache` it reuses and keeps .cache/ as a build does, so an unchanged site is
+    checked in a warm build's time. When drafts are included and one is among the articles,
+    the published site is checked next, since a link to a draft is dead there: by the same
+    builder, so nothing is read, validated or compiled twice, and its pages come from the
+    published variant's records, which `build` keeps too (reuse.variant). `checked` hears of
+    the first check's result before the second runs; the second's only say is its errors.
+    """
+    builder = SiteBuilder(project, replace(options, search_index=False, social_cards=False, mirror_zip=False, one_file=False),
+                          progress)
+    try:
+        result = builder.build()
+        if checked is not None:
+            checked(result)
+        if options.include_drafts and any(article.draft for article in result.site.articles):
+            builder.options = replace(builder.options, include_drafts=False)
+            builder.build(changed=set())  # the files as the first check read them
+    finally:
+        builder.save_cache()  # pages that did render are worth keeping even when others failed
+    return result

@@ -6,7 +6,11 @@ its chain, the site-wide digest) with their content hashes; the drawn charts, so
 chart downloads and search bundles, each keyed by what it was made from; and the file store
 (.cache/store/) with their bytes. A later build re-renders only the pages whose recorded
 inputs changed (`is_fresh`). The dev server keeps one memory alive between builds; a
-one-off build reads it from .cache/ and saves it back (see cache.py).
+one-off build or `check` reads it from .cache/ and saves it back (see cache.py).
+
+Page records and search bundles are kept per variant of the publication (`variant`): a
+build with drafts (check, serve, a deploy preview) or at another base URL renders every
+page differently, and must not replace the records of the build without them.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from .chart_files import ChartFiles
 from .charts import ChartRenderer
 from .links import LinkSource, PageLinks
 from .mirror import MirrorCopy
-from .model import Article, ChartPage, HomePage
+from .model import Article, ChartPage, HomePage, Publication
 from .store import FileStore
 from .whole_briefing import WholeBriefing
 from .yaml_lines import PARSED_YAML
@@ -68,12 +72,14 @@ def digest(payload) -> str:
 ListingEntries = dict[int, tuple[Article, dt.date, str]]  # id(article) -> (article, its update, its entry)
 
 
-def site_digest(context: BuildContext, include_drafts: bool, known: ListingEntries) -> str:
+def site_digest(context: BuildContext, known: ListingEntries) -> str:
     """Hash what every page of an edition may show of the whole site: config, strings, the article list.
 
     `known` holds each article's listing entry from the last build; an unchanged article is
     the same object from build to build (see ArticleMemo), so its entry is found by identity,
-    without hashing the article. Entries of this edition's articles are left in it.
+    without hashing the article. Entries of this edition's articles are left in it. Whether
+    drafts are included shows in the listing and the editions' articles: a site without drafts
+    builds the same pages either way, so `check` (with drafts) and `build` share their records.
     """
     site = context.site
     listing = []
@@ -86,7 +92,7 @@ def site_digest(context: BuildContext, include_drafts: bool, known: ListingEntri
     home = [site.home.title, site.home.summary] if site.home else None
     # Which pages exist in which edition: every page links to its translations.
     editions = [[e.language, e.prefix, e.config.title, [a.slug for a in e.articles]] for e in context.publication.editions]
-    return digest([__version__, site.config, dict(site.strings), include_drafts, listing, home, editions])
+    return digest([__version__, site.config, dict(site.strings), listing, home, editions])
 
 
 def listing_entry(article: Article, updated: dt.date) -> str:
@@ -106,6 +112,20 @@ def is_fresh(record: PageRecord, current: dict[str, str]) -> bool:
     return record.inputs.items() <= current.items() or all(current.get(k, "") == v for k, v in record.inputs.items())
 
 
+# Variants whose records are kept: the build, its drafts variant (check, serve), and two deploy previews' or base URLs'.
+MAX_VARIANTS = 4
+
+
+def variant(publication: Publication) -> str:
+    """Name the set of page records a build of this publication reuses: one per base URL, with drafts or without.
+
+    Only a speed matter: every record holds its inputs, so one made for another variant is
+    never taken (`is_fresh`), only rendered again. But every page shows the base URL and
+    the list of articles, so two variants in one set would replace each other's records
+    at every turn: `check` with drafts, then the published check, then `build`.
+    """
+    original = publication.original
+    return digest([original.config.base_url, any(a.draft for site in publication.editions for a in site.articles)])
 
 
 class BuildMemory:
@@ -122,23 +142,42 @@ class BuildMemory:
         self.chart_files = ChartFiles(self.store)
         self.mirror = MirrorCopy(self.store)
         self.whole_briefing = WholeBriefing(self.store)
+        # The current variant's (see `use_variant`):
         self.records: dict[str, PageRecord] = {}  # output path -> how its page was made
         self.search: dict[str, Bundle] = {}  # search shard key -> its Pagefind bundle
+        # Every variant's (records, search), the least recently used first; the current one's are the two above.
+        self.variants: dict[str, tuple[dict[str, PageRecord], dict[str, Bundle]]] = {}
+        self._variant: str | None = None
         self.outdated = False  # whether anything was made since the cache was read
         if use_cache:
             cached = load_cache(root, self.store)
-            self.records, self.search = cached.records, cached.search
+            self.variants = cached.variants
             self.charts.svg_by_key, self.cards.digest_by_key = cached.chart_svgs, cached.card_digests
             self.chart_files.digests_by_key = cached.chart_files
             self.mirror.made = cached.mirror
             self.whole_briefing.made = cached.whole_briefing
             PARSED_YAML.remember(cached.parsed_yaml)
 
+    def use_variant(self, name: str) -> None:
+        """Take the page records and search bundles of a variant of the publication (see `variant`)."""
+        if name == self._variant:
+            return
+        if self._variant is not None:
+            self.variants[self._variant] = (self.records, self.search)
+        self.records, self.search = self.variants.pop(name, ({}, {}))
+        self.variants[name] = (self.records, self.search)  # now the most recently used
+        self._variant = name
+        while len(self.variants) > MAX_VARIANTS:
+            del self.variants[next(iter(self.variants))]
+            self.outdated = True
+
     def save(self) -> None:
         """Keep what was made and parsed for the next build (when the cache is in use and anything changed),
         and let the store drop the files nothing names any more."""
         if self.use_cache and (self.outdated or PARSED_YAML.parsed_since_saved):
-            contents = CacheContents(self.records, self.charts.svg_by_key, self.cards.digest_by_key, self.search,
+            if self._variant is not None:
+                self.variants[self._variant] = (self.records, self.search)
+            contents = CacheContents(self.variants, self.charts.svg_by_key, self.cards.digest_by_key,
                                      PARSED_YAML.worth_keeping(), self.chart_files.digests_by_key,
                                      mirror=self.mirror.made,
                                      whole_briefing=self.whole_briefing.made)
