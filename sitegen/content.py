@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import SiteError, relative_path
 from .messages import _
-from .safe_read import CHANGED_FILE, EMPTY_FILE, decode_text, find_linked_folders, read_file_bytes
+from .safe_read import CHANGED_FILE, EMPTY_FILE, decode_text, find_unsafe_files, outside_link_error, read_file_bytes
 from .yaml_lines import LineDict, parse_yaml
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -360,3 +360,22 @@ def _load_edition(project: Project, files: list[ContentFile], language: str | No
         data=tuple(d for d in data if d is not None),
         unreadable_data=tuple(p.stem.partition(".")[0] for p, d in zip(data_files, data, strict=True) if d is None),
     )
+
+
+def find_linked_folders(project: Project) -> list[SiteError]:
+    """Return an error for each link leading outside the project among the folders the build reads.
+
+    A linked file in content/ is caught when it is read; here, content/articles or
+    content/data linked as a whole, and anything in templates/ or static/, which Jinja
+    and the asset copier would follow (issue 20). The folders shipped with sitegen are trusted. (Here, beside
+    Project, so that safe_read.py needs nothing of this module: issue 29.)
+    """
+    errors = []
+    for folder in (project.content / "articles", project.content / "data"):
+        if folder.is_symlink():
+            problem = outside_link_error(folder, project.display(folder), project.root)
+            errors.extend([problem] if problem else [])
+    for folder, templates in ((project.templates, True), (project.static, False)):
+        if folder.parent != PACKAGE_ROOT or project.root == PACKAGE_ROOT:
+            errors.extend(find_unsafe_files(folder, project.root, project.display, read_templates=templates))
+    return errors

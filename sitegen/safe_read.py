@@ -15,17 +15,11 @@ import errno
 import os
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
 from .errors import SiteError
 from .messages import N_, _, number
-
-if TYPE_CHECKING:
-    from .content import Project
-
-SHIPPED = Path(__file__).resolve().parent.parent  # where sitegen's own templates/ and static/ are
 
 # An article or a data file is a few kilobytes to a few hundred; 5 MB is far beyond any real
 # one, and reading a bigger file whole could exhaust a build server's memory.
@@ -220,21 +214,3 @@ def _template_error(path: Path, display_path: str, root: Path) -> SiteError | No
     except SiteError as error:
         return error
     return None
-
-
-def find_linked_folders(project: Project) -> list[SiteError]:
-    """Return an error for each link leading outside the project among the folders the build reads.
-
-    A linked file in content/ is caught when it is read; here, content/articles or
-    content/data linked as a whole, and anything in templates/ or static/, which Jinja
-    and the asset copier would follow (issue 20). The folders shipped with sitegen are trusted.
-    """
-    errors = []
-    for folder in (project.content / "articles", project.content / "data"):
-        if folder.is_symlink():
-            problem = outside_link_error(folder, project.display(folder), project.root)
-            errors.extend([problem] if problem else [])
-    for folder, templates in ((project.templates, True), (project.static, False)):
-        if folder.parent != SHIPPED or project.root == SHIPPED:
-            errors.extend(find_unsafe_files(folder, project.root, project.display, read_templates=templates))
-    return errors
