@@ -102,7 +102,7 @@ def command_build(args: argparse.Namespace) -> int:
 
 
 def command_check(args: argparse.Namespace) -> int:
-    """Validate everything a build would, writing nothing: with drafts, then without."""
+    """Validate everything a build would, writing no site (only .cache/): with drafts, then without."""
     project = Project.from_content_dir(Path(args.content))
     # The pages offer the PDF as a build's do, so that `check` and `build` share their cached pages.
     options = BuildOptions(include_drafts=True, use_cache=not args.no_cache, jobs=available_cores(), pdf="offer")
@@ -257,7 +257,7 @@ def create_parser() -> argparse.ArgumentParser:
                               "path and file://; no search index, feeds or sitemap"))
     build.add_argument("-v", "--verbose", action="store_true", help=_("list each file written"))
 
-    check = add("check", command_check, _("Check content, data, charts and links; write nothing."))
+    check = add("check", command_check, _("Check content, data, charts and links as a build does; write no site (only .cache/)."))
     check.add_argument("--content", default=DEFAULT_CONTENT, help=_("content folder (default: content)"))
     check.add_argument("-v", "--verbose", action="store_true", help=_("say so when everything is fine"))
     check.add_argument("--no-cache", action="store_true", help=_("ignore .cache/ and render everything again"))
