@@ -21,6 +21,7 @@ taken as it was rendered and typeset, and only its attributes are rewritten:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -62,6 +63,9 @@ _LINKS = frozenset({"href", "xlink:href"})
 _DROPPED = frozenset({"data-pagefind-body", "data-pagefind-ignore", "data-pagefind-meta", "data-url",
                       "data-print-href", "srcset", "src"})
 _SVG_REFERENCE = re.compile(r"url\(#([^)]*)\)")
+# A tag with any attribute above, or a url(#...): the others are left as they are.
+_REWRITTEN = re.compile(r"(?:\sid|href|src|srcset|\sfor|headers|\sform|\slist|aria-[a-z]+|data-[a-z-]+)\s*=|url\(#", re.I)
+_OTHER_SITES = ("http://", "https://", "mailto:", "tel:")
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class Part:
     url: str  # its address in the site, root-relative without the base path: /articles/x/
     title: str
     kind: str  # home, article, timeline (an article's layout), sources
-    page: str  # the page as rendered
+    path: str  # its output path: the page it is made from
 
 
 def part_anchor(kind: str, slug: str = "") -> str:
@@ -80,14 +84,14 @@ def part_anchor(kind: str, slug: str = "") -> str:
     return f"a-{slug}" if slug else f"p-{kind}"
 
 
-def edition_parts(site: Site, page: Callable[[str], str]) -> list[Part]:
-    """Return the parts of an edition's file in reading order; `page(output_path)` gives a rendered page."""
+def edition_parts(site: Site) -> list[Part]:
+    """Return the parts of an edition's file in reading order: the home page, every article, the sources page."""
     prefix = site.prefix
     home_title = site.home.title if site.home else site.config.title
-    parts = [Part(part_anchor("home"), f"/{prefix}", home_title, "home", page(f"{prefix}index.html"))]
-    parts += [Part(part_anchor("article", a.slug), a.url, a.title, a.layout, page(a.output_path)) for a in site.articles]
+    parts = [Part(part_anchor("home"), f"/{prefix}", home_title, "home", f"{prefix}index.html")]
+    parts += [Part(part_anchor("article", a.slug), a.url, a.title, a.layout, a.output_path) for a in site.articles]
     parts.append(Part(part_anchor("sources"), f"/{prefix}sources/", site.strings.get("sources_title", "Sources"), "sources",
-                      page(f"{prefix}sources/index.html")))
+                      f"{prefix}sources/index.html"))
     return parts
 
 
@@ -105,11 +109,15 @@ def chart_figures(site: Site) -> dict[str, str]:
 class LinkMap:
     """Where each link of a page leads in the file."""
 
-    def __init__(self, parts: list[Part], figures: Mapping[str, str], base_url: str, base_path: str) -> None:
+    def __init__(self, site: Site, parts: list[Part]) -> None:
         self.targets = {part.url: part.anchor for part in parts}
-        self.figures = figures
-        self.base_url = base_url if is_absolute(base_url) else ""
-        self.base_path = base_path
+        self.figures = chart_figures(site)
+        self.base_url = site.config.base_url if is_absolute(site.config.base_url) else ""
+        self.base_path = site.config.base_path
+        self._resolved: dict[str, str | None] = {}  # a link from the site's root -> its target in the file
+        # What a part's rewriting depends on besides its page: a part is rewritten again only when this changes.
+        self.key = hashlib.sha256(repr((sorted(self.targets.items()), sorted(self.figures.items()), self.base_url,
+                                        self.base_path)).encode()).hexdigest()
 
     def resolve(self, href: str, part: Part) -> str | None:
         """Return the link's target in the file, or None to leave the link without a target."""
@@ -117,9 +125,18 @@ class LinkMap:
             return f"#{part.anchor}--{href[1:]}" if len(href) > 1 else f"#{part.anchor}"
         if self.base_url and href.startswith(self.base_url):
             href = self.base_path + href[len(self.base_url):]  # an absolute link to this very site
-        address = urlsplit(urljoin(self.base_path + part.url.lstrip("/"), href))
-        if address.scheme or address.netloc:
+        elif href.startswith(_OTHER_SITES):
             return href  # another site, mailto:, tel:: as written
+        if not href.startswith(self.base_path) or "/." in href or href.startswith("//"):
+            href = urljoin(self.base_path + part.url.lstrip("/"), href)  # relative to the page (a --relative build's)
+        if href not in self._resolved:  # most links are to the same few pages, from page after page
+            self._resolved[href] = self._resolve_in_site(href)
+        return self._resolved[href]
+
+    def _resolve_in_site(self, href: str) -> str | None:
+        address = urlsplit(href)
+        if address.scheme or address.netloc:
+            return href
         if not address.path.startswith(self.base_path):
             return None  # outside the site's folder on its host: nothing the file could lead to
         path = "/" + address.path[len(self.base_path):].removesuffix("index.html")
@@ -133,9 +150,16 @@ class LinkMap:
         return None
 
 
-def rewrite_part(part: Part, links: LinkMap) -> str:
-    """Return a part's content for the file: ids prefixed, links resolved, nothing loaded."""
-    found = _MAIN.search(part.page) or _BODY.search(part.page)
+def render_part(part: Part, page: str, links: LinkMap) -> str:
+    """Return a part of the file: its page's content in a section named by the part's title."""
+    title = part_title_id(part)
+    return (f'<section class="part part-{part.kind}" id="{part.anchor}" aria-labelledby="{title}">\n'
+            f'<span hidden id="{title}">{html.escape(part.title)}</span>\n{rewrite_part(part, page, links)}\n</section>\n')
+
+
+def rewrite_part(part: Part, page: str, links: LinkMap) -> str:
+    """Return a page's content as a part of the file: ids prefixed, links resolved, nothing loaded."""
+    found = _MAIN.search(page) or _BODY.search(page)
     content = found.group(1) if found else ""
     content = _LEFT_OUT.sub("", content)
     content = _IMAGE.sub(_text_alternative, content)
@@ -153,6 +177,8 @@ def rewrite_part(part: Part, links: LinkMap) -> str:
             raw = prefix + raw
         elif name in _ID_LISTS:
             raw = " ".join(prefix + token for token in raw.split())
+            if name == "aria-labelledby":  # "Sources" in every part: named "Sources" and the part's title, each unique
+                raw += " " + part_title_id(part)
         elif name in _LINKS:
             target = links.resolve(raw, part)
             if target is None:
@@ -165,9 +191,17 @@ def rewrite_part(part: Part, links: LinkMap) -> str:
         return f'{match["space"]}{match["name"]}="{html.escape(raw)}"'
 
     def tag(match: re.Match) -> str:
+        if not _REWRITTEN.search(match[2]):
+            return match[0]  # most tags: a chart's marks, paragraphs, table cells
         return f"<{match[1]}{_ATTRIBUTE.sub(attribute, match[2])}>"
 
     return _START_TAG.sub(tag, content)
+
+
+def part_title_id(part: Part) -> str:
+    """Return the id of the part's hidden title, which names the part and the landmarks in it (a-x:title;
+    no page's id, prefixed with `a-x--`, and no part's, `a-<slug>`, can be it)."""
+    return f"{part.anchor}:title"
 
 
 def _text_alternative(image: re.Match) -> str:
@@ -188,10 +222,11 @@ def linked_stylesheets(page: str, files: Mapping[str, bytes], base_path: str) ->
     return "\n".join(sheets)
 
 
-def compose_one_file(renderer: Renderer, site: Site, parts: list[Part], stylesheets: str, updated: dt.date) -> str:
-    """Return an edition's one-file HTML: templates/briefing.html around every part, rewritten."""
+def assemble_one_file(renderer: Renderer, site: Site, parts: list[Part], rendered: list[str], stylesheets: str,
+                      updated: dt.date | None) -> tuple[str, int]:
+    """Return an edition's one-file HTML, templates/briefing.html around its parts (`rendered` by `render_part`),
+    and where in it the first part begins (the others follow it in order)."""
     config = site.config
-    links = LinkMap(parts, chart_figures(site), config.base_url, config.base_path)
     names = {
         "site": config,
         "strings": site.strings,
@@ -201,8 +236,15 @@ def compose_one_file(renderer: Renderer, site: Site, parts: list[Part], styleshe
     }
     # The template's own words are typeset here; the parts were typeset as pages.
     skeleton = typeset_html(renderer.render(TEMPLATE, names), site.language)
-    body = "".join(f'<section class="part part-{part.kind}" id="{part.anchor}">\n{rewrite_part(part, links)}\n</section>\n'
-                   for part in parts)
     # Inlined, a stylesheet must not close the <style> element early.
-    styles = stylesheets.replace("</", "<\\/")
-    return skeleton.replace(STYLE_SLOT, styles, 1).replace(PARTS_SLOT, body, 1)
+    before, _slot, after = skeleton.replace(STYLE_SLOT, stylesheets.replace("</", "<\\/"), 1).partition(PARTS_SLOT)
+    return before + "".join(rendered) + after, len(before)
+
+
+def compose_one_file(renderer: Renderer, site: Site, page: Callable[[str], str], stylesheets: str,
+                     updated: dt.date | None) -> str:
+    """Return an edition's one-file HTML, every part rewritten from its page (`page(output_path)` gives it)."""
+    parts = edition_parts(site)
+    links = LinkMap(site, parts)
+    return assemble_one_file(renderer, site, parts, [render_part(part, page(part.path), links) for part in parts],
+                             stylesheets, updated)[0]

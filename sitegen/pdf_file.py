@@ -32,9 +32,12 @@ FONT_FILES = {
 # A chart's drawing names its fonts (DejaVu Sans first, whose widths its labels were laid out
 # with): in the PDF it is drawn in the one font embedded, narrower, so every label still fits.
 _SVG_FONT = re.compile(r'font-family="[^"]*"')
-# What only the PDF needs on top of the file's print rules: its paper, and the font, by file.
+# What only the PDF needs on top of the file's print rules (templates/briefing.html): its paper, a running
+# header with the briefing's title (paged media that browsers do not draw), and the font, by file.
 PDF_RULES = """
-@page { size: A4; }
+@page { size: A4; @top-center { content: string(briefing-title); font-size: 8pt; color: #555; } }
+@page :first { @top-center { content: none; } }
+.briefing-title { string-set: briefing-title content(); }
 :root { --font: "Source Sans Pro", sans-serif; --font-serif: "Source Sans Pro", serif; font-family: var(--font); }
 """
 

@@ -79,7 +79,9 @@ class BuildOptions:
     jobs: int = 1  # processes for rendering pages and cards
     mirror_zip: bool = True  # make mirror.zip, the mirrorable copy zipped (`serve` and `check` do not)
     relative: bool = False  # the output is the mirrorable copy itself: relative links, no zip (`build --relative`)
-    one_file: bool = True  # make each edition's whole briefing in one file (`check` writes nothing, so makes none)
+    # Make each edition's whole briefing in one file. Pages offer it either way: `check` writes nothing, so makes
+    # none; the dev server makes it when it is asked for, and fills in no sizes (serve.py).
+    one_file: bool = True
     # The PDF of each: "make" (`build`), "offer" (every page links it, but this build makes none: `check`, and
     # `serve`, which makes it when it is asked for), "" (none: no page links it; `build --no-pdf`).
     pdf: str = ""
@@ -245,7 +247,7 @@ class SiteBuilder:
                 sources_records, failed = self._sources_pages(renderer, editions, by_edition, result)
                 records.update(sources_records)
                 errors.extend(failed)
-            if not errors and self.options.one_file:
+            if not errors:
                 # The whole briefing in one file, from the pages; its PDFs are made while the cards and search index are.
                 self._start_whole_briefing(renderer, editions, records, files, pdf)
             if not errors:
@@ -402,7 +404,7 @@ class SiteBuilder:
                   for context, current in editions}
         self.whole_briefing.start(renderer, [context for context, _current in editions],
                                   {path: record.html_digest for path, record in records.items()}, files, inputs,
-                                  pdf, self.options.jobs)
+                                  pdf, self.options.jobs, make=self.options.one_file)
 
     def _page_files(self, publication: Publication, records: dict[str, PageRecord]) -> dict[str, str]:
         """Return every page as it is written (output path -> digest): with the whole briefing's sizes in its footer."""

@@ -61,8 +61,9 @@ class DevSite:
         # The search index takes about a second to build; the preview's search page
         # falls back to listing every article instead (see templates/search.html). The mirror's
         # zip would be made again on every save: the preview has none (its page links to it all the same).
-        # A PDF of the whole briefing takes seconds: the preview makes one only when it is asked for (PdfPreview).
-        self.builder = SiteBuilder(project, replace(options, search_index=False, mirror_zip=False,
+        # The whole briefing in one file would be made again on every save (a PDF takes seconds): the preview makes
+        # it only when it is asked for (`whole_briefing_file`), and its pages' footers give no sizes.
+        self.builder = SiteBuilder(project, replace(options, search_index=False, mirror_zip=False, one_file=False,
                                                     pdf=PDF_OFFERED if options.pdf else ""))
         self.pdfs = PdfPreview()
         self.pages: dict[str, bytes] = {}
@@ -161,11 +162,11 @@ class DevSite:
     def respond(self, environ, start_response):
         """A WSGI app serving the output folder, with the error panel while broken."""
         path = environ.get("PATH_INFO", "/")
-        if path.endswith("/" + PDF_FILE) and self.builder.options.pdf:
-            pdf = self.briefing_pdf(path.lstrip("/"))
-            if pdf is not None:
-                start_response(pdf[0], [("Content-Type", pdf[1]), ("Cache-Control", "no-store")])
-                return [pdf[2]]
+        if path.endswith(("/" + ONE_FILE, "/" + PDF_FILE)):
+            made = self.whole_briefing_file(path.lstrip("/"))
+            if made is not None:
+                start_response(made[0], [("Content-Type", made[1]), ("Cache-Control", "no-store")])
+                return [made[2]]
         target = (self.output / path.lstrip("/")).resolve()
         if target.is_dir():
             target = target / "index.html"
@@ -186,17 +187,22 @@ class DevSite:
         return [body]
 
 
-    def briefing_pdf(self, path: str) -> tuple[str, str, bytes] | None:
-        """Return (status, type, body) for an edition's PDF: the PDF, or a page that waits for it while it is made.
+    def whole_briefing_file(self, path: str) -> tuple[str, str, bytes] | None:
+        """Return (status, type, body) for an edition's one-file HTML, made now from the last build's pages, or
+        for its PDF: the PDF, or a page that waits for it while it is made.
 
         None when there is no such edition (the request is then served as any other).
         """
-        one_file = path.removesuffix(PDF_FILE) + ONE_FILE
-        pages = self.pages
-        if one_file not in pages:
+        name = path.rpartition("/")[2]
+        with self.lock:  # not while a rebuild changes what the file is made of
+            one_file = self.builder.whole_briefing.one_file_now(path.removesuffix(name))
+        if one_file is None:
             return None
-        html_file = pages[one_file]
-        pdf = self.pdfs.get(path, html_file, self.builder.whole_briefing.pdf_for)
+        if name == ONE_FILE:
+            return "200 OK", "text/html; charset=utf-8", one_file
+        if not self.builder.options.pdf:
+            return None
+        pdf = self.pdfs.get(path, one_file, self.builder.whole_briefing.pdf_for)
         if isinstance(pdf, bytes):
             return "200 OK", "application/pdf", pdf
         message = pdf or _("The PDF of the whole briefing is being made from the current text; it takes up to a "

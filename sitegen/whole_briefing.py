@@ -25,10 +25,11 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .mirror import megabytes
-from .one_file import ONE_FILE, compose_one_file, edition_parts, linked_stylesheets
+from .one_file import ONE_FILE, LinkMap, assemble_one_file, edition_parts, linked_stylesheets, render_part
 from .parallel import FreshWorkers
 from .pdf_file import PDF_FILE, make_pdf, pdf_inputs_version, warm_up
 from .store import FileStore
@@ -36,6 +37,7 @@ from .typography import NBSP
 
 HTML_SIZE_SLOT = "<!-- whole-briefing-html-size -->"  # in templates/partials/footer.html
 PDF_SIZE_SLOT = "<!-- whole-briefing-pdf-size -->"
+FILLS_AT_ONCE, FILL_THREADS = 64, 4  # more pages to fill than this: several threads make their files
 PDF_MADE = "make"  # BuildOptions.pdf: the build makes the PDF
 PDF_OFFERED = "offer"  # linked but made elsewhere: `check` makes nothing, the dev server makes it when asked
 
@@ -72,6 +74,8 @@ class WholeBriefing:
         self._sources: list[str] = []  # the HTML each of them is made from
         self._files: dict[str, str] = {}  # this build's: output path -> digest
         self._fills: dict[str, tuple[str, str]] = {}  # edition prefix -> (HTML size, PDF size) as the footer writes them
+        self._fill_keys: dict[str, str] = {}  # edition prefix -> digest of its sizes
+        self._last: tuple | None = None  # what the last build's files are made of (see `start`)
 
     def warm_up(self, editions: int, jobs: int) -> None:
         """Start the PDF workers now, to load WeasyPrint while the pages render (a cold build)."""
@@ -86,22 +90,24 @@ class WholeBriefing:
         self._making, self._sources = [], []
 
     def start(self, renderer, editions: Iterable, pages: Mapping[str, str], files: Mapping[str, bytes],
-              inputs: Mapping[str, str], pdf: str, jobs: int) -> None:
+              inputs: Mapping[str, str], pdf: str, jobs: int, make: bool = True) -> None:
         """Compose each edition's one-file HTML and start making the PDFs not made before (when `pdf` is PDF_MADE).
 
         `editions` are the build contexts, `pages` every page's digest in the store by output
         path, `files` the static files, `inputs` what else the files show, by edition prefix:
-        the site digest, the static files' and the template's digests.
+        the site digest, the static files' and the template's digests. Unless `make`, only
+        remember all that, for `one_file_now` (the dev server makes the files when asked).
         """
-        self._files, self._fills, self._asked = {}, {}, {}  # what a failed build asked for is not kept
+        self._files, self._fills, self._fill_keys, self._asked = {}, {}, {}, {}  # a failed build's asks are not kept
+        editions = list(editions)
+        self._last = (renderer, {context.site.prefix: context for context in editions}, dict(pages), files, inputs)
+        if not make:
+            return
         for context in editions:
-            site = context.site
-            made_from = [inputs[site.prefix], _newest(context), [(path, pages.get(path)) for path in _part_paths(site)]]
-            html_digest = self._get(f"html:{site.prefix}", digest(made_from),
-                                    lambda context=context: self._compose(renderer, context, pages, files))
-            self._files[site.prefix + ONE_FILE] = html_digest
+            prefix = context.site.prefix
+            html_digest = self._files[prefix + ONE_FILE] = self._one_file(prefix)
             if pdf == PDF_MADE:
-                name, key = f"pdf:{site.prefix}", digest([html_digest, pdf_inputs_version()])
+                name, key = f"pdf:{prefix}", digest([html_digest, pdf_inputs_version()])
                 entry = self.made.get(name)
                 if entry is not None and entry[0] == key and self.store.path(entry[1]).is_file():
                     self._asked[name] = entry
@@ -114,6 +120,24 @@ class WholeBriefing:
             workers = self._workers or FreshWorkers(min(len(self._making), jobs))
             workers.give(make_pdf, None, self._sources)
             self._workers = workers
+
+    def one_file_now(self, prefix: str) -> bytes | None:
+        """Return the one-file HTML of an edition as of the last build (made now if it was not), or None."""
+        if self._last is None or prefix not in self._last[1]:
+            return None
+        return self.store.get(self._one_file(prefix))
+
+    def _one_file(self, prefix: str) -> str:
+        """Return the digest of an edition's one-file HTML as of the last build, made again only when its inputs changed."""
+        renderer, contexts, pages, files, inputs = self._last
+        context = contexts[prefix]
+        paths = _part_paths(context.site)
+        made_from = [inputs[prefix], _newest(context), [(path, pages.get(path)) for path in paths]]
+        html_digest = self._get(f"html:{prefix}", digest(made_from), lambda: self._compose(renderer, context, pages, files))
+        for name in (f"part:{path}" for path in paths):  # a file not made again keeps its parts for the next change
+            if name not in self._asked and name in self.made:
+                self._asked[name] = self.made[name]
+        return html_digest
 
     def finish(self, editions: Iterable, pdf: str) -> dict[str, str]:
         """Wait for the PDFs; return every file made (output path -> digest), and ready the footers' sizes."""
@@ -130,6 +154,7 @@ class WholeBriefing:
             size_text = context.site.strings.get("whole_briefing_size", "{size} MB")
             sizes = [self._size_text(size_text, prefix + name, language) for name in (ONE_FILE, PDF_FILE)]
             self._fills[prefix] = (sizes[0], sizes[1])
+            self._fill_keys[prefix] = digest(self._fills[prefix])
         return dict(self._files)
 
     def _size_text(self, text: str, path: str, language: str) -> str:
@@ -143,13 +168,24 @@ class WholeBriefing:
         sizes = self._fills.get(prefix)
         if sizes is None:
             return page_digest  # no files made (`check`)
-        return self._get(f"fill:{page_digest}", digest(sizes), lambda: self._fill(page_digest, sizes))
+        return self._get(f"fill:{page_digest}", self._fill_keys[prefix], lambda: self._fill(page_digest, sizes), check=False)
 
     def filled_pages(self, pages: Mapping[str, str], prefixes: Iterable[str]) -> dict[str, str]:
         """Return every page (output path -> digest) filled, each with its edition's sizes."""
         longest_first = sorted(prefixes, key=len, reverse=True)
-        return {path: self.filled(next(p for p in longest_first if path.startswith(p)), page_digest)
-                for path, page_digest in pages.items()}
+        edition_of = {path: next(p for p in longest_first if path.startswith(p)) for path in pages}
+        if self._fills:
+            # A cold build fills every page: a new file each, which the file system makes faster several at once.
+            missing = {(page_digest, edition_of[path]) for path, page_digest in pages.items()
+                       if self.made.get(f"fill:{page_digest}", ("",))[0] != self._fill_keys[edition_of[path]]}
+            if len(missing) > FILLS_AT_ONCE:
+                with ThreadPoolExecutor(FILL_THREADS) as threads:
+                    filled = dict(zip(missing, threads.map(lambda item: self._fill(item[0], self._fills[item[1]]), missing),
+                                      strict=True))
+                for (page_digest, prefix), made in filled.items():
+                    self.made[f"fill:{page_digest}"] = (self._fill_keys[prefix], made)
+                    self.changed = True
+        return {path: self.filled(edition_of[path], page_digest) for path, page_digest in pages.items()}
 
     def finish_build(self) -> bool:
         """Forget what this build did not ask for (old pages' filled copies, files of removed editions);
@@ -166,9 +202,11 @@ class WholeBriefing:
                 return self.store.get(pdf_digest)
         return None
 
-    def _get(self, name: str, key: str, make) -> str:
+    def _get(self, name: str, key: str, make, check: bool = True) -> str:
+        # A part or a filled page is one of thousands: its file is not looked for (the cache read drops
+        # entries whose files are gone, and the store keeps what a live build's entries name).
         entry = self.made.get(name)
-        if entry is None or entry[0] != key or not self.store.path(entry[1]).is_file():
+        if entry is None or entry[0] != key or (check and not self.store.path(entry[1]).is_file()):
             entry = (key, make())
             self.made[name] = entry
             self.changed = True
@@ -176,11 +214,40 @@ class WholeBriefing:
         return entry[1]
 
     def _compose(self, renderer, context, pages: Mapping[str, str], files: Mapping[str, bytes]) -> str:
+        """Assemble an edition's one-file HTML and return its digest.
+
+        A part whose page and links are unchanged is copied from the file it was last part of
+        (`made` keeps where it was there), so an edit rewrites one part, and no part is a file of its own.
+        """
         site = context.site
-        parts = edition_parts(site, lambda path: self.store.get(pages[path]).decode("utf-8"))
+        parts = edition_parts(site)
+        links = LinkMap(site, parts)
+        earlier: dict[str, str | None] = {}  # digest of a file made before -> its text (None: gone from the store)
+        texts = []
+        for part in parts:
+            key = f"{pages[part.path]} {links.key}"
+            entry = self.made.get(f"part:{part.path}")
+            text = None
+            if entry is not None and entry[0].rsplit(" ", 2)[0] == key:
+                if entry[1] not in earlier:
+                    earlier[entry[1]] = self._text(entry[1])
+                start, end = map(int, entry[0].rsplit(" ", 2)[1:])
+                text = earlier[entry[1]][start:end] if earlier[entry[1]] is not None else None
+            if text is None:
+                text = render_part(part, self.store.get(pages[part.path]).decode("utf-8"), links)
+            texts.append(text)
         styles = _site_styles(site, pages, files, self.store)
-        html = compose_one_file(renderer, site, parts, styles, _newest(context))
-        return self.store.put(html.encode("utf-8"))
+        html, start = assemble_one_file(renderer, site, parts, texts, styles, _newest(context))
+        made = self.store.put(html.encode("utf-8"))
+        for part, text in zip(parts, texts, strict=True):
+            key = f"{pages[part.path]} {links.key} {start} {start + len(text)}"
+            self.made[f"part:{part.path}"] = self._asked[f"part:{part.path}"] = (key, made)
+            start += len(text)
+        return made
+
+    def _text(self, made: str) -> str | None:
+        path = self.store.path(made)
+        return path.read_bytes().decode("utf-8") if path.is_file() else None
 
     def _fill(self, page_digest: str, sizes: tuple[str, str]) -> str:
         page = self.store.get(page_digest)

@@ -143,7 +143,7 @@ def test_the_one_file_edition_holds_every_page_in_reading_order_and_loads_nothin
     assert_self_contained(html)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert ".chart-image svg" in html, "the site's stylesheet is copied in"
-    parts = re.findall(r'<section class="part part-\w+" id="([^"]+)">', html)
+    parts = re.findall(r'<section class="part part-\w+" id="([^"]+)"', html)
     assert parts == ["p-home", "a-first", "a-second", "p-sources"]
     assert "<h1>First article</h1>" in html and "<h1>Second article</h1>" in html
     # Notes and headings of different articles never collide; links lead to them in the file.
@@ -248,31 +248,41 @@ def test_an_unchanged_briefing_makes_no_file_again_and_a_change_makes_them(bilin
     assert "Go back to" in read(root, "briefing.html")
 
 
-def test_the_dev_server_makes_the_pdf_only_when_asked(bilingual_with_pdf):
+def test_the_dev_server_makes_the_files_only_when_asked(bilingual_with_pdf):
     root = bilingual_with_pdf
     options = BuildOptions(include_drafts=True, search_index=False, mirror_zip=False, pdf="make")
     dev_site = DevSite(Project.from_content_dir(root / "content"), root / "_serve", options)
     dev_site.first_build()
-    assert not (root / "_serve/briefing.pdf").exists()
-    assert '<a href="/briefing.pdf" type="application/pdf">PDF</a>' in (root / "_serve/index.html").read_text()
     article = root / "content/articles/second.md"
     article.write_text(article.read_text(encoding="utf-8").replace("Back to", "Go back to"), encoding="utf-8")
-    assert "briefing.html" in dev_site.rebuild({article.resolve()})
-    assert not (root / "_serve/briefing.pdf").exists(), "a save makes no PDF"
+    changed = dev_site.rebuild({article.resolve()})
+    assert not any("briefing" in path for path in changed), "a save makes neither file"
+    assert not (root / "_serve/briefing.html").exists() and not (root / "_serve/briefing.pdf").exists()
+    footer = (root / "_serve/index.html").read_text(encoding="utf-8").split('class="whole-briefing"')[1]
+    # Offered without a size: the slot for it is left as it is, an HTML comment.
+    assert re.search(r'<a href="/briefing.html" type="text/html">HTML(<!--[^>]*-->)?</a>', footer), footer
+    assert re.search(r'<a href="/briefing.pdf" type="application/pdf">PDF(<!--[^>]*-->)?</a>', footer), footer
 
+    def ask(path: str) -> tuple[str, dict, bytes]:
+        answer = {}
+        body = b"".join(dev_site.respond({"PATH_INFO": path}, lambda status, headers: answer.update(status=status,
+                                                                                               headers=dict(headers))))
+        return answer["status"], answer["headers"], body
+
+    status, headers, body = ask("/ru/briefing.html")
+    assert status == "200 OK" and headers["Content-Type"].startswith("text/html"), status
+    assert_self_contained(body.decode("utf-8"))
+    assert "Go back to" in ask("/briefing.html")[2].decode("utf-8"), "made from the last save"
     answers = []
     for _attempt in range(300):
-        answer = {}
-        body = b"".join(dev_site.respond({"PATH_INFO": "/briefing.pdf"},
-                                         lambda status, headers, answer=answer: answer.update(status=status,
-                                                                                             headers=dict(headers))))
-        answers.append(answer["status"])
-        if answer["status"] != "202 Accepted":
+        status, headers, body = ask("/briefing.pdf")
+        answers.append(status)
+        if status != "202 Accepted":
             break
         assert b'http-equiv="refresh"' in body
         time.sleep(0.2)
     assert answers[0] == "202 Accepted" and answers[-1] == "200 OK", answers
-    assert answer["headers"]["Content-Type"] == "application/pdf" and body.startswith(b"%PDF")
+    assert headers["Content-Type"] == "application/pdf" and body.startswith(b"%PDF")
     assert "Go back to" in "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages)
 
 
@@ -286,7 +296,7 @@ def test_the_real_briefing_in_one_file(tmp_path, capsys):
     for prefix in ("", "ru/"):
         html = (output / prefix / "briefing.html").read_text(encoding="utf-8")
         assert_self_contained(html)
-        anchors = re.findall(r'<section class="part part-\w+" id="a-([^"]+)">', html)
+        anchors = re.findall(r'<section class="part part-\w+" id="a-([^"]+)"', html)
         assert sorted(anchors) == slugs, prefix
     reader = pypdf.PdfReader(output / "ru/briefing.pdf")
     assert reader.trailer["/Root"]["/Lang"] == "ru"

@@ -24,7 +24,7 @@ from sitegen.content import PACKAGE_ROOT, Project
 from sitegen.pipeline import BuildOptions, build_site
 from sitegen.serve import SETTLE_SECONDS, DevSite
 
-OPTIONS = BuildOptions(include_drafts=True, search_index=False, mirror_zip=False)  # what the dev server makes
+OPTIONS = BuildOptions(include_drafts=True, search_index=False, mirror_zip=False, one_file=False)  # what the dev server makes
 
 
 def served(dev_site: DevSite, path: str) -> tuple[str, bytes]:
