@@ -8,11 +8,12 @@ each edition's one-file HTML and PDF. The generated corpus of bench/corpus.py of
 (its site.yaml does not ask for one): a PDF of 1,000 generated articles would tell nothing
 about this site's.
 
-    python -m bench.whole_briefing     # this section alone, for the working tree
+    python -m bench.whole_briefing [--runs 3]    # this section alone, for the working tree
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import time
@@ -108,10 +109,13 @@ def format_whole_briefing(cost: WholeBriefingCost) -> list[str]:
     return lines
 
 
-def main() -> int:
-    """Measure the working tree's whole-briefing editions once and print the section."""
+def main(argv: list[str] | None = None) -> int:
+    """Measure the working tree's whole-briefing editions and print the section (make bench runs it too)."""
+    parser = argparse.ArgumentParser(description="Time and weigh the one-file HTML and PDF of this briefing.")
+    parser.add_argument("--runs", type=int, default=1, help="runs of each build; the median counts (default 1)")
+    args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
-    cost = measure_whole_briefing(REPO / "build.py", REPO / "bench" / ".work", runs=1)
+    cost = measure_whole_briefing(REPO / "build.py", REPO / "bench" / ".work", args.runs)
     print("\n".join(format_whole_briefing(cost)))
     return 0
 
