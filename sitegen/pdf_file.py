@@ -68,9 +68,16 @@ def warm_up() -> None:
     import weasyprint  # noqa: F401
 
 
+class PdfUnavailable(Exception):
+    """WeasyPrint could not load the system libraries it draws with (Pango, HarfBuzz)."""
+
+
 def make_pdf(_state: None, one_file_html: str) -> bytes:
     """Return the PDF of an edition's one-file HTML (a function of parallel's workers: state, item)."""
-    import weasyprint
+    try:
+        import weasyprint
+    except OSError as error:  # a library of the system's is missing: said at site.yaml's `pdf: true` (pipeline.py)
+        raise PdfUnavailable(str(error)) from None
 
     styles = f"<style>\n{pdf_styles()}</style>\n"
     source = _SVG_FONT.sub('font-family="Source Sans Pro"', one_file_html.replace("</head>", styles + "</head>", 1))

@@ -33,6 +33,7 @@ from .mirror import MIRROR_PAGE, MIRROR_ZIP, ONE_FILE, Addresses, MirrorFacts, f
 from .model import Article, ChartPage, HomePage, Publication, Site
 from .output import StagedSite, holding_output_lock, sync_site, will_write_whole_site, write_site
 from .parallel import parallel_map
+from .pdf_file import PdfUnavailable
 from .print_links import mark_print_links
 from .render import (
     PAGE_TEMPLATES,
@@ -262,7 +263,13 @@ class SiteBuilder:
                 records.update(search_records)
                 errors.extend(failed)
             if not errors and self.options.one_file:
-                stored.update(self.whole_briefing.finish([context for context, _current in editions], pdf))
+                try:
+                    stored.update(self.whole_briefing.finish([context for context, _current in editions], pdf))
+                except PdfUnavailable as missing:
+                    errors.append(SiteError(self.project.display(self.project.content / "site.yaml"), None,
+                                            _("the PDF of the briefing cannot be made on this machine: {problem}",
+                                              problem=str(missing)),
+                                            _("install Pango and HarfBuzz (README, 'Start here'), or build with --no-pdf")))
         finally:
             self.whole_briefing.dismiss()  # the PDF workers of a build that failed
             for search in searches:
