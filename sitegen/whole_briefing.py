@@ -12,11 +12,14 @@ files are made. A page's record keeps the page as rendered, with its slot; the f
 is a second file in the store, found again by (page, sizes), so a warm build fills nothing.
 
 Reuse: the one-file HTML is remembered by what it is made of (its pages' digests, the
-template, the stylesheets, the edition's site digest); the PDF by that HTML's digest, the
-WeasyPrint version and the fonts. A PDF takes seconds (about 15 s for this briefing), so
-it is made in a fresh worker process per edition, started while the social cards are
-drawn and the search index is built, and awaited only before the files are handed on.
-`made` (kept in .cache/ with the build's other records) maps each name to (key, digest).
+template, the stylesheets, the edition's site digest), and each of its parts by its page and
+the links between parts, with its place in the file: an edit rewrites one part and copies
+the others. The PDF is remembered by that HTML's digest, the WeasyPrint version and the
+fonts. A PDF takes seconds (about 13 s for this briefing), so it is made in a fresh worker
+process per edition, started while the social cards are drawn and the search index is
+built, and awaited only before the files are handed on. `made` (kept in .cache/ with the
+build's other records) maps each name to (key, digest). The dev server makes neither file
+on a save: it asks `one_file_now` when a reader opens one (serve.py).
 """
 
 from __future__ import annotations
