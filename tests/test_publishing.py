@@ -18,6 +18,7 @@ import pytest
 
 import sitegen.search
 from sitegen.content import PACKAGE_ROOT, Project
+from sitegen.page_rendering import PageRenderer
 from sitegen.pipeline import BuildOptions, SiteBuilder
 from sitegen.search import SearchIndexing
 from sitegen.store import FileStore
@@ -215,7 +216,7 @@ def test_a_shard_is_indexed_while_later_pages_render(make_site, monkeypatch):
         indexing_started.set()
         return index_shard(*args)
 
-    render_page = SiteBuilder.render_page
+    render_page = PageRenderer.render_page
     waited = []
 
     def render_page_after_indexing(self, renderer, context, kind, page, *args):
@@ -224,7 +225,7 @@ def test_a_shard_is_indexed_while_later_pages_render(make_site, monkeypatch):
         return render_page(self, renderer, context, kind, page, *args)
 
     monkeypatch.setattr("sitegen.search.index_shard", noting_index_shard)
-    monkeypatch.setattr(SiteBuilder, "render_page", render_page_after_indexing)
+    monkeypatch.setattr(PageRenderer, "render_page", render_page_after_indexing)
     pages = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions()).build().pages
 
     assert waited == [True]
