@@ -177,7 +177,9 @@ def rewrite_part(part: Part, page: str, links: LinkMap) -> str:
             raw = prefix + raw
         elif name in _ID_LISTS:
             raw = " ".join(prefix + token for token in raw.split())
-            if name == "aria-labelledby":  # "Sources" in every part: named "Sources" and the part's title, each unique
+            # "Sources" in every part: a landmark is named "Sources" and the part's title, each unique;
+            # a chart's drawing keeps its own name, the sentence that describes it.
+            if name == "aria-labelledby" and element[0] != "svg":
                 raw += " " + part_title_id(part)
         elif name in _LINKS:
             target = links.resolve(raw, part)
@@ -190,9 +192,12 @@ def rewrite_part(part: Part, page: str, links: LinkMap) -> str:
             return match[0]
         return f'{match["space"]}{match["name"]}="{html.escape(raw)}"'
 
+    element = [""]  # the name of the tag whose attributes are being rewritten
+
     def tag(match: re.Match) -> str:
         if not _REWRITTEN.search(match[2]):
             return match[0]  # most tags: a chart's marks, paragraphs, table cells
+        element[0] = match[1].lower()
         return f"<{match[1]}{_ATTRIBUTE.sub(attribute, match[2])}>"
 
     return _START_TAG.sub(tag, content)

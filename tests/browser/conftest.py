@@ -85,12 +85,27 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
+# The whole briefing in one file is a document of another kind: no site navigation or skip link,
+# a title per part; test_browser_one_file.py holds it to what it promises.
+ONE_FILE_NAME = "briefing.html"
+
+
+@pytest.fixture(scope="package")
+def one_file_paths(served_site: Path) -> list[str]:
+    """Return the URL path of each edition's whole briefing in one file: '/briefing.html', '/ru/briefing.html'."""
+    paths = ["/" + file.relative_to(served_site).as_posix() for file in sorted(served_site.rglob(ONE_FILE_NAME))]
+    assert paths, f"the build wrote no {ONE_FILE_NAME} into {served_site}"
+    return paths
+
+
 @pytest.fixture(scope="package")
 def page_paths(served_site: Path) -> list[str]:
     """Return the URL path of every HTML page in the built site: '/', '/articles/x/', '/404.html'."""
     paths = []
     for file in sorted(served_site.rglob("*.html")):
         relative = file.relative_to(served_site).as_posix()
+        if file.name == ONE_FILE_NAME:
+            continue
         if relative == "index.html":
             paths.append("/")
         elif relative.endswith("/index.html"):
