@@ -79,6 +79,12 @@ BASE_SITE: dict[str, str | bytes] = {
 # Every source of BASE_SITE counts as freshly checked, so builds print no "last checked" warning.
 BASE_SITE["content/sources.yaml"] = BASE_SITE["content/sources.yaml"].replace("{TODAY}", dt.date.today().isoformat())
 
+# A Russian edition's own settings and home page; tests add its articles and data.
+RUSSIAN_EDITION = {
+    "content/site.ru.yaml": "title: Тестовый обзор\ndescription: Сайт для тестов.\nnavigation:\n  - title: Главная\n    url: /ru/\n",
+    "content/index.ru.md": "---\ntitle: Тестовый обзор\nsummary: Главная страница.\n---\nНачните с [первой статьи](/ru/articles/first/).\n",
+}
+
 # One tiny chart over content/data/numbers.yaml; tests reuse it so that vl-convert
 # renders as few distinct charts as possible.
 CHART_BLOCK = """\

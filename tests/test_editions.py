@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from sitegen.content import PACKAGE_ROOT
+from tests.conftest import RUSSIAN_EDITION
 
 RU_FIRST = """\
 ---
@@ -50,9 +51,7 @@ def bilingual(make_site):
     """Return a site whose first article and home page have Russian translations."""
     return make_site({
         "content/articles/first.ru.md": RU_FIRST,
-        "content/index.ru.md": "---\ntitle: Тестовый обзор\nsummary: Главная страница.\n---\n"
-                               "Начните с [первой статьи](/ru/articles/first/).\n",
-        "content/site.ru.yaml": "title: Тестовый обзор\ndescription: Сайт для тестов.\nnavigation:\n  - title: Главная\n    url: /ru/\n",
+        **RUSSIAN_EDITION,
     })
 
 

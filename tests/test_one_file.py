@@ -22,6 +22,7 @@ from sitegen.cli import main
 from sitegen.content import PACKAGE_ROOT, Project
 from sitegen.pipeline import BuildOptions
 from sitegen.serve import DevSite
+from tests.conftest import RUSSIAN_EDITION
 
 FIRST = """\
 ---
@@ -59,8 +60,6 @@ Back to [the first article](/articles/first/).[^1]
 
 [^1]: A note of the second article.
 """
-RU_SITE = "title: Тестовый обзор\ndescription: Сайт для тестов.\nnavigation:\n  - title: Главная\n    url: /ru/\n"
-RU_HOME = "---\ntitle: Тестовый обзор\nsummary: Главная страница.\n---\nНачните с [первой статьи](/ru/articles/first/).\n"
 RU_FIRST = """\
 ---
 title: Первая статья
@@ -110,7 +109,7 @@ def bilingual_with_pdf(make_site):
     return make_site({
         "content/site.yaml": "title: Test briefing\ndescription: A small site for the tests.\npdf: true\n",
         "content/articles/first.md": FIRST, "content/articles/second.md": SECOND,
-        "content/site.ru.yaml": RU_SITE, "content/index.ru.md": RU_HOME, "content/articles/first.ru.md": RU_FIRST,
+        **RUSSIAN_EDITION, "content/articles/first.ru.md": RU_FIRST,
     })
 
 

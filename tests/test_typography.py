@@ -13,6 +13,7 @@ import re
 import pytest
 
 from sitegen.typography import NBSP, typeset_html, typeset_text
+from tests.conftest import RUSSIAN_EDITION
 
 # "_" stands for the no-break space in the expected lines, so that they read plainly.
 RULES = [
@@ -151,10 +152,7 @@ def typeset_site(make_site):
         "content/articles/first.md": EN_ARTICLE,
         "content/articles/first.ru.md": RU_ARTICLE + "\n" + RU_CHART,
         "content/data/numbers.ru.yaml": RU_NUMBERS,
-        "content/index.ru.md": "---\ntitle: Тестовый обзор\nsummary: Главная страница.\n---\n"
-                               "Начните с [первой статьи](/ru/articles/first/).\n",
-        "content/site.ru.yaml": "title: Тестовый обзор\ndescription: Сайт для тестов.\nnavigation:\n"
-                                "  - title: Главная\n    url: /ru/\n",
+        **RUSSIAN_EDITION,
     })
 
 
