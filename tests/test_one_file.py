@@ -22,8 +22,11 @@ from sitegen.cli import main
 from sitegen.content import PACKAGE_ROOT, Project
 from sitegen.pipeline import BuildOptions
 from sitegen.serve import DevSite
-from tests.conftest import RUSSIAN_EDITION
+from tests.conftest import CHART_BLOCK, RUSSIAN_EDITION
 
+# The one test chart (conftest), with an id of its own so that its page has a stable address.
+CHART = CHART_BLOCK.replace("```chart\n", "```chart\nid: numbers-by-year\n", 1)
+RU_CHART = CHART.replace("Bar chart of value by year, 1 in 2023 and 2 in 2024.", "Столбцы по годам.")
 FIRST = """\
 ---
 title: First article
@@ -36,17 +39,10 @@ order: 1
 A report says so [@test-report].[^1] Read [the details](/articles/second/#details), see
 [the chart's page](/charts/numbers-by-year/), [the corrections](/changes/) and [the sources](/sources/#test-report).
 
-```chart
-id: numbers-by-year
-data: numbers
-kind: bar
-x: year
-y: value
-description: Bar chart of value by year, 1 in 2023 and 2 in 2024.
-```
+{chart}
 
 [^1]: A note of the first article.
-"""
+""".replace("{chart}", CHART)
 SECOND = """\
 ---
 title: Second article
@@ -71,15 +67,8 @@ translated_from: 2024-01-02
 
 Отчёт говорит об этом [@test-report]. Смотрите [вторую статью](/articles/second/#details).
 
-```chart
-id: numbers-by-year
-data: numbers
-kind: bar
-x: year
-y: value
-description: Столбцы по годам.
-```
-"""
+{chart}
+""".replace("{chart}", RU_CHART)
 
 
 class Document(HTMLParser):
