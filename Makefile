@@ -64,7 +64,7 @@ check: $(STAMP)
 # After changing a message in sitegen/: adds it to the Russian catalogue (empty, or fuzzy with the
 # old Russian), drops the ones no longer said. tests/test_messages.py fails until each has its Russian.
 messages: $(STAMP)
-	$(BIN)/python -m sitegen.catalogue
+	$(BIN)/python -m sitegen.commands.catalogue
 
 # ruff (with its security rules, S) over the code; zizmor over the workflows and Dependabot's
 # configuration, offline (no token, no network), failing on any finding.

@@ -3,7 +3,7 @@
 Input: a sitegen content folder. Output: one HTML page per article plus an index in
 the output folder. Per article it does only what any generator must: read the file,
 parse the front matter with PyYAML (its C loader), render each chart block's figure
-(`sitegen.charts`, Altair + vl-convert), convert the body with our Markdown extensions
+(`sitegen.rendering.charts`, Altair + vl-convert), convert the body with our Markdown extensions
 (`create_markdown` + `render_markdown`), fill one trivial Jinja template and write the
 page, on every core (a multiprocessing pool). No validation, no link check, no cache,
 no incremental bookkeeping: what sitegen spends above this is its overhead.
@@ -24,9 +24,9 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from sitegen.charts import CHART_KEYS, ChartRenderer, ChartSpec, Dataset
-from sitegen.datatypes import Column
-from sitegen.markup import CHART_FENCE, create_markdown, render_markdown
+from sitegen.checking.datatypes import Column
+from sitegen.rendering.charts import CHART_KEYS, ChartRenderer, ChartSpec, Dataset
+from sitegen.rendering.markup import CHART_FENCE, create_markdown, render_markdown
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PAGE = jinja2.Template(

@@ -116,7 +116,7 @@ def build_options(**wanted):
 
 
 def serve_options():
-    """Return the options `build.py serve` builds with (see sitegen/cli.py, command_serve)."""
+    """Return the options `build.py serve` builds with (see sitegen/commands/cli.py, command_serve)."""
     return build_options(include_drafts=True, use_cache=True, jobs=len(os.sched_getaffinity(0)))
 
 
@@ -197,8 +197,8 @@ def measure_one_edit(project: Path, edits: int) -> tuple[float, list[float]]:
     Uses the dev server's own `DevSite` with the options `serve` gives it, so the
     kept-alive `SiteBuilder` and each rebuild are exactly what its file watcher runs.
     """
-    from sitegen.content import Project
-    from sitegen.serve import DevSite
+    from sitegen.commands.serve import DevSite
+    from sitegen.reading.content import Project
 
     output = project / "_dev"
     dev = DevSite(Project.from_content_dir(project / "content"), output, serve_options())
@@ -267,8 +267,8 @@ def measure_cached_charts(with_charts: Path, without: Path, runs: int) -> tuple[
     going second. The search index is left out, as the dev server does: it costs the same
     with or without charts and would only add noise to their difference.
     """
-    from sitegen.content import Project
     from sitegen.pipeline import SiteBuilder
+    from sitegen.reading.content import Project
 
     def builder(project: Path) -> SiteBuilder:
         return SiteBuilder(Project.from_content_dir(project / "content"), build_options(search_index=False))

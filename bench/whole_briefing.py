@@ -63,7 +63,7 @@ def measure_whole_briefing(build_py: Path, work: Path, runs: int) -> WholeBriefi
 
 def time_pdfs(output: Path) -> dict[str, float]:
     """Return how long WeasyPrint takes for each edition's PDF from its one-file HTML, in this process."""
-    from sitegen.pdf_file import make_pdf, warm_up
+    from sitegen.publishing.pdf_file import make_pdf, warm_up
 
     warm_up()
     seconds = {}

@@ -17,9 +17,9 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from sitegen.content import Project
-from sitegen.parallel import available_cores
 from sitegen.pipeline import BuildOptions, build_site
+from sitegen.reading.content import Project
+from sitegen.rendering.parallel import available_cores
 
 
 def main(argv: list[str] | None = None) -> int:

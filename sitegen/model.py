@@ -1,6 +1,6 @@
 """The editor's nouns: sites, editions, articles and their parts, frozen once validated.
 
-Input: nothing; validate.py builds these from raw files. Output: the objects every later
+Input: nothing; checking/validate.py builds these from raw files. Output: the objects every later
 stage reads (render, feeds, pipeline). They are frozen so that no stage can change what
 another stage relies on.
 """
@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .charts import ChartSpec, Dataset
-from .content import read_body
-from .sources import Registry
+from .checking.sources import Registry
+from .reading.content import read_body
+from .rendering.charts import ChartSpec, Dataset
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ class Publication:
     """Every language edition of the site, the original first."""
 
     editions: tuple[Site, ...]
-    warnings: tuple = ()  # SiteErrors worth an editor's attention that do not stop the build (see likely_mistakes.py)
+    warnings: tuple = ()  # SiteErrors worth an editor's attention that do not stop the build (see checking/likely_mistakes.py)
 
     @property
     def original(self) -> Site:

@@ -2,10 +2,10 @@
 
 Input: a project and build options. Output: every file of the site (output path ->
 bytes), and on `build` the site on disk. `SiteBuilder.build` runs the stages; what it
-reuses from the last build (page records, cache, file store) is in reuse.py, the files
+reuses from the last build (page records, cache, file store) is in reuse/memory.py, the files
 made from whole editions (sitemap, feeds, social cards, chart downloads) in
-edition_files.py, how each page is rendered (or reused) in page_rendering.py, the page
-kinds' HTML in render.py. The dev server keeps one builder alive; a one-off build uses a
+publishing/edition_files.py, how each page is rendered (or reused) in rendering/page_rendering.py, the page
+kinds' HTML in rendering/render.py. The dev server keeps one builder alive; a one-off build uses a
 fresh one and its .cache/.
 """
 
@@ -16,27 +16,27 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .assets import load_assets
-from .cache import output_manifest_file
-from .content import Project, ReadCache, has_data_files, load_content
-from .edition_files import SITE_DIGEST, EditionFiles
+from .checking.links import LinkChecker
+from .checking.sourcing import sourcing_warnings
+from .checking.validate import ArticleMemo, validate_site
 from .errors import BuildFailed, SiteError
-from .history import History, HistoryReader
-from .links import LinkChecker
 from .messages import _
-from .mirror import MIRROR_ZIP, Addresses, folder_name
 from .model import Publication, Site
-from .output import StagedSite, holding_output_lock, sync_site, will_write_whole_site, write_site
-from .page_rendering import PAGE_KINDS, PageRenderer
-from .pdf_file import PdfUnavailable
-from .render import BuildContext
-from .reuse import BuildMemory, ListingEntries, PageRecord, digest, site_digest, variant
-from .search import SearchIndexing
-from .sourcing import sourcing_warnings
-from .store import SiteFiles
-from .templating import Renderer
-from .validate import ArticleMemo, validate_site
-from .whole_briefing import PDF_MADE, offer, offered_files
+from .publishing.edition_files import SITE_DIGEST, EditionFiles
+from .publishing.mirror import MIRROR_ZIP, Addresses, folder_name
+from .publishing.output import StagedSite, holding_output_lock, sync_site, will_write_whole_site, write_site
+from .publishing.pdf_file import PdfUnavailable
+from .publishing.search import SearchIndexing
+from .publishing.whole_briefing import PDF_MADE, offer, offered_files
+from .reading.assets import load_assets
+from .reading.content import Project, ReadCache, has_data_files, load_content
+from .reading.history import History, HistoryReader
+from .rendering.page_rendering import PAGE_KINDS, PageRenderer
+from .rendering.render import BuildContext
+from .rendering.templating import Renderer
+from .reuse.cache import output_manifest_file
+from .reuse.memory import BuildMemory, ListingEntries, PageRecord, digest, site_digest, variant
+from .reuse.store import SiteFiles
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class BuildOptions:
     mirror_zip: bool = True  # make mirror.zip, the mirrorable copy zipped (`serve` and `check` do not)
     relative: bool = False  # the output is the mirrorable copy itself: relative links, no zip (`build --relative`)
     # Make each edition's whole briefing in one file. Pages offer it either way: `check` writes nothing, so makes
-    # none; the dev server makes it when it is asked for, and fills in no sizes (serve.py).
+    # none; the dev server makes it when it is asked for, and fills in no sizes (commands/serve.py).
     one_file: bool = True
     # The PDF of each: "make" (`build`), "offer" (every page links it, but this build makes none: `check`, and
     # `serve`, which makes it when it is asked for), "" (none: no page links it; `build --no-pdf`).
@@ -268,7 +268,7 @@ class SiteBuilder:
     def _mirror(self, renderer: Renderer, publication: Publication, editions: list[tuple[BuildContext, dict[str, str]]],
                 files: dict[str, bytes], stored: dict[str, str], records: dict[str, PageRecord], result: BuildResult,
                 ) -> tuple[SiteFiles | None, dict[str, str], dict[str, PageRecord], list[SiteError]]:
-        """Make the mirrorable copy and its zip (mirror.py), then render each edition's mirror page, which offers the zip.
+        """Make the mirrorable copy and its zip (publishing/mirror.py), then render each edition's mirror page, which offers the zip.
 
         Return the copy (None when this build needs none), the zip (output path -> digest in the store),
         the mirror pages' records, and errors.
@@ -296,7 +296,7 @@ class SiteBuilder:
 
     def _start_whole_briefing(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
                               records: dict[str, PageRecord], files: dict[str, bytes], pdf: str) -> None:
-        """Compose each edition's one-file HTML from its pages, and start making the PDFs (whole_briefing.py)."""
+        """Compose each edition's one-file HTML from its pages, and start making the PDFs (publishing/whole_briefing.py)."""
         inputs = {context.site.prefix: digest([current[SITE_DIGEST], current["assets"], current.get("template:briefing.html")])
                   for context, current in editions}
         self.whole_briefing.start(renderer, [context for context, _current in editions],
@@ -309,7 +309,7 @@ class SiteBuilder:
                                                 [edition.prefix for edition in publication.editions])
 
 
-@holding_output_lock  # one process at a time writes an output folder (issue 20, output.py)
+@holding_output_lock  # one process at a time writes an output folder (issue 20, publishing/output.py)
 def build_site(project: Project, output: Path, options: BuildOptions,
                progress: ProgressReport | None = None) -> BuildResult:
     """Build the whole site and put it in the output folder; raise BuildFailed on errors."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 from sitegen.messages import LANGUAGE_VARIABLE, LOCALE_VARIABLES, use_language
 
 # The smallest site that uses every kind of content file: config, home page, two

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -220,7 +220,7 @@ def test_build_refuses_an_output_folder_that_would_replace_the_project(make_site
 
 
 def test_link_checking_reads_the_ids_and_link_targets_a_browser_would():
-    from sitegen.links import extract_links
+    from sitegen.checking.links import extract_links
 
     html = ('<h2 id="a&amp;b">T</h2><A HREF="/x/?p=1&amp;q=2">x</A> <a title="see href=/not/" href=\'/y/\'>y</a>'
             '<img src=/z.png alt=""><div href="/not-a-link/" id="">d</div><link rel="feed" href="/feed.xml">'
@@ -233,7 +233,7 @@ def test_link_checking_reads_the_ids_and_link_targets_a_browser_would():
 
 
 def test_link_checking_reads_the_links_inside_an_inline_svg_apart():
-    from sitegen.links import extract_links
+    from sitegen.checking.links import extract_links
 
     html = ('<a href="/x/">x</a><svg class="marks" viewBox="0 0 9 9"><a xlink:href="#event-1"><path id="p" d="M0 0"/></a>'
             '<image href="/i.png"/></svg><p>Between.</p><SVG><a href="https://example.org/">e</a></SVG><a href="/y/">y</a>')

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from PIL import Image
 
-from sitegen.content import Project
 from sitegen.pipeline import BuildOptions, SiteBuilder
+from sitegen.reading.content import Project
 
 FIRST_WITH_CHART = "---\ntitle: First article\nsummary: The first article.\ndate: 2024-01-02\n---\n" \
                    "## Background\n\nA report says so [@test-report].\n\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from sitegen.content import Project
 from sitegen.pipeline import BuildOptions, SiteBuilder
+from sitegen.reading.content import Project
 
 FRONT = "---\ntitle: {title}\nsummary: s\ndate: {date}\n---\n## Details\n\n"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cache import load_cache, store_folder
-from sitegen.cli import main
-from sitegen.content import PACKAGE_ROOT, Project
+from sitegen.commands.cli import main
 from sitegen.pipeline import BuildOptions, SiteBuilder, check_site
-from sitegen.reuse import variant
-from sitegen.store import FileStore
+from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.reuse.cache import load_cache, store_folder
+from sitegen.reuse.memory import variant
+from sitegen.reuse.store import FileStore
 
 DRAFT = "---\ntitle: Unfinished draft\nsummary: Not ready.\ndate: 2024-01-05\ndraft: true\n---\nWork in progress.\n"
 GLOSSARY = "en:\n  - term: Origins\n    means: where it began\n    avoid: [Background]\n    note: the word the site uses\n"

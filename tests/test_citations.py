@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 TODAY = dt.date.today()
 ATOM = {"a": "http://www.w3.org/2005/Atom"}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SUBCOMMANDS = ["build", "check", "serve", "new", "translations", "check-links"]

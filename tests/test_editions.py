@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from sitegen.content import PACKAGE_ROOT
+from sitegen.reading.content import PACKAGE_ROOT
 from tests.conftest import RUSSIAN_EDITION
 
 RU_FIRST = """\
@@ -137,7 +137,7 @@ def test_a_translation_without_an_original_is_an_error(bilingual, build, capsys)
 
 
 def test_a_translation_older_than_its_original_is_a_warning(bilingual, capsys):
-    from sitegen.cli import main
+    from sitegen.commands.cli import main
 
     original = bilingual / "content/articles/first.md"
     original.write_text(original.read_text().replace("date: 2024-01-02", "date: 2024-01-02\nupdated: 2024-03-01"), encoding="utf-8")

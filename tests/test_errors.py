@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from sitegen.cli import NEW_ARTICLE, main
-from sitegen.content import PACKAGE_ROOT, Project
+from sitegen.commands.cli import NEW_ARTICLE, main
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, check_site
+from sitegen.reading.content import PACKAGE_ROOT, Project
 
 ARTICLE = "---\ntitle: Bad article\nsummary: An article with one mistake.\ndate: 2024-01-04\n---\n"
 

@@ -7,11 +7,11 @@ import textwrap
 
 import pytest
 
-from sitegen.cli import main
-from sitegen.content import PACKAGE_ROOT, Project
-from sitegen.glossary import Glossary, Term, glossary_warnings
+from sitegen.checking.glossary import Glossary, Term, glossary_warnings
+from sitegen.checking.reader_text import body_passages
+from sitegen.commands.cli import main
 from sitegen.pipeline import BuildOptions, SiteBuilder
-from sitegen.reader_text import body_passages
+from sitegen.reading.content import PACKAGE_ROOT, Project
 
 GLOSSARY = """\
     # The site's words.

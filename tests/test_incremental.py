@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from sitegen.content import PACKAGE_ROOT, Project
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, SiteBuilder
+from sitegen.reading.content import PACKAGE_ROOT, Project
 
 # The search page embeds the address of the search index, which is built from the text
 # of every article: it depends on every article body, and on nothing else that changes here.
@@ -200,7 +200,7 @@ def test_an_added_and_a_removed_article_are_seen_from_the_changed_files_alone(pr
 
 
 def test_a_new_process_takes_parsed_front_matter_from_the_cache_and_builds_the_same(project):
-    from sitegen.yaml_lines import PARSED_YAML
+    from sitegen.reading.yaml_lines import PARSED_YAML
 
     cached = BuildOptions(search_index=False, use_cache=True)
     builder = SiteBuilder(project, cached)
@@ -216,7 +216,7 @@ def test_a_new_process_takes_parsed_front_matter_from_the_cache_and_builds_the_s
 
 
 def test_the_store_keeps_only_the_files_the_cache_names_and_a_lost_store_is_rebuilt(project):
-    from sitegen.cache import store_folder
+    from sitegen.reuse.cache import store_folder
 
     cached = BuildOptions(use_cache=True)
     first = SiteBuilder(project, cached)
@@ -239,8 +239,8 @@ def test_the_store_keeps_only_the_files_the_cache_names_and_a_lost_store_is_rebu
 
 
 def load_cache_contents(project: Project):
-    from sitegen.cache import load_cache, store_folder
-    from sitegen.store import FileStore
+    from sitegen.reuse.cache import load_cache, store_folder
+    from sitegen.reuse.store import FileStore
 
     return load_cache(project.root, FileStore(store_folder(project.root)))
 
@@ -261,7 +261,7 @@ def test_an_article_saved_again_while_the_site_builds_fails_plainly_and_the_next
 
 
 def test_an_article_that_joins_the_feed_after_it_was_rendered_gets_its_body_in_the_feed(project, monkeypatch):
-    from sitegen import feeds
+    from sitegen.publishing import feeds
 
     # Only the feed's articles keep their body apart when rendered. Widening the feed
     # changes no input of the second article's page, so the page is not rendered again.

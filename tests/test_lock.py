@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from sitegen.content import PACKAGE_ROOT
-from sitegen.lock import OutputLock
+from sitegen.reading.content import PACKAGE_ROOT
+from sitegen.reuse.lock import OutputLock
 
 # `make test` kills a build this many times; `make torture` many more (TORTURE_KILLS=200).
 KILLS = int(os.environ.get("TORTURE_KILLS", "4"))
@@ -49,7 +49,7 @@ def test_a_second_build_waits_then_names_who_holds_the_folder(built_site, build,
 
 def test_a_lock_left_by_a_killed_build_is_taken_over(built_site):
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
-                               "from sitegen.lock import OutputLock; OutputLock(Path(sys.argv[1])).acquire(); "
+                               "from sitegen.reuse.lock import OutputLock; OutputLock(Path(sys.argv[1])).acquire(); "
                                "print('held', flush=True); time.sleep(60)", str(built_site / "_site")],
                               cwd=PACKAGE_ROOT, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline() == "held\n"

@@ -9,8 +9,8 @@ import markdown
 import pytest
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 
-from sitegen.content import PACKAGE_ROOT
-from sitegen.markup import (
+from sitegen.reading.content import PACKAGE_ROOT
+from sitegen.rendering.markup import (
     NeedfulInlineExtension,
     NeedfulInlineProcessor,
     create_markdown,

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-import sitegen.mirror
-from sitegen.mirror import Addresses, relative_html, relative_url
+import sitegen.publishing.mirror
+from sitegen.publishing.mirror import Addresses, relative_html, relative_url
 
 BASE = "https://example.org/sub/"
 # A link from a host's root (href="/..."), or to the original site, in the attributes that load or open something.
@@ -156,7 +156,7 @@ def test_an_unchanged_site_does_not_make_the_zip_again(make_site, build, capsys,
     root = make_site()
     assert build(root) == 0, capsys.readouterr().err
     zipped = []
-    monkeypatch.setattr(sitegen.mirror, "zip_files", lambda *args: zipped.append(args))
+    monkeypatch.setattr(sitegen.publishing.mirror, "zip_files", lambda *args: zipped.append(args))
 
     assert build(root) == 0, capsys.readouterr().err
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from sitegen.cli import main
-from sitegen.content import PACKAGE_ROOT, Project
+from sitegen.commands.cli import main
+from sitegen.commands.serve import DevSite
 from sitegen.pipeline import BuildOptions
-from sitegen.serve import DevSite
+from sitegen.reading.content import PACKAGE_ROOT, Project
 from tests.conftest import CHART_BLOCK, RUSSIAN_EDITION
 
 # The one test chart (conftest), with an id of its own so that its page has a stable address.

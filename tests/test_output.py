@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cache import output_manifest_file
+from sitegen.reuse.cache import output_manifest_file
 
 FIRST_ALONE = "---\ntitle: First article\nsummary: The first article.\ndate: 2024-01-02\n---\nAlone.\n"
 
@@ -147,7 +147,7 @@ def test_no_cache_swaps_the_whole_folder_and_the_next_build_notices(make_site, b
 
 
 def test_a_file_the_store_adopts_is_moved_in_under_the_digest_put_gives(tmp_path):
-    from sitegen.store import FileStore
+    from sitegen.reuse.store import FileStore
 
     store = FileStore(tmp_path / "store")
     made, again = tmp_path / "made.js", tmp_path / "again.js"
@@ -163,7 +163,7 @@ def test_a_file_the_store_adopts_is_moved_in_under_the_digest_put_gives(tmp_path
 def test_a_file_the_store_cannot_move_in_from_another_file_system_is_copied(tmp_path, monkeypatch):
     import errno
 
-    from sitegen.store import FileStore
+    from sitegen.reuse.store import FileStore
 
     store = FileStore(tmp_path / "store")
     made = tmp_path / "made.js"  # as Pagefind's output in /tmp on tmpfs, beside a store in .cache/
@@ -175,7 +175,7 @@ def test_a_file_the_store_cannot_move_in_from_another_file_system_is_copied(tmp_
             raise OSError(errno.EXDEV, "Invalid cross-device link")
         replace(source, target)
 
-    monkeypatch.setattr("sitegen.store.os.replace", cross_device)
+    monkeypatch.setattr("sitegen.reuse.store.os.replace", cross_device)
 
     digest = store.adopt(made)
 
@@ -185,7 +185,7 @@ def test_a_file_the_store_cannot_move_in_from_another_file_system_is_copied(tmp_
 @pytest.mark.parametrize("options", [("--no-cache",), ()], ids=["no-cache", "with-cache-but-no-manifest"])
 def test_a_build_that_fails_after_making_its_folders_ahead_leaves_the_last_good_site_and_nothing_else(
         make_site, build, capsys, read_tree, monkeypatch, options):
-    from sitegen import output
+    from sitegen.publishing import output
 
     root = make_site()
     assert build(root, "--no-cache") == 0, capsys.readouterr().err  # writes no manifest
@@ -208,7 +208,7 @@ def test_a_build_that_fails_after_making_its_folders_ahead_leaves_the_last_good_
 
 def test_a_site_written_into_folders_made_ahead_equals_one_written_at_the_end(make_site, build, capsys, read_tree,
                                                                              monkeypatch):
-    from sitegen import output
+    from sitegen.publishing import output
 
     root = make_site()
     assert build(root, "--no-cache") == 0, capsys.readouterr().err

@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from sitegen.content import Project
-from sitegen.parallel import MIN_ITEMS_PER_WORKER, FreshWorkers, fresh_process_map, parallel_map
 from sitegen.pipeline import BuildOptions, SiteBuilder
+from sitegen.reading.content import Project
+from sitegen.rendering.parallel import MIN_ITEMS_PER_WORKER, FreshWorkers, fresh_process_map, parallel_map
 
 ITEMS = list(range(5 * MIN_ITEMS_PER_WORKER + 3))  # enough for two workers, not a multiple of two
 
@@ -99,7 +99,7 @@ def test_a_build_on_two_cores_equals_a_build_on_one_byte_for_byte(make_site, cha
                 for n in range(2 * MIN_ITEMS_PER_WORKER + 4)}
     project = Project.from_content_dir(make_site(articles) / "content")
 
-    monkeypatch.setattr("sitegen.search.PAGES_PER_SHARD", 10)
+    monkeypatch.setattr("sitegen.publishing.search.PAGES_PER_SHARD", 10)
     parallel = SiteBuilder(project, BuildOptions(jobs=2)).build().pages
     serial = SiteBuilder(project, BuildOptions(jobs=1)).build().pages
 

@@ -1,4 +1,4 @@
-"""The addresses printed after links on paper (sitegen/print_links.py): a link to another page
+"""The addresses printed after links on paper (sitegen/rendering/print_links.py): a link to another page
 of the site carries its absolute address only when the site has an absolute base URL; a link
 whose text is its own address is marked so that it is not printed twice.
 (tests/browser/test_browser_print.py prints real pages to PDF.)"""

@@ -16,12 +16,12 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-import sitegen.search
-from sitegen.content import PACKAGE_ROOT, Project
-from sitegen.page_rendering import PageRenderer
+import sitegen.publishing.search
 from sitegen.pipeline import BuildOptions, SiteBuilder
-from sitegen.search import SearchIndexing
-from sitegen.store import FileStore
+from sitegen.publishing.search import SearchIndexing
+from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.rendering.page_rendering import PageRenderer
+from sitegen.reuse.store import FileStore
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -51,7 +51,7 @@ def test_feed_is_atom_with_exactly_the_published_articles(published):
 
 
 def test_feed_carries_the_most_recently_updated_articles_only(make_site):
-    from sitegen.feeds import FEED_ENTRIES
+    from sitegen.publishing.feeds import FEED_ENTRIES
 
     articles = {f"content/articles/day-{day:02d}.md": f"---\ntitle: Day {day}\nsummary: Day {day}.\ndate: 2024-02-{day:02d}\n---\nText.\n"
                 for day in range(1, FEED_ENTRIES + 2)}
@@ -184,7 +184,7 @@ def test_search_results_link_to_each_article_under_the_base_path(published):
 
 def test_a_large_edition_is_indexed_in_shards_and_an_edit_reindexes_only_its_shard(make_site, monkeypatch):
     # Three articles in shards of two: two Pagefind bundles, each bounded in memory while it indexes.
-    monkeypatch.setattr("sitegen.search.PAGES_PER_SHARD", 2)
+    monkeypatch.setattr("sitegen.publishing.search.PAGES_PER_SHARD", 2)
     third = "---\ntitle: Third article\nsummary: s\ndate: 2024-01-04\n---\n## Notes\n\nThe {word} lands.\n"
     root = make_site({"content/articles/third.md": third.format(word="zeppelin")})
     builder = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions())
@@ -207,10 +207,10 @@ def test_a_large_edition_is_indexed_in_shards_and_an_edit_reindexes_only_its_sha
 
 
 def test_a_shard_is_indexed_while_later_pages_render(make_site, monkeypatch):
-    monkeypatch.setattr("sitegen.search.PAGES_PER_SHARD", 2)  # first and second, then third
+    monkeypatch.setattr("sitegen.publishing.search.PAGES_PER_SHARD", 2)  # first and second, then third
     root = make_site({"content/articles/third.md": "---\ntitle: Third article\nsummary: s\ndate: 2024-01-04\n---\nText.\n"})
     indexing_started = threading.Event()
-    index_shard = sitegen.search.index_shard
+    index_shard = sitegen.publishing.search.index_shard
 
     def noting_index_shard(*args):
         indexing_started.set()
@@ -224,7 +224,7 @@ def test_a_shard_is_indexed_while_later_pages_render(make_site, monkeypatch):
             waited.append(indexing_started.wait(timeout=60))
         return render_page(self, renderer, context, kind, page, *args)
 
-    monkeypatch.setattr("sitegen.search.index_shard", noting_index_shard)
+    monkeypatch.setattr("sitegen.publishing.search.index_shard", noting_index_shard)
     monkeypatch.setattr(PageRenderer, "render_page", render_page_after_indexing)
     pages = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions()).build().pages
 
@@ -360,7 +360,7 @@ def test_a_change_of_an_unknown_kind_is_an_error_naming_its_line(make_site, buil
 def test_history_is_read_from_git_again_only_after_head_moves(make_site, monkeypatch):
     import subprocess
 
-    from sitegen.history import HistoryReader
+    from sitegen.reading.history import HistoryReader
 
     root = make_site()
     for name in ("AUTHOR", "COMMITTER"):
@@ -384,7 +384,7 @@ def test_history_is_read_from_git_again_only_after_head_moves(make_site, monkeyp
 
 
 def test_social_cards_draw_cyrillic_with_the_packaged_font():
-    from sitegen.cards import card_font, wrap
+    from sitegen.publishing.cards import card_font, wrap
 
     font = card_font("Bold", 64)
     # Without Cyrillic glyphs every Russian letter would be the same empty box.
@@ -397,7 +397,7 @@ def test_social_cards_draw_cyrillic_with_the_packaged_font():
 def test_a_social_card_is_a_valid_png_in_the_card_colours():
     from PIL import Image
 
-    from sitegen.cards import ACCENT, BACKGROUND, WHITE, CardText, draw_card
+    from sitegen.publishing.cards import ACCENT, BACKGROUND, WHITE, CardText, draw_card
 
     png = draw_card(CardText("Binance in Russia", "How Binance stays present", "1", "a key figure"))
     Image.open(io.BytesIO(png)).verify()  # chunk CRCs and structure, as a reader's browser checks them

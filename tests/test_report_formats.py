@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from sitegen.cli import main
-from sitegen.report_formats import escape_data, escape_property
+from sitegen.commands.cli import main
+from sitegen.commands.report_formats import escape_data, escape_property
 
 # Two mistakes in one article: an unknown field (with a did-you-mean hint) and a date that does not exist.
 TWO_ERRORS = {"content/articles/bad.md": "---\ntitle: t\ntitel: t\nsummary: s\ndate: 2024-13-01\n---\n"}

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.content import PACKAGE_ROOT, Project
+from sitegen.commands.serve import SETTLE_SECONDS, DevSite
 from sitegen.pipeline import BuildOptions, build_site
-from sitegen.serve import SETTLE_SECONDS, DevSite
+from sitegen.reading.content import PACKAGE_ROOT, Project
 
 OPTIONS = BuildOptions(include_drafts=True, search_index=False, mirror_zip=False, one_file=False)  # what the dev server makes
 

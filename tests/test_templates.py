@@ -8,9 +8,9 @@ import datetime as dt
 import jinja2
 import pytest
 
-from sitegen.charts import Dataset
 from sitegen.errors import SiteError
-from sitegen.templating import DataAccess, Renderer, format_long_date
+from sitegen.rendering.charts import Dataset
+from sitegen.rendering.templating import DataAccess, Renderer, format_long_date
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sitegen.translate import FRONT_MATTER_MARK, TRANSLATION_MARK, check_translation_marks, marked_translation, marks_left
+from sitegen.commands.translate import FRONT_MATTER_MARK, TRANSLATION_MARK, check_translation_marks, marked_translation, marks_left
 
 ORIGINAL = """\
 ---
@@ -79,7 +79,7 @@ def test_an_edition_whose_only_article_is_a_draft_still_builds(make_site, build,
 
 
 def test_new_translate_starts_the_twin_and_the_report_lists_what_each_edition_lacks(make_site, capsys):
-    from sitegen.cli import main
+    from sitegen.commands.cli import main
 
     root = make_site({"content/site.ru.yaml": "title: Тест\ndescription: Сайт.\n"})
     content = str(root / "content")

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from sitegen.typography import NBSP, typeset_html, typeset_text
+from sitegen.rendering.typography import NBSP, typeset_html, typeset_text
 from tests.conftest import RUSSIAN_EDITION
 
 # "_" stands for the no-break space in the expected lines, so that they read plainly.

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cache import CACHE_FOLDER, store_folder
-from sitegen.content import PACKAGE_ROOT, Project
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, build_site
+from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.reuse.cache import CACHE_FOLDER, store_folder
 
 PRODUCTION = BuildOptions(base_url="https://example.org/briefing/", use_cache=True)
 PREVIEW = BuildOptions(include_drafts=True, base_url="https://deploy-preview-7--example.netlify.app/", use_cache=True)

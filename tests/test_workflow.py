@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from sitegen.content import PACKAGE_ROOT
+from sitegen.reading.content import PACKAGE_ROOT
 
 
 def load(path: str):

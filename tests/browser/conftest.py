@@ -28,8 +28,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, Request, Response, sync_playwright
 
-import sitegen.search
-from sitegen.cli import main as sitegen_main
+import sitegen.publishing.search
+from sitegen.commands.cli import main as sitegen_main
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium"))
@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
-SERVER_SCRIPT = REPO / "audit" / "serve.py"
+SERVER_SCRIPT = REPO / "audit" / "commands/serve.py"
 LOCAL_HOST = "127.0.0.1"
 SERVER_START_TIMEOUT = 10.0
 ACTION_TIMEOUT_MS = 10_000
@@ -76,11 +76,11 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("browser") / "site"
     # Search indexes in shards of a few articles, so that every search test also merges
     # several Pagefind bundles, as the search of a site with thousands of articles does.
-    shard_size, sitegen.search.PAGES_PER_SHARD = sitegen.search.PAGES_PER_SHARD, SEARCH_SHARD_SIZE
+    shard_size, sitegen.publishing.search.PAGES_PER_SHARD = sitegen.publishing.search.PAGES_PER_SHARD, SEARCH_SHARD_SIZE
     try:
         code = sitegen_main(["build", "--content", str(REPO / "content"), "--output", str(output)])
     finally:
-        sitegen.search.PAGES_PER_SHARD = shard_size
+        sitegen.publishing.search.PAGES_PER_SHARD = shard_size
     assert code == 0, f"building the site from {REPO / 'content'} failed with exit code {code} (see captured stderr)"
     return output
 

@@ -2,7 +2,7 @@
 Letter, and the PDF's text read back page by page (pypdf).
 
 The print styles are in static/css/site.css (`@media print`), the absolute addresses of the
-site's own links in data-print-href (sitegen/print_links.py), and static/js/print.js opens
+site's own links in data-print-href (sitegen/rendering/print_links.py), and static/js/print.js opens
 closed data tables in browsers whose print styles cannot. The site served by conftest.py has
 no base URL; a second build here has one, as production does.
 """
@@ -71,7 +71,7 @@ def base_url_site_url(base_url_site: Path, tmp_path_factory: pytest.TempPathFact
     """Serve the base-URL build on 127.0.0.1 (its pages link to /..., so it is served from the root)."""
     log = tmp_path_factory.mktemp("print-server") / "server.log"
     with log.open("w") as sink:
-        server = subprocess.Popen([sys.executable, "-u", str(REPO / "audit" / "serve.py"), str(base_url_site), "--port", "0"],
+        server = subprocess.Popen([sys.executable, "-u", str(REPO / "audit" / "commands/serve.py"), str(base_url_site), "--port", "0"],
                                   stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     found = None

@@ -1,0 +1,1 @@
+"""Validate: every file checked, errors and warnings collected with file and line."""

@@ -1,0 +1,272 @@
+"""Internal link checking: every link between our pages must land on a page and anchor.
+
+Input: the rendered pages (output path -> HTML), the static files, and where each page
+came from. Output: `SiteError`s for dead links and anchors, each naming the source file
+and the line where the link was written. Links inside an inline SVG (a chart's marks) are
+read too, and may not leave the site: our drawings link only to our own pages.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import posixpath
+import re
+from dataclasses import dataclass
+from html import unescape
+from itertools import chain
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import unquote, urljoin, urlsplit
+
+from ..errors import SiteError
+from ..messages import N_, _, ngettext
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """The ids a page defines and the links it makes."""
+
+    ids: frozenset[str]
+    hrefs: tuple[str, ...]
+    drawn: tuple[str, ...] = ()  # the links inside its inline SVGs, e.g. a chart's marks
+
+
+LINKING_ATTRIBUTES = {("href", "a"), ("href", "link"), ("href", "area"), ("src", "img"), ("src", "source"),
+                      # SVG's own: Vega writes a mark's link as xlink:href
+                      ("xlink:href", "a"), ("href", "image"), ("xlink:href", "image")}
+
+# A regex instead of html.parser: link checking reads every page of every build, and
+# html.parser costs ten times more. Pages are our own output, so tags are well formed.
+_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^>]*)>")
+_ATTRIBUTE = re.compile(
+    r"""
+    ([^\s=/>"']+)           # attribute name
+    \s*=\s*
+    (?:"([^"]*)"             # double-quoted value
+      |'([^']*)'             # single-quoted value
+      |([^\s"'>]+))          # unquoted value
+    """,
+    re.VERBOSE,
+)
+_SVG = re.compile(r"<svg[\s>].*?</svg>", re.DOTALL | re.IGNORECASE)
+
+
+def extract_links(html: str) -> PageLinks:
+    """Return the ids and the link targets of one page, the links inside its inline SVGs apart."""
+    ids: set[str] = set()
+    hrefs: list[str] = []
+    drawn: list[str] = []
+    # Where each inline SVG begins and ends, flattened: a tag is inside one after an odd number of bounds.
+    bounds = [bound for svg in _SVG.finditer(html) for bound in svg.span()] if "<svg" in html or "<SVG" in html else []
+    for tag in _START_TAG.finditer(html):
+        name, attributes = tag.group(1).lower(), tag.group(2)
+        if "=" not in attributes:
+            continue
+        for attribute in _ATTRIBUTE.finditer(attributes):
+            key = attribute.group(1).lower()
+            if key != "id" and (key, name) not in LINKING_ATTRIBUTES:
+                continue  # most attributes (class, d, style, ...): their values are not decoded
+            double, single, bare = attribute.group(2, 3, 4)
+            value = double if double is not None else single if single is not None else bare
+            value = unescape(value) if "&" in value else value
+            if key == "id":
+                if value:
+                    ids.add(value)
+            elif bounds and bisect.bisect_right(bounds, tag.start()) % 2:
+                drawn.append(value)
+            else:
+                hrefs.append(value)
+    return PageLinks(frozenset(ids), tuple(hrefs), tuple(drawn))
+
+
+@dataclass(frozen=True)
+class LinkSource:
+    """Where a page's links were written, to point an editor at the right line.
+
+    Kept in the build cache, so it names files relative to the project, never where the
+    project is: a .cache/ copied into another checkout (a deploy's) points at its files.
+    """
+
+    paths: tuple[str, ...]  # the page's source, its templates, site.yaml: relative to the project's root
+
+    def locate(self, href: str, root: Path) -> tuple[str, int | None]:
+        """Return the file and line where a link was most likely written.
+
+        Files are read only here, when a link is dead, so that a page's record stays small.
+        """
+        for path in self.paths:
+            try:
+                text = (root / path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(text.split("\n"), start=1):
+                if href in line:
+                    return path, number
+        return (self.paths[0] if self.paths else "content"), None
+
+
+def output_url(output_path: str) -> str:
+    """Return the URL path (without base) at which an output file is served."""
+    if output_path == "index.html":
+        return "/"
+    if output_path.endswith("/index.html"):
+        return "/" + output_path[: -len("index.html")]
+    return "/" + output_path
+
+
+def resolve_target(href_path: str, files: frozenset[str]) -> str | None:
+    """Return the output file a URL path (without base) is served from, if any."""
+    path = posixpath.normpath(unquote(href_path)).lstrip("/") if href_path not in ("", "/") else ""
+    for candidate in (path, posixpath.join(path, "index.html")):
+        candidate = candidate.lstrip("/") or "index.html"
+        if candidate in files:
+            return candidate
+    return None
+
+
+class _Verdict(NamedTuple):
+    """What the last check found on one page, and what that finding depends on."""
+
+    links: PageLinks
+    anchored: frozenset[str]  # the pages it links to by anchor
+    errors: list[SiteError]
+
+
+class LinkChecker:
+    """Checks every internal link, remembering each page's verdict between builds.
+
+    A page's links are judged again only when the site's set of files changed, its own
+    links changed, or a page it links to by anchor changed its ids: after an edit the dev
+    server rechecks a page or two instead of every link of every page.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root  # the project's: where the files a `LinkSource` names are
+        self._files: tuple[frozenset[str], str] | None = None
+        self._ids: dict[str, frozenset[str]] = {}  # each page's ids at the last check
+        self._checked: dict[str, _Verdict] = {}  # output path -> its last verdict
+
+    def check(self, pages: dict[str, PageLinks], static_files: frozenset[str], sources: dict[str, LinkSource],
+              base_path: str) -> list[SiteError]:
+        """Return an error for every internal link that leads nowhere."""
+        files = frozenset(pages) | static_files
+        if self._files != (files, base_path):
+            self._files, self._checked = (files, base_path), {}
+        verdicts: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # most links recur on many pages: judge each once
+        renamed = {path for path, links in pages.items() if self._ids.get(path) is not links.ids and self._ids.get(path) != links.ids}
+        self._ids = {path: links.ids for path, links in pages.items()}
+        checked = {}
+        for output_path, links in sorted(pages.items()):
+            last = self._checked.get(output_path)
+            if not _still_holds(last, links, renamed):
+                last = _Verdict(links, *self._check_page(output_path, links, pages, files, sources[output_path], base_path,
+                                                         verdicts, self.root))
+            checked[output_path] = last
+        self._checked = checked
+        # A link in site.yaml or a template is on every page: report it once.
+        return list(dict.fromkeys(error for verdict in checked.values() for error in verdict.errors))
+
+    @staticmethod
+    def _check_page(output_path: str, links: PageLinks, pages: dict[str, PageLinks], files: frozenset[str],
+                    source: LinkSource, base_path: str, verdicts: dict, root: Path) -> tuple[frozenset[str], list[SiteError]]:
+        errors = []
+        anchored: set[str] = set()
+        page_url = base_path + output_url(output_path)[1:]
+        outside = [href for href in links.drawn if leaves_site(href)]
+        if outside:  # one error for a drawing whose every mark leads away, not one per mark
+            errors.append(drawn_outside(outside, source, root))
+        for href in chain(links.hrefs, (href for href in links.drawn if not leaves_site(href))):
+            if href.startswith("#"):  # the commonest link, to a heading of the same page
+                if len(href) > 1 and unquote(href[1:]) not in links.ids:
+                    path, line = source.locate(href, root)
+                    errors.append(SiteError(path, line, _(DEAD_ANCHOR, href=href, anchor=href), anchor_hint(unquote(href[1:]), links.ids)))
+                continue
+            key = ("", href) if href.startswith("/") else (page_url, href)
+            if key not in verdicts:
+                verdicts[key] = link_problem(page_url, href, pages, files, base_path)
+            problem, target = verdicts[key]
+            if target is not None:
+                anchored.add(target)
+            if problem:
+                written = href[len(base_path) - 1:] if href.startswith(base_path) and base_path != "/" else href
+                path, line = source.locate(written, root)
+                if target is not None and target in pages:  # the page exists: its anchor does not
+                    hint = anchor_hint(unquote(urlsplit(href).fragment), pages[target].ids)
+                else:
+                    hint = _("check the address; article pages are /articles/<file name>/")
+                errors.append(SiteError(path, line, problem, hint))
+        return frozenset(anchored), errors
+
+
+DEAD_ANCHOR = N_("the link '{href}' names an anchor '{anchor}' that does not exist on that page")
+
+
+def drawn_outside(hrefs: list[str], source: LinkSource, root: Path) -> SiteError:
+    """Return the error for the links in a page's drawings that leave the site: the first named, the others counted."""
+    path, line = source.locate(hrefs[0], root)
+    if len(hrefs) == 1:
+        message = _("the link '{href}' in a drawing (an inline SVG, such as a chart) leads to another site", href=hrefs[0])
+    else:
+        message = ngettext(
+            "the link '{href}' and {count} other link in a drawing (an inline SVG, such as a chart) lead to another site",
+            "the link '{href}' and {count} other links in a drawing (an inline SVG, such as a chart) lead to another site",
+            len(hrefs) - 1, href=hrefs[0])
+    return SiteError(path, line, message,
+                     _("a drawing links only within the site: a chart's marks link to the rows of its data table (#event-N)"))
+
+
+def leaves_site(href: str) -> bool:
+    """Tell whether a link names another site or a scheme of its own (https://..., //host/..., mailto:...)."""
+    parts = urlsplit(href)
+    return bool(parts.scheme or parts.netloc)
+ANCHOR_HINT = N_("check the heading's words: lowercase, with spaces as hyphens")
+
+
+def anchor_hint(fragment: str, ids: frozenset[str]) -> str:
+    """Return a hint for a dead anchor: the closest anchor the page has, if one is close."""
+    close = difflib.get_close_matches(fragment, sorted(ids), n=1, cutoff=0.6)
+    if close:
+        return _("did you mean '#{anchor}'? (an anchor on that page)", anchor=close[0])
+    return _(ANCHOR_HINT)
+
+
+# A root-relative link with no query, escapes, dot segments or doubled slashes.
+_PLAIN_ROOT_LINK = re.compile(r"^/(?!/)(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9]+)?/?)*(?:#[^\s%]*)?$")
+
+
+def _still_holds(last: _Verdict | None, links: PageLinks, renamed: set[str]) -> bool:
+    """Tell whether a page's last verdict stands: same links, and no page it links to by anchor changed its ids."""
+    if last is None or last.errors:  # a page with dead links is judged again: its errors name lines an edit may move
+        return False
+    return last.links == links and renamed.isdisjoint(last.anchored)
+
+
+def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str],
+                 base_path: str) -> tuple[str | None, str | None]:
+    """Judge one link from one page: return (what is wrong or None, the page whose ids its anchor was checked against)."""
+    if _PLAIN_ROOT_LINK.match(href):  # the common /articles/x/#y: no URL parsing needed
+        path, _hash, fragment = href.partition("#")
+        if path.startswith(base_path):
+            relative = path[len(base_path):]
+            target = next((c for c in (relative or "index.html", relative + "index.html", relative + "/index.html")
+                           if c in files), None)
+            if target is not None:
+                if fragment and target in pages:
+                    if fragment not in pages[target].ids:
+                        return _(DEAD_ANCHOR, href=href, anchor="#" + fragment), target
+                    return None, target
+                return None, None
+    parts = urlsplit(urljoin(page_url, href))
+    if parts.scheme not in ("", "http", "https") or parts.netloc or href.startswith(("http:", "https:", "mailto:", "tel:")):
+        return None, None
+    if not parts.path.startswith(base_path):
+        return _("the link '{href}' points outside the site", href=href), None
+    target = resolve_target("/" + parts.path[len(base_path):], files)
+    if target is None:
+        return _("the link '{href}' leads to no page", href=href), None
+    if parts.fragment and target in pages:
+        if unquote(parts.fragment) not in pages[target].ids:
+            return _(DEAD_ANCHOR, href=href, anchor="#" + parts.fragment), target
+        return None, target
+    return None, None

@@ -1,0 +1,273 @@
+"""Validation of pages: an article's or the home page's front matter and body become frozen objects, or errors.
+
+Input: a `RawDocument` from reading/content.py and what its body may refer to (`References`:
+the datasets and the sources registry). Output: an `Article` or `HomePage` whose charts,
+citations and corrections are checked, or a `SiteError` per mistake with its line.
+`ArticleMemo` keeps the results for the dev server, so an edit re-validates one page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from ..commands.translate import check_translation_marks
+from ..errors import SiteError, did_you_mean
+from ..messages import N_, _
+from ..model import Article, ChangeNote, HomePage, PlacedChart
+from ..reading.content import RawDocument
+from ..reading.fields import FieldChecker
+from ..reading.yaml_lines import LineDict
+from ..rendering.charts import Dataset
+from ..rendering.markup import find_unsafe_html
+from .citations import find_citations, find_uncited_figures
+from .likely_mistakes import check_placeholders
+from .sources import Registry, report_unknown_source
+from .validate_charts import validate_charts
+
+TRANSLATION_KEYS = ("translated_from",)
+ARTICLE_KEYS = ("title", "summary", "date", "updated", "tags", "draft", "order", "changes", "layout", "aliases")
+REQUIRED_ARTICLE_KEYS = ("title", "summary", "date")
+HOME_KEYS = ("title", "summary")
+REQUIRED_HOME_KEYS = ("title", "summary")
+CHANGE_KEYS = ("date", "kind", "note")
+CHANGE_KINDS = ("correction", "update", "new")
+LAYOUTS = ("article", "timeline")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Front-matter fields that older versions of the site had, with what replaced them.
+RETIRED_PAGE_FIELDS = {
+    "sources": N_("cite sources in the text as [@id]; each article's Sources list is made from its citations (see EDITING.md)"),
+}
+
+
+def validate_changes(check: FieldChecker, mapping: LineDict) -> tuple[ChangeNote, ...]:
+    """Return a page's corrections and updates, newest first."""
+    notes = []
+    for item, _line in check.records(mapping, "changes"):
+        if not check.keys(item, CHANGE_KEYS, CHANGE_KEYS, N_("change")):
+            continue
+        date, kind, note = check.date(item, "date"), check.text(item, "kind", True), check.text(item, "note", True)
+        if kind is not None and kind not in CHANGE_KINDS:
+            check.error(check.line_of(item, "kind"), _("unknown kind of change '{kind}'", kind=kind),
+                        did_you_mean(kind, CHANGE_KINDS))
+            continue
+        if date is not None and kind is not None and note is not None:
+            notes.append(ChangeNote(date, kind, note))
+    return tuple(sorted(notes, key=lambda change: change.date, reverse=True))
+
+
+def validate_citations(check: FieldChecker, body: str, body_line: int, registry: Registry) -> tuple[str, ...]:
+    """Check every citation of a body against the registry; return the ids cited, in order, each once."""
+    sites, malformed = find_citations(body, body_line)
+    for bad in malformed:
+        check.error(bad.line, _("'{text}' is not a citation", text=bad.text),
+                    _("write [@id] for one source and [@id; @other] for several, with ids from content/sources.yaml"))
+    cited: dict[str, None] = {}
+    for site in sites:
+        for source_id in site.ids:
+            if source_id in registry:
+                cited[source_id] = None
+            else:
+                report_unknown_source(check, site.line, source_id, registry)
+    return tuple(cited)
+
+
+def check_unsafe_html(check: FieldChecker, body: str, body_line: int) -> None:
+    """Report raw HTML that could run script in a reader's browser."""
+    for found in find_unsafe_html(body, body_line):
+        check.error(found.line, found.message, _("remove it: the site publishes no script from content"))
+
+
+@dataclass(frozen=True)
+class References:
+    """What a page may refer to: the datasets by name (and the names of those with errors), and the sources."""
+
+    datasets: Mapping[str, Dataset]
+    registry: Registry
+    broken: frozenset[str] = frozenset()  # data files that exist but have errors of their own
+
+    @functools.cached_property
+    def key(self) -> tuple:
+        """Return what validation of a page depends on, as comparable digests."""
+        return tuple((name, d.digest) for name, d in self.datasets.items()), self.registry.digest, self.broken
+
+
+def validate_body(check: FieldChecker, raw: RawDocument, references: References
+                  ) -> tuple[tuple[PlacedChart, ...], tuple[str, ...], tuple[int, ...]]:
+    """Check a page's body: its charts, its citations and its raw HTML; return the charts, the ids cited and
+    the lines of figures stated without a citation."""
+    body = raw.body
+    charts = validate_charts(check, body, raw.body_line, references.datasets, references.broken)
+    cited = validate_citations(check, body, raw.body_line, references.registry)
+    for chart in charts:  # a chart cites its dataset's sources in its source line
+        cited += tuple(s for s in references.datasets[chart.spec.data].sources if s not in cited)
+    check_unsafe_html(check, body, raw.body_line)
+    check_placeholders(check, raw.meta, body, raw.body_line)
+    return charts, cited, find_uncited_figures(body, raw.body_line)
+
+
+def validate_article(raw: RawDocument, references: References, errors: list[SiteError],
+                     original: Article | None = None, original_keys: frozenset[str] = frozenset(),
+                     prefix: str = "") -> Article | None:
+    """Return a validated article (or translation of `original`), or None after recording its errors."""
+    check = FieldChecker(raw.display_path, errors)
+    count = len(errors)
+    slug = raw.path.stem.partition(".")[0] if prefix else raw.path.stem
+    if prefix:
+        check_translation_keys(check, raw.meta, original_keys)
+    if not SLUG.match(slug):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "the-title-in-latin-letters"
+        check.error(None, _("the file name '{name}' cannot become a clean URL", name=raw.path.name),
+                    _("use lowercase letters, digits and hyphens, e.g. '{suggestion}.md'", suggestion=suggestion))
+    meta = raw.meta
+    check.retired_fields(meta, RETIRED_PAGE_FIELDS)
+    check.keys(meta, ARTICLE_KEYS + tuple(RETIRED_PAGE_FIELDS) + (TRANSLATION_KEYS if prefix else ()), REQUIRED_ARTICLE_KEYS,
+               N_("front matter"))
+    layout = check.text(meta, "layout") or "article"
+    if layout not in LAYOUTS:
+        check.error(check.line_of(meta, "layout"), _("unknown layout '{layout}'", layout=layout), did_you_mean(layout, LAYOUTS))
+    charts, cited, uncited = validate_body(check, raw, references)
+    article = Article(
+        slug=slug,
+        path=raw.display_path,
+        title=check.text(meta, "title", True) or "",
+        summary=check.text(meta, "summary", True) or "",
+        date=check.date(meta, "date") or dt.date.min,
+        updated=check.date(meta, "updated"),
+        tags=check.text_list(meta, "tags"),
+        draft=check.boolean(meta, "draft"),
+        order=check.integer(meta, "order"),
+        layout=layout,
+        aliases=validate_aliases(check, meta),
+        url_prefix=prefix,
+        translated_from=check.date(meta, "translated_from"),
+        charts=charts,
+        cited=cited,
+        uncited=uncited,
+        changes=validate_changes(check, meta),
+        source=raw.path,
+        body_line=raw.body_line,
+        digest=raw.digest,
+    )
+    if prefix:
+        marked = check_translation_marks(raw.display_path, raw.body, raw.body_line, article.draft)
+        if marked is not None:
+            errors.append(marked)
+    return article if len(errors) == count else None
+
+
+class _Validated(NamedTuple):
+    """One remembered result of validate_article, with what it was computed from."""
+
+    raw: RawDocument  # kept alive, so its id cannot be reused by a new document
+    inputs: tuple
+    original: Article | None  # kept alive for the same reason: its id is in inputs
+    article: Article | None
+    errors: list[SiteError]
+
+
+class ArticleMemo:
+    """Validated articles of the last build, reused for the documents that did not change.
+
+    `validate_article` is a function of its arguments alone, and the dev server keeps the
+    `RawDocument` of every unchanged file from one build to the next, so a result is found
+    by the document's identity plus the datasets and original it was checked against: at
+    1,000 articles an edit re-validates one article instead of all of them. The warnings
+    about a document's wording (checking/wording.py) are kept the same way (`found_in`).
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[int, _Validated] = {}
+        self._current: dict[int, _Validated] = {}
+        self._last_found: dict[int, tuple[RawDocument, tuple, list[SiteError]]] = {}
+        self._current_found: dict[int, tuple[RawDocument, tuple, list[SiteError]]] = {}
+
+    def found_in(self, raw: RawDocument, inputs: tuple, find: Callable[[], list[SiteError]]) -> list[SiteError]:
+        """Return find()'s warnings about a document, reusing the last build's when the document and inputs are the same."""
+        kept = self._last_found.get(id(raw))
+        if kept is None or kept[0] is not raw or kept[1] != inputs:
+            kept = (raw, inputs, find())
+        self._current_found[id(raw)] = kept
+        return kept[2]
+
+    def validate(self, raw: RawDocument, references: References, errors: list[SiteError],
+                 original: Article | None = None, original_keys: frozenset[str] = frozenset(),
+                 prefix: str = "") -> Article | None:
+        """Return validate_article(...) for these arguments, reusing the last build's result when they are the same."""
+        inputs = (references.key, id(original), original_keys, prefix)
+        kept = self._last.get(id(raw))
+        if kept is None or kept.raw is not raw or kept.inputs != inputs:
+            found: list[SiteError] = []
+            article = validate_article(raw, references, found, original, original_keys, prefix)
+            kept = _Validated(raw, inputs, original, article, found)
+        self._current[id(raw)] = kept
+        errors.extend(kept.errors)
+        return kept.article
+
+    def finish(self) -> None:
+        """Forget the documents this build did not use."""
+        self._last, self._current = self._current, {}
+        self._last_found, self._current_found = self._current_found, {}
+
+
+def validate_aliases(check: FieldChecker, meta: LineDict) -> tuple[str, ...]:
+    """Return the old addresses that should redirect to this article."""
+    aliases = check.text_list(meta, "aliases")
+    for alias in aliases:
+        if not alias.startswith("/") or alias.startswith("//") or any(c.isspace() for c in alias):
+            check.error(check.line_of(meta, "aliases"),
+                        _("an alias must be an address on this site starting with '/', found '{alias}'", alias=alias),
+                        _("for example: aliases: [/articles/old-name/]"))
+        elif {".", ".."} & set(alias.split("/")):  # '/../' would name an address above the site's (issue 20)
+            check.error(check.line_of(meta, "aliases"), _("an alias may not contain '.' or '..' as a part, found '{alias}'", alias=alias),
+                        _("write the old address in full from the site's root, e.g. /articles/old-name/"))
+    return aliases
+
+
+def check_alias_clashes(articles: list[Article], errors: list[SiteError]) -> None:
+    """Report an old address claimed by two articles, or by an article that still exists."""
+    claimed: dict[str, Article] = {}
+    urls = {a.url: a for a in articles}
+    for article in articles:
+        for alias in article.aliases:
+            owner = claimed.get(alias) or urls.get(alias)
+            if owner is not None:
+                errors.append(SiteError(article.path, None,
+                                        _("the alias '{alias}' is already the address of {path}", alias=alias, path=owner.path),
+                                        _("an alias must be an address that no longer has a page")))
+            claimed[alias] = article
+
+
+def validate_home(raw: RawDocument, references: References, errors: list[SiteError]) -> HomePage | None:
+    """Return the validated home page text."""
+    check = FieldChecker(raw.display_path, errors)
+    count = len(errors)
+    check.retired_fields(raw.meta, RETIRED_PAGE_FIELDS)
+    check.keys(raw.meta, HOME_KEYS + tuple(RETIRED_PAGE_FIELDS), REQUIRED_HOME_KEYS, N_("front matter"))
+    charts, cited, uncited = validate_body(check, raw, references)
+    home = HomePage(
+        path=raw.display_path,
+        title=check.text(raw.meta, "title", True) or "",
+        summary=check.text(raw.meta, "summary", True) or "",
+        charts=charts,
+        cited=cited,
+        uncited=uncited,
+        source=raw.path,
+        body_line=raw.body_line,
+        digest=raw.digest,
+    )
+    return home if len(errors) == count else None
+
+
+def check_translation_keys(check: FieldChecker, meta: LineDict, original_keys: frozenset[str]) -> None:
+    """Report a front matter field that the original article does not have."""
+    for key in meta:
+        # A translation may be a draft of its own while it is being translated (see commands/translate.py).
+        if key in ARTICLE_KEYS and key not in original_keys and key != "draft":
+            check.error(meta.key_lines[key], _("the translation has the field '{key}', which the original does not", key=key),
+                        _("a translation has the same fields as its original, plus 'translated_from' "
+                          "(and 'draft' while in progress)"))

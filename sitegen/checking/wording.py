@@ -1,0 +1,50 @@
+"""The wording checks of every edition, run over the words readers read (issue 27).
+
+Input: the raw content, the edition's language, the validated glossary, the day of the
+build and the memo the dev server keeps between builds. Output: warnings: the glossary's
+variants to avoid (checking/glossary.py), sentences that read as current and planned dates that
+have passed (checking/time_wording.py). A page is searched only when a quick look at its whole text
+finds a word to check; what a page gave is kept for the next build while it is unchanged
+(validate_pages.ArticleMemo), so a one-article edit checks one article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from ..errors import SiteError
+from ..reading.content import RawContent, RawDocument
+from .glossary import Glossary, glossary_warnings, lowercase
+from .reader_text import document_passages, file_passages
+from .time_wording import may_read_as_current, planned_date_warnings, present_tense_warnings
+from .validate_pages import ArticleMemo
+
+
+def wording_warnings(raw: RawContent, language: str, glossary: Glossary | None, today: dt.date,
+                     memo: ArticleMemo) -> list[SiteError]:
+    """Return the warnings about wording, edition by edition, page by page, then the edition's YAML files."""
+    warnings = []
+    for edition in (raw.original, *raw.translations):
+        edition_language = edition.language or language
+        inputs = (edition_language, glossary.digest if glossary else None)
+        for doc in ((edition.home,) if edition.home else ()) + edition.articles:
+            warnings += memo.found_in(doc, inputs, functools.partial(page_warnings, doc, edition_language, glossary))
+        passages = file_passages(edition, raw.strings.get(edition_language))
+        warnings += glossary_warnings(glossary, edition_language, passages)
+        warnings += present_tense_warnings(edition_language, passages)
+        warnings += planned_date_warnings(edition.data, today)
+    return warnings
+
+
+def page_warnings(doc: RawDocument, language: str, glossary: Glossary | None) -> list[SiteError]:
+    """Return the warnings about one page's wording: its front matter's text and its body."""
+    body = doc.body
+    lowered = lowercase(" ".join(str(value) for value in doc.meta.values()) + "\n" + body)
+    avoided = glossary is not None and glossary.occurs(language, lowered)
+    current = may_read_as_current(language, lowered)
+    if not (avoided or current):
+        return []
+    passages = list(document_passages(doc, body))
+    return ((glossary_warnings(glossary, language, passages) if avoided else [])
+            + (present_tense_warnings(language, passages) if current else []))

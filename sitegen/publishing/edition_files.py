@@ -1,0 +1,173 @@
+"""Files made from whole editions: sitemap, robots.txt, redirects, feeds, social cards and chart downloads.
+
+Input: the validated publication, each edition's build context and site-wide digest, and
+the records of its rendered pages. Output: the files (output path -> bytes, or -> digest in
+the file store for images). Each is made again only when what it shows changed: the
+sitemap and the feeds while their editions' digests are the same, the cards and chart
+downloads by their own keys (see reuse/memory.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..model import Article, Publication, Site
+from ..rendering.chart_pages import chart_download
+from ..rendering.charts import ChartLanguage
+from ..rendering.render import BuildContext, card_path
+from ..reuse.memory import BuildMemory, PageRecord
+from ..reuse.store import StoredTexts
+from .cards import CardText
+from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
+
+SITE_DIGEST = "site"  # the key of an edition's site-wide digest among a build's inputs
+
+
+def chart_language(site: Site) -> ChartLanguage:
+    """Return the language and the words a chart of this edition uses."""
+    strings = site.strings
+    return ChartLanguage(site.language, strings.get("source", "Source"), strings.get("show_data_table", "Show the data table"),
+                         strings.get("no_data", "no data"), strings.get("chart_page_link", ChartLanguage.page_link))
+
+
+def whole_briefing_links(context: BuildContext) -> tuple[tuple[str, str, str], ...]:
+    """Return the feed's links to the whole briefing in one file: (path, media type, title), HTML then PDF."""
+    offer = context.whole_briefing
+    if offer is None:
+        return ()
+    title = context.site.strings.get("whole_briefing", "The whole briefing in one file:")
+    links = [(offer.html, "text/html", f"{title} HTML")]
+    if offer.pdf:
+        links.append((offer.pdf, "application/pdf", f"{title} PDF"))
+    return tuple(links)
+
+
+def render_site_files(publication: Publication, contexts: list[BuildContext]) -> dict[str, bytes]:
+    """Return the files that speak for every edition at once: sitemap, robots.txt, redirects."""
+    original = publication.original
+    entries = []
+    for context in contexts:
+        newest = max(context.updated.values(), default=None)
+        for page_id, url in context.page_urls().items():
+            if page_id != "not_found":
+                lastmod = context.last_updated(context.article(page_id)) if page_id.startswith("article:") else newest
+                entries.append((url, lastmod, context.alternates(page_id)))
+    return {
+        "sitemap.xml": render_sitemap(original, entries),
+        "robots.txt": render_robots(original),
+        "_redirects": b"".join(render_redirects(edition) for edition in publication.editions),
+    }
+
+
+def social_cards(site: Site) -> dict[str, CardText]:
+    """Return what each page's card says: its title, and the key figure that links to it."""
+    figures = site.datasets.get("key_figures")
+    rows = figures.rows if figures else ()
+    pages = [(f"/{site.prefix}", site.home.title if site.home else site.config.title)]
+    pages += [(a.url, a.title) for a in site.articles]
+    cards = {}
+    for url, title in pages:
+        figure = next((r for r in rows if r.get("link") == url), rows[0] if rows and url == f"/{site.prefix}" else None)
+        value, label = (str(figure.get("value")), str(figure.get("label"))) if figure else (None, None)
+        cards[url] = CardText(site.config.title, title, value, label)
+    return cards
+
+
+class EditionFiles:
+    """Make the files of whole editions, remembering the last ones for the builds that change nothing they show.
+
+    `feed_body(context, article)` stores an article's body as its feed entry carries it and
+    returns its digest, for an article that joined the feed after its page was rendered.
+    """
+
+    def __init__(self, memory: BuildMemory, jobs: int, social_cards: bool,
+                 feed_body: Callable[[BuildContext, Article], str], progress=None) -> None:
+        self.memory = memory
+        self.jobs = jobs
+        self.social_cards = social_cards
+        self.feed_body = feed_body
+        self.progress = progress
+        self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
+        self._feeds: dict[str, tuple[tuple, bytes]] = {}  # edition prefix -> (what the feed shows, the feed)
+        self._cards_by_edition: dict[str, tuple[tuple, dict[str, str]]] = {}  # prefix -> (what they read, the files)
+
+    def make(self, publication: Publication, editions: list[tuple[BuildContext, dict[str, str]]],
+                             by_edition: list[dict[str, PageRecord]]) -> tuple[dict[str, bytes], dict[str, str]]:
+        """Return the files made from whole editions: sitemap, robots.txt, redirects and feeds
+        (output path -> bytes), and social cards (output path -> digest in the store).
+
+        An article that has just joined its feed gets its body kept, in its record in `by_edition`.
+        """
+        # Sitemap, robots.txt and redirects show only what the editions' site digests cover
+        # (addresses, dates, translations) plus the chart pages and the aliases: reuse them while those are unchanged.
+        key = ([(c[SITE_DIGEST], c["charts"]) for _, c in editions], [a.aliases for e in publication.editions for a in e.articles],
+               publication.original.config.base_url)
+        if self._site_files is None or self._site_files[0] != key:
+            self._site_files = (key, render_site_files(publication, [c for c, _ in editions]))
+        files = dict(self._site_files[1])
+        cards: dict[str, str] = {}
+        for edition_records, (context, current) in zip(by_edition, editions, strict=True):
+            bodies = self._feed_bodies(context, edition_records)
+            files.update(self._feed(context, current[SITE_DIGEST], bodies))
+            if self.social_cards:
+                cards.update(self._card_files(context.site, current[SITE_DIGEST]))
+        cards.update(self.chart_downloads(publication))
+        return files, cards
+
+    def chart_downloads(self, publication: Publication) -> dict[str, str]:
+        """Return every chart page's downloads (output path -> digest in the store), drawing those not drawn before."""
+        downloads = []
+        for site in publication.editions:
+            language = chart_language(site)
+            for page in site.chart_pages:
+                spec = page.chart.spec
+                drawing = self.memory.charts.drawing(spec, site.datasets[spec.data], language.code)
+                downloads.append((page, chart_download(site, page, language, drawing)))
+        self.memory.outdated |= self.memory.chart_files.make([download for _page, download in downloads], self.jobs) > 0
+        files: dict[str, str] = {}
+        for page, download in downloads:
+            files.update(self.memory.chart_files.files(download, page.output_path.removesuffix("index.html")))
+        return files
+
+    def _feed_bodies(self, context: BuildContext, records: dict[str, PageRecord]) -> dict[str, str]:
+        """Return the stored body of each article the feed carries (slug -> digest).
+
+        An article whose page was rendered while it was not among the feed's entries has
+        no body kept: it is converted again here, and its record keeps it. (What decides
+        the entries, the articles' dates, is in the site digest, so a change there renders
+        every page anyway; this covers any other way in.)
+        """
+        bodies = {}
+        for article in context.feed:
+            path = article.output_path
+            if not records[path].body_digest:
+                records[path] = replace(records[path], body_digest=self.feed_body(context, article))
+                self.memory.outdated = True
+            bodies[article.slug] = records[path].body_digest
+        return bodies
+
+    def _feed(self, context: BuildContext, site_digest: str, bodies: dict[str, str]) -> dict[str, bytes]:
+        """Return the Atom feed of one edition, reused while its site digest and its entries' bodies are unchanged."""
+        site = context.site
+        related = whole_briefing_links(context)
+        key = (site_digest, bodies, related)  # the digest covers the config and every article's title, dates and order
+        if self._feeds.get(site.prefix, (None,))[0] != key:
+            self._feeds[site.prefix] = (key, render_atom_feed(site, StoredTexts(self.memory.store, bodies), context.updated,
+                                                              related))
+        return {f"{site.prefix}feed.xml": self._feeds[site.prefix][1]}
+
+    def _card_files(self, site: Site, site_digest: str) -> dict[str, str]:
+        """Return the social card of every page (output path -> digest in the store), drawing those not drawn before."""
+        # What `social_cards` reads: the site's title, the home page's and every article's title and
+        # URL, which the site digest covers, and the key figures. Most edits change none of it, and
+        # then nothing is looked up again (a key of every title and URL took 8 ms at 10,000 articles).
+        figures = site.datasets.get("key_figures")
+        key = (site_digest, figures.digest if figures else None)
+        if site.prefix not in self._cards_by_edition or self._cards_by_edition[site.prefix][0] != key:
+            cards = social_cards(site)
+            self.memory.outdated |= self.memory.cards.draw(list(cards.values()), self.jobs, self.progress) > 0
+            self._cards_by_edition[site.prefix] = (key, {card_path(url).lstrip("/"): self.memory.cards.digest(card)
+                                                         for url, card in cards.items()})
+        return self._cards_by_edition[site.prefix][1]
+

@@ -1,0 +1,304 @@
+"""The mirrorable copy: the built site with relative links, and the same copy as one zip.
+
+Input: every file of a built site (output path -> bytes, or -> digest in the file store),
+the pages rendered for the copy alone (each edition's search page, which cannot search
+without a server, and its mirror page, which cannot offer a zip of itself), and where the
+site lives (its base path, and its address when the build knows it).
+Output: the copy's files, and `mirror.zip`, the copy in one folder.
+
+In the copy every link between its files is relative and names the file it opens
+(`../commex/index.html`: a browser opening files from a disk does not turn a folder into
+its index.html), so it works from any folder, any host path and file://. It leaves out
+what needs a server or the site's address: the search index, the feeds, the
+sitemap, robots.txt, Netlify's redirects and the social cards. A link to one of those
+leads to the original site when the build knows its address (`--base-url`), and is
+dropped otherwise. Canonical and hreflang links keep naming the original, as a mirror's
+should. The zip is deterministic (names sorted, every entry dated the briefing's last
+update, fixed attributes), so an unchanged site makes the same bytes; each rewritten file
+and the zip are remembered by what they were made from, and made again only when that
+changed (the entries are kept in the build cache, see reuse/memory.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..reuse.store import FileStore, SiteFiles
+from .feeds import absolute_url, is_absolute
+from .search import BUNDLE_PREFIX
+
+MIRROR_ZIP = "mirror.zip"
+MIRROR_PAGE = "mirror/index.html"  # in each edition: how to get, read and host the copy
+ONE_FILE = "briefing.html"  # in each edition: the whole briefing in one file, which the copy's search page points to
+# Files that need a server or the site's address, or only speak to crawlers and previews.
+LEFT_OUT_FILES = frozenset({"sitemap.xml", "robots.txt", "_redirects", MIRROR_ZIP})
+LEFT_OUT_NAMES = frozenset({"feed.xml", "card.png"})
+# Bumped when the rewriting or the zip's layout changes, so that nothing made before is reused.
+COPY_FORMAT = "1"
+# Files already compressed gain nothing from deflating again.
+STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".pdf", ".zip", ".woff2", ".gz")
+
+_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^>]*)>")
+_URL_ATTRIBUTE = re.compile(r'(\s)(href|src|xlink:href|action|poster)="([^"]*)"')
+_REL = re.compile(r'\srel="([^"]*)"')
+_CSS_URL = re.compile(
+    r"""
+    url\(\s*                # url(
+    (["']?)                 # an optional quote
+    ([^"')]+)               # the address
+    \1\s*\)                 # the same quote, )
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class MirrorFacts:
+    """What a page may say about the mirrorable copy."""
+
+    copy: bool = False  # the page is rendered for the copy itself
+    zip_size: str = ""  # the zip's size in megabytes, as the edition writes numbers ("" when this build made none)
+    one_file: str = ""  # the edition's one-file edition (root-relative), when the build has one: the copy's search page points to it
+    original: str = ""  # the original site's address, when the build knows it
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """Where the original site lives: the path its links start with, and its full address when known."""
+
+    base_path: str  # always ends in '/'
+    original: str = ""  # e.g. https://example.org/briefing/, or "" when the build has no full address
+
+    @classmethod
+    def of(cls, base_url: str, base_path: str) -> Addresses:
+        """Return the addresses of a site configured with base_url (whose path is base_path)."""
+        return cls(base_path, absolute_url(base_url, "") if is_absolute(base_url) else "")
+
+
+def in_copy(path: str) -> bool:
+    """Tell whether an output file belongs in the copy."""
+    name = posixpath.basename(path)
+    return path not in LEFT_OUT_FILES and name not in LEFT_OUT_NAMES and not path.startswith(f"static/{BUNDLE_PREFIX}.")
+
+
+def _split(target: str) -> tuple[str, str]:
+    """Split 'articles/x/#notes' into the path and what follows it (a query, a fragment)."""
+    cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
+    return target[:cut], target[cut:]
+
+
+def file_of(path: str) -> str:
+    """Return the output file a path in the site opens: '' -> 'index.html', 'ru' -> 'ru/index.html'."""
+    if path == "" or path.endswith("/"):
+        return path + "index.html"
+    if "." not in path.rsplit("/", 1)[-1]:
+        return path + "/index.html"
+    return path
+
+
+def relative_url(target: str, page: str) -> str:
+    """Return a link from the file `page` to `target` (a path in the site, with any query or fragment), naming its file.
+
+    >>> relative_url("ru/articles/commex/#notes", "articles/commex/index.html")
+    '../../ru/articles/commex/index.html#notes'
+    """
+    path, rest = _split(target)
+    # As posixpath.relpath, for paths within the site and without its look at the working folder (half the time).
+    here, there = page.split("/")[:-1], file_of(path).split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:]) + rest
+
+
+class _Rewriter:
+    """Rewrite the links of one file of the copy."""
+
+    def __init__(self, page: str, addresses: Addresses) -> None:
+        self.page = page
+        self.addresses = addresses
+        self._urls: dict[str, str | None] = {}  # a page links to the same few pages many times
+
+    def target(self, url: str) -> str | None:
+        """Return the path in the site a link leads to, or None for a link elsewhere (or within the page)."""
+        base, original = self.addresses.base_path, self.addresses.original
+        if url.startswith(base) and not url.startswith("//"):
+            return url[len(base):]
+        if original and url.startswith(original):
+            return url[len(original):]
+        return None
+
+    def url(self, url: str) -> str | None:
+        """Return the link as the copy writes it; None when it leads to a file the copy lacks and to no known original."""
+        if url not in self._urls:
+            self._urls[url] = self._rewrite(url)
+        return self._urls[url]
+
+    def _rewrite(self, url: str) -> str | None:
+        target = self.target(url)
+        if target is None:
+            return url
+        if in_copy(file_of(_split(target)[0])):
+            return relative_url(target, self.page)
+        return absolute_url(self.addresses.original, target) if self.addresses.original else None
+
+    def tag(self, match: re.Match) -> str:
+        tag = match.group(0)
+        if '="/' not in tag and not (self.addresses.original and self.addresses.original in tag):
+            return tag
+        name = match.group(1).lower()
+        if name == "meta":
+            return tag
+        if name == "link":
+            rel = _REL.search(tag)
+            rels = rel.group(1).split() if rel else []
+            if "canonical" in rels or ("alternate" in rels and "hreflang=" in tag):
+                return tag  # they tell search engines where the original lives
+        dropped = False
+
+        def attribute(found: re.Match) -> str:
+            nonlocal dropped
+            rewritten = self.url(found.group(3))
+            if rewritten is None:
+                dropped = True
+                return ""
+            return f'{found.group(1)}{found.group(2)}="{rewritten}"'
+
+        tag = _URL_ATTRIBUTE.sub(attribute, tag)
+        # A <link> to nothing is no link; an <a> without its href stays as text.
+        return "" if dropped and name == "link" else tag
+
+    def css_url(self, match: re.Match) -> str:
+        rewritten = self.url(match.group(2))
+        return f"url({match.group(1)}{rewritten or match.group(2)}{match.group(1)})"
+
+
+def relative_html(html: str, page: str, addresses: Addresses) -> str:
+    """Return a page of the site with every link to another file of the site relative to the page."""
+    return _START_TAG.sub(_Rewriter(page, addresses).tag, html)
+
+
+def relative_css(css: str, path: str, addresses: Addresses) -> str:
+    """Return a style sheet whose url(...)s to files of the site are relative to it."""
+    return _CSS_URL.sub(_Rewriter(path, addresses).css_url, css)
+
+
+def rewrite_file(path: str, content: bytes, addresses: Addresses) -> bytes:
+    """Return a file as the copy holds it: HTML and CSS with relative links, anything else as it is."""
+    if path.endswith(".html"):
+        return relative_html(content.decode("utf-8"), path, addresses).encode("utf-8")
+    if path.endswith(".css"):
+        return relative_css(content.decode("utf-8"), path, addresses).encode("utf-8")
+    return content
+
+
+def _rewritten(path: str) -> bool:
+    return path.endswith((".html", ".css"))
+
+
+def megabytes(size: int, language: str) -> str:
+    """Write a file's size in megabytes as the edition writes numbers: '1.9' (en), '1,9' (ru); never '0.0'."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(max(size / 1_000_000, 0.1), "#,##0.0", locale=language)
+
+
+def folder_name(title: str) -> str:
+    """Return the name of the zip's one folder, from the site's title: 'Binance in Russia' -> 'binance-in-russia'."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "site"
+
+
+def zip_files(folder: str, files: Iterable[tuple[str, bytes]], when: dt.date, target: Path) -> None:
+    """Write files into a zip at target, inside one folder, the same bytes for the same files and date."""
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, content in sorted(files, key=lambda item: item[0]):
+            entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=(max(when.year, 1980), when.month, when.day, 0, 0, 0))
+            entry.create_system = 3  # Unix, whichever system builds it
+            entry.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+            stored = name.endswith(STORED_SUFFIXES)
+            entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            archive.writestr(entry, content, compresslevel=None if stored else 9)
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+class MirrorCopy:
+    """Make the copy's own pages, its files and its zip, remembering each by what it was made from.
+
+    `made` maps 'page:<path>', 'file:<path>' and 'zip' to (what it was made from, digest in
+    the store): what the build cache keeps of the copy. A build asks for what it needs, then
+    calls `finish`, which forgets what it did not ask for.
+    """
+
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
+        self.made: dict[str, tuple[str, str]] = {}
+        self._asked: dict[str, tuple[str, str]] = {}  # this build's
+        self.changed = False  # whether anything was made, or forgotten, since the cache was read
+
+    def _get(self, name: str, key: str, make: Callable[[], str]) -> str:
+        entry = self.made.get(name)
+        if entry is None or entry[0] != key or not self.store.path(entry[1]).is_file():
+            entry = (key, make())
+            self.changed = True
+        self._asked[name] = entry
+        return entry[1]
+
+    def own_page(self, path: str, made_from, render: Callable[[], str]) -> str:
+        """Return the digest of a page the copy has instead of the site's: rendered again only when `made_from` changed."""
+        return self._get(f"page:{path}", _key(COPY_FORMAT, path, made_from), render)
+
+    def copy(self, held: Mapping[str, bytes], stored: Mapping[str, str], own_pages: Mapping[str, str],
+             addresses: Addresses) -> SiteFiles:
+        """Return the copy of a site whose files are `held` (bytes) and `stored` (digests), with
+        `own_pages` (digests) in place of the site's pages at the same paths."""
+        copy_held = {path: rewrite_file(path, content, addresses) for path, content in held.items() if in_copy(path)}
+        copy_stored: dict[str, str] = {}
+        for path, source in {**stored, **own_pages}.items():
+            if not in_copy(path):
+                continue
+            if not _rewritten(path):
+                copy_stored[path] = source
+                continue
+            key = _key(COPY_FORMAT, path, source, addresses.base_path, addresses.original)
+            copy_stored[path] = self._get(f"file:{path}", key, functools.partial(self._rewrite, path, source, addresses))
+        return SiteFiles(self.store, copy_held, copy_stored)
+
+    def _rewrite(self, path: str, source: str, addresses: Addresses) -> str:
+        return self.store.put(rewrite_file(path, self.store.get(source), addresses))
+
+    def zip(self, copy: SiteFiles, folder: str, when: dt.date) -> str:
+        """Return the digest in the store of the copy's zip, made again only when a file of the copy changed."""
+        key = _key(COPY_FORMAT, folder, when.isoformat(), [(path, copy.digest(path)) for path in copy])
+        return self._get("zip", key, functools.partial(self._zip, copy, folder, when))
+
+    def _zip(self, copy: SiteFiles, folder: str, when: dt.date) -> str:
+        handle, name = tempfile.mkstemp(prefix=".mirror-", suffix=".zip", dir=self.store.folder)
+        os.close(handle)
+        try:
+            zip_files(folder, ((path, copy[path]) for path in copy), when, Path(name))
+            return self.store.adopt(Path(name))
+        finally:
+            Path(name).unlink(missing_ok=True)
+
+    def finish(self) -> bool:
+        """Keep what this build asked for, forget the rest (a build without a zip keeps the last one);
+        return whether anything was made or forgotten."""
+        if "zip" in self.made and "zip" not in self._asked:
+            self._asked["zip"] = self.made["zip"]
+        changed = self.changed or self._asked.keys() != self.made.keys()
+        self.made, self._asked, self.changed = self._asked, {}, False
+        return changed

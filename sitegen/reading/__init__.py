@@ -1,0 +1,1 @@
+"""Load: the editor's files read safely, with their lines."""

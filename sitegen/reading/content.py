@@ -1,0 +1,381 @@
+"""Find and read the editor's files: site config, pages, articles and YAML data.
+
+Input: a content folder on disk. Output: raw, unvalidated documents (`RawDocument`,
+`RawData`), their YAML parsed by reading/yaml_lines.py, so that mappings and lists remember the
+source line of every key and item and validation can point an editor at the exact
+line. Reading problems (bad UTF-8, empty file, front matter not closed) become
+`SiteError`s; YAML syntax errors are reading/yaml_lines.py's, and the checks against hostile
+files (links out of the project, huge files, YAML bombs) are in reading/safe_read.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import SiteError, relative_path
+from ..messages import _
+from .safe_read import CHANGED_FILE, EMPTY_FILE, decode_text, find_unsafe_files, outside_link_error, read_file_bytes
+from .yaml_lines import LineDict, parse_yaml
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+FRONT_MATTER_FENCE = "---"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a site's parts live: content, templates and static files."""
+
+    root: Path
+    content: Path
+    templates: Path
+    static: Path
+
+    @classmethod
+    def from_content_dir(cls, content: Path) -> Project:
+        """Locate a project from its content folder; templates/ and static/ sit beside it.
+
+        A site without its own templates/ or static/ uses the ones shipped with sitegen.
+        """
+        content = content.resolve()
+        root = content.parent
+        templates = root / "templates"
+        static = root / "static"
+        return cls(
+            root=root,
+            content=content,
+            templates=templates if templates.is_dir() else PACKAGE_ROOT / "templates",
+            static=static if static.is_dir() else PACKAGE_ROOT / "static",
+        )
+
+    def display(self, path: Path) -> str:
+        """Return how messages name a file: relative to the project root."""
+        return _display_path(str(path), str(self.root))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _display_path(path: str, root: str) -> str:
+    # Cached: every page names its templates, which may live outside the project.
+    if path.startswith(root + "/"):
+        return path[len(root) + 1:]
+    return relative_path(Path(path), Path(root))
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A Markdown file split into its front matter and body, not yet validated."""
+
+    path: Path
+    display_path: str
+    digest: str  # a hash of the file's text, to tell whether it changed
+    meta: LineDict
+    body_line: int
+
+    @property
+    def body(self) -> str:
+        """Return the Markdown body, read from the file again (see `read_body`)."""
+        # Not kept from the first reading: every body would then be in memory at once until
+        # validation, and the memory they took stays with the process (and its forked workers).
+        return read_body(self.path, self.digest, self.display_path)
+
+
+@dataclass(frozen=True)
+class RawData:
+    """A YAML data file, parsed, not yet validated."""
+
+    path: Path
+    display_path: str
+    name: str
+    text: str
+    value: object
+
+    @property
+    def digest(self) -> str:
+        """Return a hash of the file's text, used to tell whether it changed."""
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+def read_text(path: Path, display_path: str, root: Path | None) -> str:
+    """Read a UTF-8 file; raise SiteError for undecodable, empty, huge or linked-from-outside files.
+
+    root is the project's: a link to a file outside it is refused. None skips that check,
+    for a file read again (see `read_body`).
+    """
+    text = decode_text(read_file_bytes(path, display_path, root), display_path)
+    if not text.strip():
+        raise SiteError(display_path, 1, _(EMPTY_FILE))
+    return text.replace("\r\n", "\n")
+
+
+def _front_matter_end(lines: list[str], display_path: str) -> int:
+    """Return the index of the line that closes the front matter."""
+    if lines[0].strip() != FRONT_MATTER_FENCE:
+        raise SiteError(display_path, 1, _("the file must start with front matter: a line '---', the fields, then '---'"))
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == FRONT_MATTER_FENCE:
+            return index
+    raise SiteError(display_path, 1, _("the front matter is not closed"),
+                    hint=_("add a line '---' after the last front matter field"))
+
+
+def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int]:
+    """Split a Markdown file into (front matter, body, body's first line)."""
+    lines = text.split("\n")
+    closing = _front_matter_end(lines, display_path)
+    meta_text = "\n".join(lines[1:closing])
+    meta = parse_yaml(meta_text, display_path, first_line=2) if meta_text.strip() else None
+    if not isinstance(meta, LineDict):
+        if meta is None:
+            problem = _("the front matter must be fields like 'title: ...', found nothing")
+        elif isinstance(meta, list):
+            problem = _("the front matter must be fields like 'title: ...', found a list")
+        else:
+            problem = _("the front matter must be fields like 'title: ...', found '{value}'", value=meta)
+        raise SiteError(display_path, 2, problem)
+    body = "\n".join(lines[closing + 1 :])
+    return meta, body, closing + 2
+
+
+def read_document(path: Path, project: Project) -> RawDocument:
+    """Read one Markdown file with front matter."""
+    display_path = project.display(path)
+    text = read_text(path, display_path, project.root)
+    meta, _body, body_line = split_front_matter(text, display_path)
+    return RawDocument(path, display_path, hashlib.sha256(text.encode()).hexdigest(), meta, body_line)
+
+
+def read_body(path: Path, digest: str, display_path: str) -> str:
+    """Return the body of a Markdown file whose text has the given hash.
+
+    Bodies are read when they are needed (to validate, to render) rather than kept: at
+    10,000 articles they are 66 MB, which the build and every page worker forked from it
+    would each hold. A file saved again since it was read fails here; the dev server's
+    watcher has seen the save, and the rebuild that follows reads the new version. The
+    same check makes a file swapped for a link since its first reading fail here.
+    """
+    text = read_text(path, display_path, None)
+    if hashlib.sha256(text.encode()).hexdigest() != digest:
+        raise SiteError(display_path, None, _(CHANGED_FILE), hint=_("build again (the dev server does so by itself)"))
+    lines = text.split("\n")
+    return "\n".join(lines[_front_matter_end(lines, display_path) + 1:])
+
+
+def read_data(path: Path, project: Project) -> RawData:
+    """Read one YAML data file."""
+    display_path = project.display(path)
+    text = read_text(path, display_path, project.root)
+    return RawData(path, display_path, path.stem, text, parse_yaml(text, display_path))
+
+
+@dataclass(frozen=True)
+class RawEdition:
+    """The files of one language edition: the original (language None) or a translation."""
+
+    language: str | None
+    config: RawData | None  # site.yaml for the original, site.<language>.yaml for a translation
+    home: RawDocument | None
+    articles: tuple[RawDocument, ...]
+    data: tuple[RawData, ...]
+    unreadable_data: tuple[str, ...] = ()  # names of data files that could not be read
+
+
+@dataclass(frozen=True)
+class RawContent:
+    """Everything read from the content folder, plus the reading errors found."""
+
+    original: RawEdition
+    translations: tuple[RawEdition, ...]
+    errors: tuple[SiteError, ...]
+    strings: dict[str, RawData] = field(default_factory=dict)  # language -> templates/strings/<language>.yaml
+    sources: RawData | None = None  # the sources registry, content/sources.yaml
+    sources_unreadable: bool = False  # it exists, but could not be read (the error is among `errors`)
+    ignored: tuple[str, ...] = ()  # files in articles/ that look like articles but are not read: x.markdown
+    glossary: RawData | None = None  # each edition's preferred terms, content/glossary.yaml (see checking/glossary.py)
+
+    # The original edition's parts, by the names the rest of the code has always used.
+    config = property(lambda self: self.original.config)
+    home = property(lambda self: self.original.home)
+    articles = property(lambda self: self.original.articles)
+    data = property(lambda self: self.original.data)
+    unreadable_data = property(lambda self: self.original.unreadable_data)
+
+
+def translation_language(path: Path) -> str | None:
+    """Return 'ru' for a translation such as commex.ru.md or timeline.ru.yaml, else None."""
+    stem, dot, language = path.stem.rpartition(".")
+    return language if dot and stem and len(language) == 2 and language.isalpha() and language.islower() else None
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """One file of the content folder, with what its name says: its edition and its part."""
+
+    path: Path
+    language: str | None  # None for the original edition
+    part: str  # "config", "home", "article", "data", "sources" (the registry) or "glossary" (content/glossary.yaml)
+
+
+DATA_SUFFIXES = (".yaml", ".yml")
+
+
+def list_content_files(content: Path) -> list[ContentFile]:
+    """Return every content file, sorted by path: the site configs, home pages, sources registry, articles and data."""
+    found = []
+    for folder, part, suffixes in ((content, None, (".yaml", ".md")), (content / "articles", "article", (".md",)),
+                                   (content / "data", "data", DATA_SUFFIXES)):
+        try:
+            entries = [entry for entry in os.scandir(folder) if entry.name.endswith(suffixes) and entry.is_file()]
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            language = translation_language(path)
+            if part is None:  # the content folder holds only site[.xx].yaml, index[.xx].md, sources.yaml and glossary.yaml
+                edition = f".{language}" if language else ""
+                kind = {f"site{edition}.yaml": "config", f"index{edition}.md": "home", "sources.yaml": "sources",
+                        "glossary.yaml": "glossary"}.get(entry.name)
+                if kind is None:
+                    continue
+            found.append(ContentFile(path, language, part or kind))
+    return sorted(found, key=lambda file: file.path)
+
+
+# Other spellings of Markdown's suffix: a file named so is not an article, and nothing else would say so.
+MARKDOWN_LOOKALIKES = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
+
+
+def list_ignored_articles(content: Path) -> list[Path]:
+    """Return the files in content/articles/ that look like articles but are not read: 'x.markdown', 'x.MD'."""
+    try:
+        with os.scandir(content / "articles") as entries:
+            paths = [Path(entry.path) for entry in entries if entry.is_file()]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(p for p in paths if p.suffix.lower() in MARKDOWN_LOOKALIKES or (p.suffix.lower() == ".md" and p.suffix != ".md"))
+
+
+def has_data_files(content: Path) -> bool:
+    """Tell whether content/data/ holds a data file (listing that folder alone)."""
+    try:
+        with os.scandir(content / "data") as entries:
+            return any(entry.name.endswith(DATA_SUFFIXES) and entry.is_file() for entry in entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
+class ReadCache:
+    """Files read by earlier builds, kept by the dev server so an edit re-reads only what changed."""
+
+    def __init__(self) -> None:
+        self.documents: dict[Path, RawDocument | RawData] = {}
+        self.changed: set[Path] | None = None  # None: everything may have changed, read it all
+        self._listing: tuple[Path, list[ContentFile], set[Path]] | None = None  # folder, files, their paths
+
+    def get(self, path: Path, reader, project: Project):
+        """Return the file as read before when it has not changed since, else read it now."""
+        if self.changed is not None and path not in self.changed and path in self.documents:
+            return self.documents[path]
+        self.documents[path] = reader(path, project)
+        return self.documents[path]
+
+    def files(self, content: Path) -> list[ContentFile]:
+        """List the content folder, or reuse the last listing when the changes neither added nor removed a file."""
+        # Reused only when every change is to a file listed and still there. Compared with the
+        # listing, not with `documents`: a file deleted and then restored is still among the
+        # documents, but not in the listing made while it was gone (issue 20).
+        if self._listing is None or self._listing[0] != content or self.changed is None or any(
+            path not in self._listing[2] or not path.is_file() for path in self.changed if path.is_relative_to(content)
+        ):
+            listed = list_content_files(content)
+            self._listing = (content, listed, {file.path for file in listed})
+        return self._listing[1]
+
+
+def load_content(project: Project, cache: ReadCache | None = None) -> RawContent:
+    """Read every content file of every edition; collect reading errors rather than stopping at the first."""
+    errors: list[SiteError] = []
+    cache = cache or ReadCache()
+    content = project.content
+    if not content.is_dir():
+        error = SiteError(project.display(content), None, _("the content folder does not exist"))
+        return RawContent(RawEdition(None, None, None, (), ()), (), (error,))
+    files = cache.files(content)
+    errors.extend(find_linked_folders(project))
+    if not any(file.part == "config" and file.language is None for file in files):
+        errors.append(SiteError(project.display(content / "site.yaml"), None, _("site.yaml is missing"),
+                                hint=_("create it with at least 'title:' and 'description:'")))
+    languages = {file.language for file in files} - {None}
+    original = _load_edition(project, files, None, errors, cache)
+    translations = tuple(_load_edition(project, files, language, errors, cache) for language in sorted(languages))
+    strings = {}
+    for path in sorted((project.templates / "strings").glob("*.yaml")):
+        try:
+            strings[path.stem] = cache.get(path, read_data, project)
+        except SiteError as error:
+            errors.append(error)
+    registry = next((file.path for file in files if file.part == "sources"), None)
+    sources = None
+    if registry is not None:
+        try:
+            sources = cache.get(registry, read_data, project)
+        except SiteError as error:
+            errors.append(error)
+    glossary_path = next((file.path for file in files if file.part == "glossary"), None)
+    glossary = None
+    if glossary_path is not None:
+        try:
+            glossary = cache.get(glossary_path, read_data, project)
+        except SiteError as error:
+            errors.append(error)
+    ignored = tuple(project.display(path) for path in list_ignored_articles(content))
+    return RawContent(original, translations, tuple(errors), strings, sources, registry is not None and sources is None, ignored,
+                      glossary)
+
+
+def _load_edition(project: Project, files: list[ContentFile], language: str | None, errors: list[SiteError],
+                  cache: ReadCache) -> RawEdition:
+    def attempt(reader, path):
+        try:
+            return cache.get(path, reader, project)
+        except SiteError as error:
+            errors.append(error)
+            return None
+
+    mine = [file for file in files if file.language == language]
+    config = next((attempt(read_data, f.path) for f in mine if f.part == "config"), None)
+    home = next((attempt(read_document, f.path) for f in mine if f.part == "home"), None)
+    articles = [attempt(read_document, f.path) for f in mine if f.part == "article"]
+    data_files = [f.path for f in mine if f.part == "data"]
+    data = [attempt(read_data, p) for p in data_files]
+    if language:  # traffic_index.ru.yaml is the Russian traffic_index
+        data = [replace(d, name=d.name.rpartition(".")[0]) if d else None for d in data]
+    return RawEdition(
+        language=language,
+        config=config,
+        home=home,
+        articles=tuple(a for a in articles if a is not None),
+        data=tuple(d for d in data if d is not None),
+        unreadable_data=tuple(p.stem.partition(".")[0] for p, d in zip(data_files, data, strict=True) if d is None),
+    )
+
+
+def find_linked_folders(project: Project) -> list[SiteError]:
+    """Return an error for each link leading outside the project among the folders the build reads.
+
+    A linked file in content/ is caught when it is read; here, content/articles or
+    content/data linked as a whole, and anything in templates/ or static/, which Jinja
+    and the asset copier would follow (issue 20). The folders shipped with sitegen are trusted. (Here, beside
+    Project, so that reading/safe_read.py needs nothing of this module: issue 29.)
+    """
+    errors = []
+    for folder in (project.content / "articles", project.content / "data"):
+        if folder.is_symlink():
+            problem = outside_link_error(folder, project.display(folder), project.root)
+            errors.extend([problem] if problem else [])
+    for folder, templates in ((project.templates, True), (project.static, False)):
+        if folder.parent != PACKAGE_ROOT or project.root == PACKAGE_ROOT:
+            errors.extend(find_unsafe_files(folder, project.root, project.display, read_templates=templates))
+    return errors

@@ -1,0 +1,1 @@
+"""Render: pages through Markdown, charts and Jinja, on every core."""
