@@ -77,7 +77,7 @@ def serve(site: Path, port: int) -> Iterator[str]:
     """Serve a built site with gzip and netlify.toml's headers; yield its base URL."""
     log_path = REPORTS / f"server-{site.name}.log"
     with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-u", str(REPO / "audit" / "commands/serve.py"), str(site), "--port", str(port)],
+        server = subprocess.Popen([sys.executable, "-u", str(REPO / "audit" / "serve.py"), str(site), "--port", str(port)],
                                   stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 10
