@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
-SERVER_SCRIPT = REPO / "audit" / "commands/serve.py"
+SERVER_SCRIPT = REPO / "audit" / "serve.py"
 LOCAL_HOST = "127.0.0.1"
 SERVER_START_TIMEOUT = 10.0
 ACTION_TIMEOUT_MS = 10_000

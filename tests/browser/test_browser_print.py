@@ -71,7 +71,7 @@ def base_url_site_url(base_url_site: Path, tmp_path_factory: pytest.TempPathFact
     """Serve the base-URL build on 127.0.0.1 (its pages link to /..., so it is served from the root)."""
     log = tmp_path_factory.mktemp("print-server") / "server.log"
     with log.open("w") as sink:
-        server = subprocess.Popen([sys.executable, "-u", str(REPO / "audit" / "commands/serve.py"), str(base_url_site), "--port", "0"],
+        server = subprocess.Popen([sys.executable, "-u", str(REPO / "audit" / "serve.py"), str(base_url_site), "--port", "0"],
                                   stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     found = None
