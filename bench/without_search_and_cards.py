@@ -17,9 +17,10 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from sitegen.pipeline import BuildOptions, build_site
+from sitegen.options import BuildOptions
 from sitegen.reading.content import Project
 from sitegen.rendering.parallel import available_cores
+from sitegen.runs import build_site
 
 
 def main(argv: list[str] | None = None) -> int:

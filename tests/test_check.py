@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from sitegen.commands.cli import main
-from sitegen.pipeline import BuildOptions, SiteBuilder, check_site
+from sitegen.options import BuildOptions
+from sitegen.pipeline import SiteBuilder
 from sitegen.reading.content import PACKAGE_ROOT, Project
 from sitegen.reuse.cache import load_cache, store_folder
 from sitegen.reuse.memory import variant
 from sitegen.reuse.store import FileStore
+from sitegen.runs import check_site
 
 DRAFT = "---\ntitle: Unfinished draft\nsummary: Not ready.\ndate: 2024-01-05\ndraft: true\n---\nWork in progress.\n"
 GLOSSARY = "en:\n  - term: Origins\n    means: where it began\n    avoid: [Background]\n    note: the word the site uses\n"
@@ -97,8 +99,9 @@ def rendered_pages(root: Path, options: BuildOptions) -> int:
 def published_records(root: Path) -> dict:
     """Return the page records in .cache/ of the site built without drafts (those `build` reuses)."""
     builder = SiteBuilder(Project.from_content_dir(root / "content"), BuildOptions())
-    records, _search = load_cache(root, FileStore(store_folder(root))).variants[variant(builder.load_and_validate())]
-    return records
+    graph = load_cache(root, FileStore(store_folder(root)))
+    graph.use_variant(variant(builder.load_and_validate()))
+    return {path: record for path, _inputs, record in graph.results("page")}
 
 
 CHECK = BuildOptions(include_drafts=True, use_cache=True)  # what `build.py check` gives check_site

@@ -9,8 +9,9 @@ import pytest
 
 from sitegen.commands.cli import NEW_ARTICLE, main
 from sitegen.errors import BuildFailed
-from sitegen.pipeline import BuildOptions, check_site
+from sitegen.options import BuildOptions
 from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.runs import check_site
 
 ARTICLE = "---\ntitle: Bad article\nsummary: An article with one mistake.\ndate: 2024-01-04\n---\n"
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import BuildFailed
-from sitegen.pipeline import BuildOptions, build_site
+from sitegen.options import BuildOptions
 from sitegen.reading.content import PACKAGE_ROOT, Project
 from sitegen.reuse.cache import CACHE_FOLDER, store_folder
+from sitegen.runs import build_site
 
 PRODUCTION = BuildOptions(base_url="https://example.org/briefing/", use_cache=True)
 PREVIEW = BuildOptions(include_drafts=True, base_url="https://deploy-preview-7--example.netlify.app/", use_cache=True)

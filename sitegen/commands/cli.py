@@ -24,9 +24,10 @@ from ..checking.likely_mistakes import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
 from ..checking.validate import is_base_url
 from ..errors import BuildFailed, SiteError
 from ..messages import LANGUAGES, N_, _, language_from_locale, ngettext, number, use_language
-from ..pipeline import BuildOptions, BuildResult, build_site, check_site
+from ..options import BuildOptions, BuildResult
 from ..reading.content import Project
 from ..rendering.parallel import available_cores
+from ..runs import build_site, check_site
 from .link_report import FORMATS as LINK_FORMATS
 from .report_formats import FORMATS, format_problems
 

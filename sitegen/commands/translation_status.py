@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..checking.stale_translations import stale_translations
 from ..errors import BuildFailed, SiteError, did_you_mean
 from ..messages import _, ngettext
-from ..pipeline import BuildOptions, SiteBuilder, stale_translations
+from ..options import BuildOptions
+from ..pipeline import SiteBuilder
 from ..reading.content import Project, translation_language
 from ..reading.history import HistoryReader
 from .report_formats import WARNING_PREFIX

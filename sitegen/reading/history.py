@@ -14,12 +14,18 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import Site
+
 
 @dataclass(frozen=True)
 class History:
     """Last commit date per content file (paths relative to the project root)."""
 
     last_changed: dict[str, dt.date] = field(default_factory=dict)
+
+    def updated_dates(self, site: Site) -> dict[str, dt.date]:
+        """Return each article's last update: front matter 'updated', else its last commit, else 'date'."""
+        return {a.slug: a.updated or self.last_changed.get(a.path) or a.date for a in site.articles}
 
 
 def _git(root: Path, *args: str) -> str | None:

@@ -1,0 +1,139 @@
+"""The edition-files stage: what is made from whole editions once their pages are rendered.
+
+Input: the rendered editions (rendering/editions.py) and the site's small files (assets).
+Output: `EditionOutputs`: every file besides the pages (small ones by bytes, the rest by
+digest in the file store), with the pages this stage renders itself added to the records:
+each edition's whole briefing in one file and its PDF (whole_briefing.py), the sitemap,
+feeds and social cards (edition_files.py), the search index and search page (search.py),
+and last the mirrorable copy, its zip and the mirror page (mirror.py), since the copy
+carries every other file. Mistakes are collected, not raised: the pipeline reports them
+with the render stage's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..errors import SiteError
+from ..messages import _
+from ..model import Publication
+from ..options import BuildOptions
+from ..reading.content import Project
+from ..rendering.editions import Edition, RenderedEditions
+from ..rendering.page_rendering import PageRenderer
+from ..rendering.templating import Renderer
+from ..reuse.memory import BuildMemory, PageRecord, digest
+from ..reuse.store import SiteFiles
+from .edition_files import SITE_DIGEST, EditionFiles
+from .mirror import MIRROR_ZIP, Addresses, folder_name
+from .pdf_file import PdfUnavailable
+from .whole_briefing import PDF_MADE
+
+
+@dataclass
+class EditionOutputs:
+    """Every file of the site besides its pages, and the mistakes met making them."""
+
+    files: dict[str, bytes]  # small files, held in memory: output path -> bytes
+    stored: dict[str, str] = field(default_factory=dict)  # the rest: output path -> digest in the file store
+    copy: SiteFiles | None = None  # the mirrorable copy, when this build makes one
+    errors: list[SiteError] = field(default_factory=list)
+
+
+class EditionStage:
+    """Makes the files of whole editions, reusing each that is still current (see `BuildMemory`)."""
+
+    def __init__(self, project: Project, options: BuildOptions, memory: BuildMemory, pages: PageRenderer,
+                 edition_files: EditionFiles) -> None:
+        self.project = project
+        self.options = options
+        self.memory = memory
+        self.pages = pages
+        self.edition_files = edition_files
+        self.whole_briefing = memory.whole_briefing
+
+    def warm_up(self, publication: Publication, pdf: str) -> None:
+        """Start the PDF workers while the pages render, when no PDF was made before and one is to be made per edition."""
+        if pdf == PDF_MADE and self.options.one_file and not self.whole_briefing.made:
+            self.whole_briefing.warm_up(len(publication.editions), self.options.jobs)
+
+    def make(self, renderer: Renderer, publication: Publication, rendered: RenderedEditions, files: dict[str, bytes],
+             pdf: str, rendered_paths: list[str]) -> EditionOutputs:
+        """Make every whole-edition file; add the pages made here to `rendered.records` (and their paths to `rendered_paths`)."""
+        made = EditionOutputs(dict(files))
+        records, editions = rendered.records, rendered.editions
+        try:
+            # The whole briefing in one file, from the pages; its PDFs are made while the cards and search index are.
+            self._start_whole_briefing(renderer, editions, records, made.files, pdf)
+            # While Pagefind indexes: the sitemap and feeds, and the social cards on the other cores.
+            edition_files, cards = self.edition_files.make(publication, editions, rendered.by_edition)
+            made.files.update(edition_files)
+            made.stored.update(cards)
+            for edition_records in rendered.by_edition:
+                records.update(edition_records)  # the feed's articles now all have their bodies kept
+            search_files, search_records, failed = self.pages.search_pages(renderer, editions, rendered.searches,
+                                                                           rendered_paths)
+            made.stored.update(search_files)
+            records.update(search_records)
+            made.errors.extend(failed)
+            if not made.errors and self.options.one_file:
+                try:
+                    made.stored.update(self.whole_briefing.finish([context for context, _current in editions], pdf))
+                except PdfUnavailable as missing:
+                    made.errors.append(SiteError(self.project.display(self.project.content / "site.yaml"), None,
+                                                 _("the PDF of the briefing cannot be made on this machine: {problem}",
+                                                   problem=str(missing)),
+                                                 _("install Pango and HarfBuzz (README, 'Start here'), or build with --no-pdf")))
+        finally:
+            self.whole_briefing.dismiss()  # the PDF workers of a build that failed
+            rendered.cancel_searches()
+        if not made.errors:
+            # Last, as it carries every other file: the mirrorable copy and its zip, then the pages offering it.
+            self._mirror(renderer, publication, editions, made, records, rendered_paths)
+        return made
+
+    def page_files(self, publication: Publication, records: dict[str, PageRecord]) -> dict[str, str]:
+        """Return every page as it is written (output path -> digest): with the whole briefing's sizes in its footer."""
+        return self.whole_briefing.filled_pages({path: record.html_digest for path, record in records.items()},
+                                                [edition.prefix for edition in publication.editions])
+
+    def finish(self) -> None:
+        """Keep the whole briefing's files of this build for the next (after a build that succeeded)."""
+        if self.options.one_file:
+            self.memory.outdated |= self.whole_briefing.finish_build()
+
+    def _mirror(self, renderer: Renderer, publication: Publication, editions: list[Edition], made: EditionOutputs,
+                records: dict[str, PageRecord], rendered_paths: list[str]) -> None:
+        """Make the mirrorable copy and its zip (mirror.py), then render each edition's mirror page, which offers the zip."""
+        zip_size = None
+        for _context, current in editions:
+            current["mirror"] = ""  # the zip's size, once it is made
+        if self.options.relative or self.options.mirror_zip:
+            config = publication.original.config
+            addresses = Addresses.of(config.base_url, config.base_path)
+            site_stored = {**made.stored, **self.page_files(publication, records)}
+            try:
+                own_pages = self.pages.mirror_own_pages(renderer, editions, made.files.keys() | site_stored.keys(), addresses)
+            except SiteError as error:
+                made.errors.append(error)
+                return
+            made.copy = self.memory.mirror.copy(made.files, site_stored, own_pages, addresses)
+            if self.options.mirror_zip and not self.options.relative:
+                newest = max((date for context, _current in editions for date in context.updated.values()),
+                             default=dt.date(1980, 1, 1))
+                made.stored[MIRROR_ZIP] = self.memory.mirror.zip(made.copy, folder_name(config.title), newest)
+                zip_size = self.memory.store.path(made.stored[MIRROR_ZIP]).stat().st_size
+            self.memory.outdated |= self.memory.mirror.finish()
+        mirror_records, errors = self.pages.mirror_pages(renderer, editions, zip_size, rendered_paths)
+        records.update(mirror_records)
+        made.errors.extend(errors)
+
+    def _start_whole_briefing(self, renderer: Renderer, editions: list[Edition], records: dict[str, PageRecord],
+                              files: dict[str, bytes], pdf: str) -> None:
+        """Compose each edition's one-file HTML from its pages, and start making the PDFs (whole_briefing.py)."""
+        inputs = {context.site.prefix: digest([current[SITE_DIGEST], current["assets"], current.get("template:briefing.html")])
+                  for context, current in editions}
+        self.whole_briefing.start(renderer, [context for context, _current in editions],
+                                  {path: record.html_digest for path, record in records.items()}, files, inputs,
+                                  pdf, self.options.jobs, make=self.options.one_file)
