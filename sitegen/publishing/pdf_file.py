@@ -16,6 +16,7 @@ seconds to lay out, and the build goes on meanwhile.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -83,4 +84,13 @@ def make_pdf(_state: None, one_file_html: str) -> bytes:
     source = _SVG_FONT.sub('font-family="Source Sans Pro"', one_file_html.replace("</head>", styles + "</head>", 1))
     # Only files may be read, and the file names none but the fonts: nothing is fetched from a network.
     fetcher = weasyprint.URLFetcher(allowed_protocols={"file"})
-    return weasyprint.HTML(string=source, url_fetcher=fetcher, media_type="print").write_pdf(pdf_variant=PDF_VARIANT)
+    # Where the system has no HarfBuzz subsetter (libharfbuzz-subset), fontTools subsets the
+    # fonts and stamps the time into each one, so two builds differed; it takes the time from
+    # SOURCE_DATE_EPOCH when that is set (the reproducible-builds convention).
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch or "0"
+    try:
+        return weasyprint.HTML(string=source, url_fetcher=fetcher, media_type="print").write_pdf(pdf_variant=PDF_VARIANT)
+    finally:
+        if epoch is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
