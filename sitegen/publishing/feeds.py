@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 from collections.abc import Mapping
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
@@ -42,7 +43,8 @@ def _serialise(root: ET.Element) -> bytes:
 
 def feed_articles(site: Site, updated: Mapping[str, dt.date]) -> list[Article]:
     """Return the articles the feed carries: the FEED_ENTRIES most recently updated, newest first."""
-    return sorted(site.articles, key=lambda a: (updated[a.slug], a.slug), reverse=True)[:FEED_ENTRIES]
+    # The newest few of all the articles: no sort of the whole list (10,000 articles, four times an edit).
+    return heapq.nlargest(FEED_ENTRIES, site.articles, key=lambda a: (updated[a.slug], a.slug))
 
 
 def render_atom_feed(site: Site, bodies: Mapping[str, str], updated: Mapping[str, dt.date],

