@@ -45,3 +45,6 @@ class BuildResult:
     rendered: list[str] = field(default_factory=list)
     warnings: list[SiteError] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # output files whose bytes were written
+    # What the build made again rather than took from the dependency graph, by kind (reuse/graph.py):
+    # "article" validated, "read" parsed, "page" rendered, "links" judged, ...
+    made: dict[str, int] = field(default_factory=dict)

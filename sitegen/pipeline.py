@@ -21,7 +21,7 @@ from pathlib import Path
 from .checking.links import LinkChecker
 from .checking.sourcing import sourcing_warnings
 from .checking.stale_translations import stale_translations
-from .checking.validate import ArticleMemo, validate_site
+from .checking.validate import validate_site
 from .errors import BuildFailed
 from .model import Publication
 from .options import BuildOptions, BuildResult, ProgressReport
@@ -34,7 +34,7 @@ from .reading.content import Project, ReadCache, has_data_files, load_content
 from .reading.history import HistoryReader
 from .rendering.editions import render_editions
 from .rendering.page_rendering import PageRenderer
-from .reuse.memory import BuildMemory, ListingEntries, variant
+from .reuse.memory import BuildMemory, variant
 from .reuse.store import SiteFiles
 
 __all__ = ["BuildOptions", "BuildResult", "SiteBuilder"]
@@ -50,16 +50,14 @@ class SiteBuilder:
         self.memory = BuildMemory(project.root, options.use_cache)
         self.store, self.charts, self.cards, self.chart_files = (self.memory.store, self.memory.charts, self.memory.cards,
                                                                  self.memory.chart_files)
-        self._reads = ReadCache()
-        self._validated = ArticleMemo()
+        self._reads = ReadCache(self.memory.graph)  # every stage asks the one graph what is current (reuse/graph.py)
         self._history = HistoryReader()
-        self._links = LinkChecker(project.root)
-        self._listing_entries: ListingEntries = {}  # see site_digest
+        self._links = LinkChecker(project.root, self.memory.graph)
         self.page_renderer = PageRenderer(project, self.memory, options.jobs, progress)
         edition_files = EditionFiles(self.memory, options.jobs, options.social_cards, self.page_renderer.feed_body, progress)
         self.editions = EditionStage(project, options, self.memory, self.page_renderer, edition_files)
         self.whole_briefing = self.memory.whole_briefing
-        if options.jobs > 1 and not self.charts.svg_by_key and has_data_files(project.content):  # charts need data
+        if options.jobs > 1 and not self.charts.has_drawings and has_data_files(project.content):  # charts need data
             # No chart is cached, so every chart a page has is to be drawn: the chart worker loads
             # its libraries while the content is read (and is ended if no page has a chart).
             self.charts.warm_up()
@@ -73,7 +71,7 @@ class SiteBuilder:
         templates = self.project.display(self.project.templates)
         self._reads.changed = changed
         publication = validate_site(load_content(self.project, self._reads), self.options.include_drafts, templates,
-                                    self._validated)
+                                    self.memory.graph)
         if self.options.base_url:
             publication = Publication(tuple(replace(edition, config=replace(edition.config, base_url=self.options.base_url))
                                             for edition in publication.editions), publication.warnings)
@@ -87,6 +85,7 @@ class SiteBuilder:
         them); None means anything may have changed. `validated` hears of the publication
         before its pages render.
         """
+        self.memory.graph.start_build()
         try:
             publication = self.load_and_validate(changed)
             if validated is not None:
@@ -116,8 +115,7 @@ class SiteBuilder:
                   **{f"template:{name}": d for name, d in self.page_renderer.template_digests.items()}}
         try:
             pages = render_editions(self.page_renderer, renderer, publication, history, shared, pdf,
-                                    self._listing_entries, result.rendered, self.options.search_index)
-            self._listing_entries = pages.listing_entries  # only the current articles' entries are kept
+                                    self.memory.graph, result.rendered, self.options.search_index)
             made = self.editions.make(renderer, publication, pages, assets.files, pdf, result.rendered) if not pages.errors else None
         finally:
             self.whole_briefing.dismiss()  # the PDF workers of a build that failed
@@ -130,13 +128,13 @@ class SiteBuilder:
         )
         if errors:
             pages.cancel_searches()
-            self.memory.records.update(pages.records)  # the pages that did render are worth keeping
             # A mistake in a template shared by pages is reported once.
             raise BuildFailed(list(dict.fromkeys(errors)), result.warnings)
         cited = {source_id for record in pages.records.values() for source_id in record.cited}
         result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
-        self.memory.keep_only_records(pages.records)
+        self.memory.keep_pages(pages.records)
         made.stored.update(self.editions.page_files(publication, pages.records))
-        self.editions.finish()
+        self.memory.finish_build()  # what this build used is kept; the pages that rendered in a failed one were too
+        result.made = dict(self.memory.graph.made)
         result.pages = made.copy if self.options.relative else SiteFiles(self.store, made.files, made.stored)
         return result

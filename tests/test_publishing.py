@@ -21,6 +21,7 @@ from sitegen.pipeline import BuildOptions, SiteBuilder
 from sitegen.publishing.search import SearchIndexing
 from sitegen.reading.content import PACKAGE_ROOT, Project
 from sitegen.rendering.page_rendering import PageRenderer
+from sitegen.reuse.graph import DependencyGraph
 from sitegen.reuse.store import FileStore
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
@@ -237,7 +238,7 @@ def test_a_stopped_search_index_leaves_no_pagefind_running_and_no_folder(tmp_pat
     store = FileStore(tmp_path / "store")
     page = store.put(b'<html lang="en"><body data-pagefind-body><p>A zeppelin lands.</p></body></html>')
     indexing_starts = threading.Event()
-    indexing = SearchIndexing(["articles/a/index.html"], {}, store, "en", before_each=indexing_starts.set)
+    indexing = SearchIndexing(["articles/a/index.html"], DependencyGraph(), store, "en", before_each=indexing_starts.set)
     indexing.page_rendered("articles/a/index.html", page)
     assert indexing_starts.wait(timeout=60)
 

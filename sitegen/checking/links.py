@@ -3,24 +3,29 @@
 Input: the rendered pages (output path -> HTML), the static files, and where each page
 came from. Output: `SiteError`s for dead links and anchors, each naming the source file
 and the line where the link was written. Links inside an inline SVG (a chart's marks) are
-read too, and may not leave the site: our drawings link only to our own pages.
+read too, and may not leave the site: our drawings link only to our own pages. A page whose
+links were all good is a "links" node of the dependency graph (reuse/graph.py), with what that
+verdict depends on: its own links and ids, the site's set of files, and the ids of each page
+it links to by anchor; it is judged again only when one of them changed, also across processes.
 """
 
 from __future__ import annotations
 
 import bisect
 import difflib
+import hashlib
 import posixpath
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape
 from itertools import chain
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import SiteError
 from ..messages import N_, _, ngettext
+from ..reuse.graph import MISSING, DependencyGraph
 
 
 @dataclass(frozen=True)
@@ -125,47 +130,66 @@ def resolve_target(href_path: str, files: frozenset[str]) -> str | None:
     return None
 
 
-class _Verdict(NamedTuple):
-    """What the last check found on one page, and what that finding depends on."""
+def _digest(*parts: Iterator[str] | tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update("\0".join(part).encode())
+        digest.update(b"\1")
+    return digest.hexdigest()
 
-    links: PageLinks
-    anchored: frozenset[str]  # the pages it links to by anchor
-    errors: list[SiteError]
+
+class _VerdictInputs(Mapping[str, str]):
+    """What a page's verdict may depend on, each digest worked out only when it is asked for."""
+
+    def __init__(self, own: dict[str, str], pages: dict[str, PageLinks], ids: dict[str, str]) -> None:
+        self._own, self._pages, self._ids = own, pages, ids
+
+    def __getitem__(self, name: str) -> str:
+        if name in self._own:
+            return self._own[name]
+        target = name.removeprefix("ids:")
+        if name == target or target not in self._pages:
+            raise KeyError(name)
+        if target not in self._ids:
+            self._ids[target] = _digest(sorted(self._pages[target].ids))
+        return self._ids[target]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._own)
+
+    def __len__(self) -> int:
+        return len(self._own)
 
 
 class LinkChecker:
-    """Checks every internal link, remembering each page's verdict between builds.
+    """Checks every internal link; a page whose links were all good is judged again only when what
+    that depends on changed (its "links" node in the dependency graph)."""
 
-    A page's links are judged again only when the site's set of files changed, its own
-    links changed, or a page it links to by anchor changed its ids: after an edit the dev
-    server rechecks a page or two instead of every link of every page.
-    """
-
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, graph: DependencyGraph | None = None) -> None:
         self.root = root  # the project's: where the files a `LinkSource` names are
-        self._files: tuple[frozenset[str], str] | None = None
-        self._ids: dict[str, frozenset[str]] = {}  # each page's ids at the last check
-        self._checked: dict[str, _Verdict] = {}  # output path -> its last verdict
+        self.graph = graph if graph is not None else DependencyGraph()
 
     def check(self, pages: dict[str, PageLinks], static_files: frozenset[str], sources: dict[str, LinkSource],
               base_path: str) -> list[SiteError]:
         """Return an error for every internal link that leads nowhere."""
-        files = frozenset(pages) | static_files
-        if self._files != (files, base_path):
-            self._files, self._checked = (files, base_path), {}
+        files = _digest(sorted(frozenset(pages) | static_files), (base_path,))
         verdicts: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # most links recur on many pages: judge each once
-        renamed = {path for path, links in pages.items() if self._ids.get(path) is not links.ids and self._ids.get(path) != links.ids}
-        self._ids = {path: links.ids for path, links in pages.items()}
-        checked = {}
+        ids: dict[str, str] = {}  # each page's ids, as a digest, once asked for
+        errors = []
         for output_path, links in sorted(pages.items()):
-            last = self._checked.get(output_path)
-            if not _still_holds(last, links, renamed):
-                last = _Verdict(links, *self._check_page(output_path, links, pages, files, sources[output_path], base_path,
-                                                         verdicts, self.root))
-            checked[output_path] = last
-        self._checked = checked
+            own = {"links": _digest(links.hrefs, links.drawn, sorted(links.ids)), "files": files}
+            if self.graph.current("links", output_path, _VerdictInputs(own, pages, ids)) is not MISSING:
+                continue
+            anchored, found = self._check_page(output_path, links, pages, frozenset(pages) | static_files,
+                                               sources[output_path], base_path, verdicts, self.root)
+            if found:  # a page with dead links is judged again: its errors name lines an edit may move
+                errors.extend(found)
+            else:
+                inputs = _VerdictInputs(own, pages, ids)
+                self.graph.record("links", output_path, {**own, **{f"ids:{target}": inputs[f"ids:{target}"]
+                                                                    for target in sorted(anchored) if target in pages}}, True)
         # A link in site.yaml or a template is on every page: report it once.
-        return list(dict.fromkeys(error for verdict in checked.values() for error in verdict.errors))
+        return list(dict.fromkeys(errors))
 
     @staticmethod
     def _check_page(output_path: str, links: PageLinks, pages: dict[str, PageLinks], files: frozenset[str],
@@ -233,13 +257,6 @@ def anchor_hint(fragment: str, ids: frozenset[str]) -> str:
 
 # A root-relative link with no query, escapes, dot segments or doubled slashes.
 _PLAIN_ROOT_LINK = re.compile(r"^/(?!/)(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9]+)?/?)*(?:#[^\s%]*)?$")
-
-
-def _still_holds(last: _Verdict | None, links: PageLinks, renamed: set[str]) -> bool:
-    """Tell whether a page's last verdict stands: same links, and no page it links to by anchor changed its ids."""
-    if last is None or last.errors:  # a page with dead links is judged again: its errors name lines an edit may move
-        return False
-    return last.links == links and renamed.isdisjoint(last.anchored)
 
 
 def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str],

@@ -2,7 +2,9 @@
 
 Input: `RawContent` from reading/content.py. Output: a `Site` (config, home page, articles,
 datasets, chart specs), or `BuildFailed` carrying every error found in every file,
-each naming its file and line, so an editor fixes them all in one pass.
+each naming its file and line, so an editor fixes them all in one pass. Articles already
+validated, and the warnings about their wording, come from the build's dependency graph
+(reuse/graph.py) while they and what they were checked against are unchanged.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from ..reading.content import RawContent, RawData, RawDocument, RawEdition, tran
 from ..reading.fields import FieldChecker, describe_value
 from ..reading.yaml_lines import LineDict, LineList
 from ..rendering.charts import Dataset
+from ..reuse.graph import DependencyGraph
 from .datatypes import Column, check_row, validate_columns
 from .glossary import validate_glossary
 from .likely_mistakes import ignored_file_warnings, missing_data_twins, untranslated_links
 from .sources import Registry, validate_registry, validate_source_ids
 from .validate_charts import check_chart_ids, choices_hint
-from .validate_pages import ArticleMemo, References, check_alias_clashes, validate_home
+from .validate_pages import References, check_alias_clashes, validate_article_once, validate_home
 from .wording import wording_warnings
 
 SITE_KEYS = ("title", "description", "base_url", "language", "navigation", "contact", "recheck_sources_after_days",
@@ -216,13 +219,13 @@ def validate_translated_config(raw: RawData | None, original: SiteConfig, langua
 def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple[Article, RawDocument]],
                      raw_strings: Mapping[str, RawData], templates_path: str, include_drafts: bool,
                      errors: list[SiteError], broken_originals: frozenset[str] = frozenset(),
-                     memo: ArticleMemo | None = None, broken_data: frozenset[str] = frozenset()) -> Site:
+                     graph: DependencyGraph | None = None, broken_data: frozenset[str] = frozenset()) -> Site:
     """Validate one translation against the original edition.
 
     `broken_data` names the original's data files that have errors of their own: their
     translations and the charts that use them are not reported again as "no dataset".
     """
-    memo = memo or ArticleMemo()
+    graph = graph if graph is not None else DependencyGraph()
     language = raw.language
     prefix = f"{language}/"
     config = validate_translated_config(raw.config, original.config, language, errors)
@@ -253,7 +256,7 @@ def validate_edition(raw: RawEdition, original: Site, originals: dict[str, tuple
                                     choices_hint(slug, tuple(originals), N_("articles"))))
             continue
         article, original_doc = originals[slug]
-        translated = memo.validate(doc, references, errors, article, frozenset(original_doc.meta), prefix)
+        translated = validate_article_once(graph, doc, references, errors, article, frozenset(original_doc.meta), prefix)
         if translated is not None and (include_drafts or not translated.draft):
             articles.append(translated)
     check_chart_ids([home, *articles] if home else articles, errors)
@@ -278,10 +281,10 @@ def unloaded_or_invalid_originals(raw: RawContent, originals: Mapping) -> frozen
 
 
 def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "templates",
-                  memo: ArticleMemo | None = None) -> Publication:
+                  graph: DependencyGraph | None = None) -> Publication:
     """Validate every edition; raise BuildFailed with every error found.
 
-    `memo` keeps validated articles between builds (the dev server passes its own).
+    `graph` holds the articles validated by earlier builds (reuse/graph.py); the builder passes its own.
     """
     errors: list[SiteError] = list(raw.errors)
     config = validate_config(raw.config, errors)
@@ -301,8 +304,8 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
             datasets[data.name] = dataset
     references = References(MappingProxyType(datasets), registry, frozenset(broken - datasets.keys()))
     home = validate_home(raw.home, references, errors) if raw.home else None
-    memo = memo or ArticleMemo()
-    articles = [memo.validate(doc, references, errors) for doc in raw.articles]
+    graph = graph if graph is not None else DependencyGraph()
+    articles = [validate_article_once(graph, doc, references, errors) for doc in raw.articles]
     check_alias_clashes([a for a in articles if a is not None], errors)
     strings = validate_strings(raw.strings.get(config.language), config.language, None, errors, templates_path)
     published = [a for a in articles if a is not None and (include_drafts or not a.draft)]
@@ -312,15 +315,14 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     originals = {a.slug: (a, doc) for a, doc in zip(articles, raw.articles, strict=True) if a is not None}
     translations = tuple(
         validate_edition(edition, original, originals, raw.strings, templates_path, include_drafts, errors,
-                         unloaded_or_invalid_originals(raw, originals), memo,
+                         unloaded_or_invalid_originals(raw, originals), graph,
                          frozenset(broken - datasets.keys()))
         for edition in raw.translations
     )
     glossary = validate_glossary(raw.glossary, languages, errors)
     # Worked out before the errors stop the build: an editor fixing them sees the warnings too.
     warnings = likely_mistakes(raw, original, translations)
-    warnings += wording_warnings(raw, config.language, glossary, dt.date.today(), memo)
-    memo.finish()
+    warnings += wording_warnings(raw, config.language, glossary, dt.date.today(), graph)
     if errors:
         raise BuildFailed(errors, warnings)
     return Publication((original,) + translations, tuple(warnings))

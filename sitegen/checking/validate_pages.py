@@ -3,17 +3,20 @@
 Input: a `RawDocument` from reading/content.py and what its body may refer to (`References`:
 the datasets and the sources registry). Output: an `Article` or `HomePage` whose charts,
 citations and corrections are checked, or a `SiteError` per mistake with its line.
-`ArticleMemo` keeps the results for the dev server, so an edit re-validates one page.
+Each article's result is an "article" node of the dependency graph (reuse/graph.py), kept
+with what it was checked against, so an unchanged article is not validated again, in the dev
+server or in the next process (`validate_article_once`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from ..commands.translate import check_translation_marks
 from ..errors import SiteError, did_you_mean
@@ -24,6 +27,7 @@ from ..reading.fields import FieldChecker
 from ..reading.yaml_lines import LineDict
 from ..rendering.charts import Dataset
 from ..rendering.markup import find_unsafe_html
+from ..reuse.graph import MISSING, DependencyGraph
 from .citations import find_citations, find_uncited_figures
 from .likely_mistakes import check_placeholders
 from .sources import Registry, report_unknown_source
@@ -91,9 +95,10 @@ class References:
     broken: frozenset[str] = frozenset()  # data files that exist but have errors of their own
 
     @functools.cached_property
-    def key(self) -> tuple:
-        """Return what validation of a page depends on, as comparable digests."""
-        return tuple((name, d.digest) for name, d in self.datasets.items()), self.registry.digest, self.broken
+    def digest(self) -> str:
+        """Return a digest of what validation of a page depends on: the datasets, the registry, the broken data files."""
+        payload = [sorted((name, d.digest) for name, d in self.datasets.items()), self.registry.digest, sorted(self.broken)]
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
 def validate_body(check: FieldChecker, raw: RawDocument, references: References
@@ -160,58 +165,21 @@ def validate_article(raw: RawDocument, references: References, errors: list[Site
     return article if len(errors) == count else None
 
 
-class _Validated(NamedTuple):
-    """One remembered result of validate_article, with what it was computed from."""
-
-    raw: RawDocument  # kept alive, so its id cannot be reused by a new document
-    inputs: tuple
-    original: Article | None  # kept alive for the same reason: its id is in inputs
-    article: Article | None
-    errors: list[SiteError]
-
-
-class ArticleMemo:
-    """Validated articles of the last build, reused for the documents that did not change.
-
-    `validate_article` is a function of its arguments alone, and the dev server keeps the
-    `RawDocument` of every unchanged file from one build to the next, so a result is found
-    by the document's identity plus the datasets and original it was checked against: at
-    1,000 articles an edit re-validates one article instead of all of them. The warnings
-    about a document's wording (checking/wording.py) are kept the same way (`found_in`).
-    """
-
-    def __init__(self) -> None:
-        self._last: dict[int, _Validated] = {}
-        self._current: dict[int, _Validated] = {}
-        self._last_found: dict[int, tuple[RawDocument, tuple, list[SiteError]]] = {}
-        self._current_found: dict[int, tuple[RawDocument, tuple, list[SiteError]]] = {}
-
-    def found_in(self, raw: RawDocument, inputs: tuple, find: Callable[[], list[SiteError]]) -> list[SiteError]:
-        """Return find()'s warnings about a document, reusing the last build's when the document and inputs are the same."""
-        kept = self._last_found.get(id(raw))
-        if kept is None or kept[0] is not raw or kept[1] != inputs:
-            kept = (raw, inputs, find())
-        self._current_found[id(raw)] = kept
-        return kept[2]
-
-    def validate(self, raw: RawDocument, references: References, errors: list[SiteError],
-                 original: Article | None = None, original_keys: frozenset[str] = frozenset(),
-                 prefix: str = "") -> Article | None:
-        """Return validate_article(...) for these arguments, reusing the last build's result when they are the same."""
-        inputs = (references.key, id(original), original_keys, prefix)
-        kept = self._last.get(id(raw))
-        if kept is None or kept.raw is not raw or kept.inputs != inputs:
-            found: list[SiteError] = []
-            article = validate_article(raw, references, found, original, original_keys, prefix)
-            kept = _Validated(raw, inputs, original, article, found)
-        self._current[id(raw)] = kept
-        errors.extend(kept.errors)
-        return kept.article
-
-    def finish(self) -> None:
-        """Forget the documents this build did not use."""
-        self._last, self._current = self._current, {}
-        self._last_found, self._current_found = self._current_found, {}
+def validate_article_once(graph: DependencyGraph, raw: RawDocument, references: References, errors: list[SiteError],
+                          original: Article | None = None, original_keys: frozenset[str] = frozenset(),
+                          prefix: str = "") -> Article | None:
+    """Return validate_article(...) for these arguments, from the graph when the document and what it is checked
+    against are unchanged (the file's text, where it is, the references, the original of a translation)."""
+    inputs = {"text": raw.digest, "path": str(raw.path), "references": references.digest,
+              "original": original.digest if original is not None else "",
+              "original_keys": " ".join(sorted(original_keys)), "prefix": prefix}
+    validated = graph.current("article", raw.display_path, inputs)
+    if validated is MISSING:
+        found: list[SiteError] = []
+        article = validate_article(raw, references, found, original, original_keys, prefix)
+        validated = graph.record("article", raw.display_path, inputs, (article, tuple(found)))
+    errors.extend(validated[1])
+    return validated[0]
 
 
 def validate_aliases(check: FieldChecker, meta: LineDict) -> tuple[str, ...]:

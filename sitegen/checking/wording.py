@@ -1,35 +1,38 @@
 """The wording checks of every edition, run over the words readers read (issue 27).
 
 Input: the raw content, the edition's language, the validated glossary, the day of the
-build and the memo the dev server keeps between builds. Output: warnings: the glossary's
+build and the build's dependency graph (reuse/graph.py). Output: warnings: the glossary's
 variants to avoid (checking/glossary.py), sentences that read as current and planned dates that
 have passed (checking/time_wording.py). A page is searched only when a quick look at its whole text
-finds a word to check; what a page gave is kept for the next build while it is unchanged
-(validate_pages.ArticleMemo), so a one-article edit checks one article.
+finds a word to check; what a page gave is a "wording" node of the graph, kept while the page,
+its language and the glossary are unchanged, so a one-article edit checks one article, and the
+next process none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from ..errors import SiteError
 from ..reading.content import RawContent, RawDocument
+from ..reuse.graph import MISSING, DependencyGraph
 from .glossary import Glossary, glossary_warnings, lowercase
 from .reader_text import document_passages, file_passages
 from .time_wording import may_read_as_current, planned_date_warnings, present_tense_warnings
-from .validate_pages import ArticleMemo
 
 
 def wording_warnings(raw: RawContent, language: str, glossary: Glossary | None, today: dt.date,
-                     memo: ArticleMemo) -> list[SiteError]:
+                     graph: DependencyGraph) -> list[SiteError]:
     """Return the warnings about wording, edition by edition, page by page, then the edition's YAML files."""
     warnings = []
     for edition in (raw.original, *raw.translations):
         edition_language = edition.language or language
-        inputs = (edition_language, glossary.digest if glossary else None)
         for doc in ((edition.home,) if edition.home else ()) + edition.articles:
-            warnings += memo.found_in(doc, inputs, functools.partial(page_warnings, doc, edition_language, glossary))
+            inputs = {"text": doc.digest, "language": edition_language, "glossary": glossary.digest if glossary else ""}
+            found = graph.current("wording", doc.display_path, inputs)
+            if found is MISSING:
+                found = graph.record("wording", doc.display_path, inputs, tuple(page_warnings(doc, edition_language, glossary)))
+            warnings += found
         passages = file_passages(edition, raw.strings.get(edition_language))
         warnings += glossary_warnings(glossary, edition_language, passages)
         warnings += present_tense_warnings(edition_language, passages)

@@ -2,8 +2,9 @@
 
 Input: a title, an optional key figure with its label, and the site name. Output: PNG
 bytes, drawn by Pillow with Source Sans Pro, a font that comes as a Python package (it
-has Cyrillic, so Russian cards need nothing from the system and no network). Cards are
-cached by their text: an unchanged card is not redrawn.
+has Cyrillic, so Russian cards need nothing from the system and no network). Each card is
+a "card" node of the dependency graph (reuse/graph.py), keyed by its text: an unchanged card
+is not redrawn.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from ..messages import N_
 from ..rendering.parallel import fresh_process_map
+from ..reuse.graph import MISSING, DependencyGraph
 from ..reuse.store import FileStore
 
 WIDTH, HEIGHT = 1200, 630
@@ -176,25 +178,28 @@ def _draw_into_store(store_folder: Path, card: CardText) -> str:
 class CardRenderer:
     """Draw social cards into the build's file store, each distinct card once, on every core."""
 
-    def __init__(self, store: FileStore) -> None:
+    def __init__(self, store: FileStore, graph: DependencyGraph) -> None:
         self.store = store
-        self.digest_by_key: dict[str, str] = {}  # card key -> digest of its PNG in the store
+        self.graph = graph  # card key -> digest of its PNG in the store
 
     def draw(self, cards: list[CardText], jobs: int, progress: Callable[[int, int, str], None] | None = None) -> int:
         """Draw every card not drawn before; return how many were drawn."""
-        missing = list({card.key: card for card in cards if card.key not in self.digest_by_key}.values())
+        missing = list({card.key: card for card in cards if self.graph.current("card", card.key, {}) is MISSING}.values())
         if progress and missing:
             progress(0, len(missing), SOCIAL_CARDS)
         # Fresh interpreters rather than forked ones: cards are drawn late in a build, when a
         # forked worker would carry every rendered page along (see rendering/parallel.py).
         drawn = fresh_process_map(_draw_into_store, self.store.folder, missing, jobs)
-        self.digest_by_key.update((card.key, digest) for card, digest in zip(missing, drawn, strict=True))
+        for card, digest in zip(missing, drawn, strict=True):
+            self.graph.record("card", card.key, {}, digest, stored=(digest,))  # the key is a digest of its text
         if progress and missing:
             progress(len(missing), len(missing), SOCIAL_CARDS)
         return len(missing)
 
     def digest(self, card: CardText) -> str:
         """Return the store digest of a card drawn by `draw` (or draw it now)."""
-        if card.key not in self.digest_by_key:
+        digest = self.graph.current("card", card.key, {})
+        if digest is MISSING:
             self.draw([card], jobs=1)
-        return self.digest_by_key[card.key]
+            digest = self.graph.current("card", card.key, {})
+        return digest

@@ -6,7 +6,8 @@ on its page (/charts/<id>/<id>.csv, .svg, .png, card.png). The downloads are the
 the page shows, with its title and sources written above it on white, so that they stand
 alone wherever they are taken. They are put together from the drawing rather than drawn
 again: no second Vega run, and the PNGs come from resvg (vl-convert's `svg_to_png`),
-about 50 ms each, without starting vl-convert's JavaScript engine.
+about 50 ms each, without starting vl-convert's JavaScript engine. Each chart's files are a
+"chart-files" node of the dependency graph (reuse/graph.py), keyed by what they are made from.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from ..rendering.charts import CHART_FONT, Dataset, wrap_label
 from ..rendering.parallel import FreshWorkers
+from ..reuse.graph import MISSING, DependencyGraph
 from ..reuse.store import FileStore
 
 PNG_SCALE = 2  # sharp on a phone's screen and in a slide
@@ -129,13 +131,13 @@ def _draw_into_store(store_folder: Path, download: ChartDownload) -> dict[str, s
 class ChartFiles:
     """Make each chart's downloads once per distinct input, into the build's file store."""
 
-    def __init__(self, store: FileStore) -> None:
+    def __init__(self, store: FileStore, graph: DependencyGraph) -> None:
         self.store = store
-        self.digests_by_key: dict[str, dict[str, str]] = {}  # download key -> kind -> digest in the store
+        self.graph = graph  # download key -> kind -> digest in the store
 
     def make(self, downloads: list[ChartDownload], jobs: int) -> int:
         """Make the files of every chart not made before; return how many charts were made."""
-        missing = list({d.key: d for d in downloads if d.key not in self.digests_by_key}.values())
+        missing = list({d.key: d for d in downloads if self.graph.current("chart-files", d.key, {}) is MISSING}.values())
         workers = min(jobs, len(missing) // CHARTS_PER_WORKER)
         if workers <= 1:
             made = [_draw_into_store(self.store.folder, download) for download in missing]
@@ -143,11 +145,12 @@ class ChartFiles:
             fresh = FreshWorkers(workers)
             fresh.give(_draw_into_store, self.store.folder, missing)
             made = fresh.results()
-        self.digests_by_key.update((d.key, digests) for d, digests in zip(missing, made, strict=True))
+        for download, digests in zip(missing, made, strict=True):  # the key is a digest of what they are made from
+            self.graph.record("chart-files", download.key, {}, digests, stored=digests.values())
         return len(missing)
 
     def files(self, download: ChartDownload, folder: str) -> dict[str, str]:
         """Return the chart's files under its page's folder (output path -> digest in the store)."""
-        digests, name = self.digests_by_key[download.key], download.chart_id
+        digests, name = self.graph.current("chart-files", download.key, {}), download.chart_id
         return {f"{folder}{name}.csv": digests["csv"], f"{folder}{name}.svg": digests["svg"],
                 f"{folder}{name}.png": digests["png"], f"{folder}card.png": digests["card"]}

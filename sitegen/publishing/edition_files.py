@@ -2,9 +2,10 @@
 
 Input: the validated publication, each edition's build context and site-wide digest, and
 the records of its rendered pages. Output: the files (output path -> bytes, or -> digest in
-the file store for images). Each is made again only when what it shows changed: the
-sitemap and the feeds while their editions' digests are the same, the cards and chart
-downloads by their own keys (see reuse/memory.py).
+the file store for images). Each is a node of the dependency graph (reuse/graph.py), made
+again only when what it shows changed: the sitemap, robots.txt and redirects ("site-files")
+and each edition's feed ("feed") and cards ("edition-cards") by the editions' digests, each
+card ("card") and chart download ("chart-files") by its own key.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from ..model import Article, Publication, Site
 from ..rendering.chart_pages import chart_download
 from ..rendering.charts import ChartLanguage
 from ..rendering.render import BuildContext, card_path
-from ..reuse.memory import BuildMemory, PageRecord
+from ..reuse.graph import MISSING
+from ..reuse.memory import BuildMemory, PageRecord, digest
 from ..reuse.store import StoredTexts
 from .cards import CardText
 from .feeds import render_atom_feed, render_redirects, render_robots, render_sitemap
@@ -88,9 +90,7 @@ class EditionFiles:
         self.social_cards = social_cards
         self.feed_body = feed_body
         self.progress = progress
-        self._site_files: tuple[tuple, dict[str, bytes]] | None = None  # (what they depend on, the files)
-        self._feeds: dict[str, tuple[tuple, bytes]] = {}  # edition prefix -> (what the feed shows, the feed)
-        self._cards_by_edition: dict[str, tuple[tuple, dict[str, str]]] = {}  # prefix -> (what they read, the files)
+        self.graph = memory.graph
 
     def make(self, publication: Publication, editions: list[tuple[BuildContext, dict[str, str]]],
                              by_edition: list[dict[str, PageRecord]]) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -101,11 +101,13 @@ class EditionFiles:
         """
         # Sitemap, robots.txt and redirects show only what the editions' site digests cover
         # (addresses, dates, translations) plus the chart pages and the aliases: reuse them while those are unchanged.
-        key = ([(c[SITE_DIGEST], c["charts"]) for _, c in editions], [a.aliases for e in publication.editions for a in e.articles],
-               publication.original.config.base_url)
-        if self._site_files is None or self._site_files[0] != key:
-            self._site_files = (key, render_site_files(publication, [c for c, _ in editions]))
-        files = dict(self._site_files[1])
+        inputs = {"shown": digest([[(c[SITE_DIGEST], c["charts"]) for _, c in editions],
+                                   [a.aliases for e in publication.editions for a in e.articles],
+                                   publication.original.config.base_url])}
+        site_files = self.graph.current("site-files", "", inputs)
+        if site_files is MISSING:
+            site_files = self.graph.record("site-files", "", inputs, render_site_files(publication, [c for c, _ in editions]))
+        files = dict(site_files)
         cards: dict[str, str] = {}
         for edition_records, (context, current) in zip(by_edition, editions, strict=True):
             bodies = self._feed_bodies(context, edition_records)
@@ -124,7 +126,7 @@ class EditionFiles:
                 spec = page.chart.spec
                 drawing = self.memory.charts.drawing(spec, site.datasets[spec.data], language.code)
                 downloads.append((page, chart_download(site, page, language, drawing)))
-        self.memory.outdated |= self.memory.chart_files.make([download for _page, download in downloads], self.jobs) > 0
+        self.memory.chart_files.make([download for _page, download in downloads], self.jobs)
         files: dict[str, str] = {}
         for page, download in downloads:
             files.update(self.memory.chart_files.files(download, page.output_path.removesuffix("index.html")))
@@ -143,7 +145,6 @@ class EditionFiles:
             path = article.output_path
             if not records[path].body_digest:
                 records[path] = replace(records[path], body_digest=self.feed_body(context, article))
-                self.memory.outdated = True
             bodies[article.slug] = records[path].body_digest
         return bodies
 
@@ -151,11 +152,14 @@ class EditionFiles:
         """Return the Atom feed of one edition, reused while its site digest and its entries' bodies are unchanged."""
         site = context.site
         related = whole_briefing_links(context)
-        key = (site_digest, bodies, related)  # the digest covers the config and every article's title, dates and order
-        if self._feeds.get(site.prefix, (None,))[0] != key:
-            self._feeds[site.prefix] = (key, render_atom_feed(site, StoredTexts(self.memory.store, bodies), context.updated,
-                                                              related))
-        return {f"{site.prefix}feed.xml": self._feeds[site.prefix][1]}
+        # The site digest covers the config and every article's title, dates and order.
+        inputs = {SITE_DIGEST: site_digest, "bodies": digest(bodies), "related": digest(related)}
+        feed = self.graph.current("feed", site.prefix, inputs)
+        if feed is MISSING:
+            feed = self.graph.record("feed", site.prefix, inputs,
+                                     render_atom_feed(site, StoredTexts(self.memory.store, bodies), context.updated, related),
+                                     stored=bodies.values())
+        return {f"{site.prefix}feed.xml": feed}
 
     def _card_files(self, site: Site, site_digest: str) -> dict[str, str]:
         """Return the social card of every page (output path -> digest in the store), drawing those not drawn before."""
@@ -163,11 +167,13 @@ class EditionFiles:
         # URL, which the site digest covers, and the key figures. Most edits change none of it, and
         # then nothing is looked up again (a key of every title and URL took 8 ms at 10,000 articles).
         figures = site.datasets.get("key_figures")
-        key = (site_digest, figures.digest if figures else None)
-        if site.prefix not in self._cards_by_edition or self._cards_by_edition[site.prefix][0] != key:
+        inputs = {SITE_DIGEST: site_digest, "key_figures": figures.digest if figures else ""}
+        files = self.graph.current("edition-cards", site.prefix, inputs)
+        if files is MISSING:
             cards = social_cards(site)
-            self.memory.outdated |= self.memory.cards.draw(list(cards.values()), self.jobs, self.progress) > 0
-            self._cards_by_edition[site.prefix] = (key, {card_path(url).lstrip("/"): self.memory.cards.digest(card)
-                                                         for url, card in cards.items()})
-        return self._cards_by_edition[site.prefix][1]
+            self.memory.cards.draw(list(cards.values()), self.jobs, self.progress)
+            files = {card_path(url).lstrip("/"): self.memory.cards.digest(card) for url, card in cards.items()}
+            self.graph.record("edition-cards", site.prefix, inputs, files, stored=files.values(),
+                              needs=[("card", card.key) for card in cards.values()])
+        return files
 

@@ -55,7 +55,7 @@ class EditionStage:
 
     def warm_up(self, publication: Publication, pdf: str) -> None:
         """Start the PDF workers while the pages render, when no PDF was made before and one is to be made per edition."""
-        if pdf == PDF_MADE and self.options.one_file and not self.whole_briefing.made:
+        if pdf == PDF_MADE and self.options.one_file and not self.whole_briefing.has_pdfs:
             self.whole_briefing.warm_up(len(publication.editions), self.options.jobs)
 
     def make(self, renderer: Renderer, publication: Publication, rendered: RenderedEditions, files: dict[str, bytes],
@@ -98,11 +98,6 @@ class EditionStage:
         return self.whole_briefing.filled_pages({path: record.html_digest for path, record in records.items()},
                                                 [edition.prefix for edition in publication.editions])
 
-    def finish(self) -> None:
-        """Keep the whole briefing's files of this build for the next (after a build that succeeded)."""
-        if self.options.one_file:
-            self.memory.outdated |= self.whole_briefing.finish_build()
-
     def _mirror(self, renderer: Renderer, publication: Publication, editions: list[Edition], made: EditionOutputs,
                 records: dict[str, PageRecord], rendered_paths: list[str]) -> None:
         """Make the mirrorable copy and its zip (mirror.py), then render each edition's mirror page, which offers the zip."""
@@ -124,7 +119,6 @@ class EditionStage:
                              default=dt.date(1980, 1, 1))
                 made.stored[MIRROR_ZIP] = self.memory.mirror.zip(made.copy, folder_name(config.title), newest)
                 zip_size = self.memory.store.path(made.stored[MIRROR_ZIP]).stat().st_size
-            self.memory.outdated |= self.memory.mirror.finish()
         mirror_records, errors = self.pages.mirror_pages(renderer, editions, zip_size, rendered_paths)
         records.update(mirror_records)
         made.errors.extend(errors)

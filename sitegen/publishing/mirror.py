@@ -16,7 +16,7 @@ dropped otherwise. Canonical and hreflang links keep naming the original, as a m
 should. The zip is deterministic (names sorted, every entry dated the briefing's last
 update, fixed attributes), so an unchanged site makes the same bytes; each rewritten file
 and the zip are remembered by what they were made from, and made again only when that
-changed (the entries are kept in the build cache, see reuse/memory.py).
+changed (nodes of the dependency graph, kept in the build cache: reuse/graph.py).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..reuse.graph import MISSING, DependencyGraph
 from ..reuse.store import FileStore, SiteFiles
 from .feeds import absolute_url, is_absolute
 from .search import BUNDLE_PREFIX
@@ -236,30 +237,24 @@ def _key(*parts) -> str:
 
 
 class MirrorCopy:
-    """Make the copy's own pages, its files and its zip, remembering each by what it was made from.
+    """Make the copy's own pages, its files and its zip, each a node of the dependency graph
+    ("mirror-page", "mirror-file", "mirror-zip"; reuse/graph.py) recorded with what it was made from."""
 
-    `made` maps 'page:<path>', 'file:<path>' and 'zip' to (what it was made from, digest in
-    the store): what the build cache keeps of the copy. A build asks for what it needs, then
-    calls `finish`, which forgets what it did not ask for.
-    """
-
-    def __init__(self, store: FileStore) -> None:
+    def __init__(self, store: FileStore, graph: DependencyGraph) -> None:
         self.store = store
-        self.made: dict[str, tuple[str, str]] = {}
-        self._asked: dict[str, tuple[str, str]] = {}  # this build's
-        self.changed = False  # whether anything was made, or forgotten, since the cache was read
+        self.graph = graph
 
-    def _get(self, name: str, key: str, make: Callable[[], str]) -> str:
-        entry = self.made.get(name)
-        if entry is None or entry[0] != key or not self.store.path(entry[1]).is_file():
-            entry = (key, make())
-            self.changed = True
-        self._asked[name] = entry
-        return entry[1]
+    def _get(self, kind: str, name: str, key: str, make: Callable[[], str]) -> str:
+        inputs = {"made_from": key}
+        made = self.graph.current(kind, name, inputs)
+        if made is MISSING:
+            made = make()
+            self.graph.record(kind, name, inputs, made, stored=(made,))
+        return made
 
     def own_page(self, path: str, made_from, render: Callable[[], str]) -> str:
         """Return the digest of a page the copy has instead of the site's: rendered again only when `made_from` changed."""
-        return self._get(f"page:{path}", _key(COPY_FORMAT, path, made_from), render)
+        return self._get("mirror-page", path, _key(COPY_FORMAT, path, made_from), render)
 
     def copy(self, held: Mapping[str, bytes], stored: Mapping[str, str], own_pages: Mapping[str, str],
              addresses: Addresses) -> SiteFiles:
@@ -274,7 +269,7 @@ class MirrorCopy:
                 copy_stored[path] = source
                 continue
             key = _key(COPY_FORMAT, path, source, addresses.base_path, addresses.original)
-            copy_stored[path] = self._get(f"file:{path}", key, functools.partial(self._rewrite, path, source, addresses))
+            copy_stored[path] = self._get("mirror-file", path, key, functools.partial(self._rewrite, path, source, addresses))
         return SiteFiles(self.store, copy_held, copy_stored)
 
     def _rewrite(self, path: str, source: str, addresses: Addresses) -> str:
@@ -283,7 +278,7 @@ class MirrorCopy:
     def zip(self, copy: SiteFiles, folder: str, when: dt.date) -> str:
         """Return the digest in the store of the copy's zip, made again only when a file of the copy changed."""
         key = _key(COPY_FORMAT, folder, when.isoformat(), [(path, copy.digest(path)) for path in copy])
-        return self._get("zip", key, functools.partial(self._zip, copy, folder, when))
+        return self._get("mirror-zip", "zip", key, functools.partial(self._zip, copy, folder, when))
 
     def _zip(self, copy: SiteFiles, folder: str, when: dt.date) -> str:
         handle, name = tempfile.mkstemp(prefix=".mirror-", suffix=".zip", dir=self.store.folder)
@@ -293,12 +288,3 @@ class MirrorCopy:
             return self.store.adopt(Path(name))
         finally:
             Path(name).unlink(missing_ok=True)
-
-    def finish(self) -> bool:
-        """Keep what this build asked for, forget the rest (a build without a zip keeps the last one);
-        return whether anything was made or forgotten."""
-        if "zip" in self.made and "zip" not in self._asked:
-            self._asked["zip"] = self.made["zip"]
-        changed = self.changed or self._asked.keys() != self.made.keys()
-        self.made, self._asked, self.changed = self._asked, {}, False
-        return changed

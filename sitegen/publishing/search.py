@@ -14,7 +14,9 @@ a time: Pagefind holds about 280 KB per page while it indexes (2.3 GB for 10,000
 articles in one run), and a shard bounds that to 115 MB, beside the page workers
 that render later pages meanwhile. The search page loads the first bundle and merges
 the others into it (Pagefind's `mergeIndex`), so a reader searches them all at once.
-A site of up to PAGES_PER_SHARD articles has a single bundle.
+A site of up to PAGES_PER_SHARD articles has a single bundle. Each shard's bundle is a
+"search" node of the dependency graph (reuse/graph.py), keyed by its pages' digests, and kept
+per variant of the publication: a shard whose pages are unchanged is not indexed again.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..messages import _
+from ..reuse.graph import MISSING, DependencyGraph
 from ..reuse.store import FileStore
 
 BUNDLE_PREFIX = "pagefind"
@@ -71,8 +74,8 @@ class SearchIndexing:
 
     Tell it of every article page as it is rendered, and of the unchanged ones too
     (`page_rendered`); `bundles()` waits for the last shard and returns every shard's
-    bundle; `cancel()` stops Pagefind when the build fails. A shard whose key is in
-    `known` was indexed before, and is not indexed again.
+    bundle; `cancel()` stops Pagefind when the build fails. A shard whose bundle the graph
+    holds was indexed before, and is not indexed again.
 
     Pagefind runs in a background thread, one process at a time, on mostly one core:
     the build renders pages and then draws social cards on the other cores meanwhile.
@@ -80,14 +83,16 @@ class SearchIndexing:
     chart worker has finished, so that no Pagefind starts beside it (both are large).
     """
 
-    def __init__(self, article_paths: list[str], known: dict[str, Bundle], store: FileStore, language: str,
+    def __init__(self, article_paths: list[str], graph: DependencyGraph, store: FileStore, language: str,
                  before_each: Callable[[], None] = lambda: None,
                  progress: Callable[[int, int, str], None] | None = None) -> None:
         self._shards = shard_paths(article_paths)
         self._shard_of = {path: number for number, paths in enumerate(self._shards) for path in paths}
         self._digests: list[Pages] = [{} for _ in self._shards]
         self._keys: list[str | None] = [None] * len(self._shards)
-        self._bundles = dict(known)
+        self._graph = graph  # asked from the build's thread only: the indexing thread sees `_bundles`
+        self._bundles: dict[str, Bundle] = {}
+        self._indexed: set[str] = set()  # the keys of the bundles this build made
         self._store, self._language = store, language
         self._before_each, self._progress = before_each, progress
         self._settled = 0
@@ -126,6 +131,8 @@ class SearchIndexing:
         missing = [paths[0] for paths, key in zip(self._shards, self._keys, strict=True) if key is None]
         if missing:
             raise RuntimeError(f"the search index was asked for before every page was rendered ({missing[0]} was not)")
+        for key in self._indexed:  # the key is a digest of everything the bundle is made from
+            self._graph.record("search", key, {}, self._bundles[key], stored=self._bundles[key][1].values())
         return {key: self._bundles[key] for key in self._keys}
 
     def cancel(self) -> None:
@@ -140,7 +147,9 @@ class SearchIndexing:
     def _shard_complete(self, number: int) -> None:
         key = shard_key(self._digests[number], self._language)
         self._keys[number] = key
-        if key in self._bundles:
+        known = self._bundles.get(key) or self._graph.current("search", key, {})
+        if known is not MISSING:
+            self._bundles[key] = known
             self._shard_settled(indexed=False)
         else:
             self._queue.put((key, self._digests[number]))
@@ -163,6 +172,7 @@ class SearchIndexing:
             try:
                 self._before_each()
                 self._bundles[key] = index_shard(pages, self._store, self._language, self._run_pagefind)
+                self._indexed.add(key)
                 self._shard_settled(indexed=True)
             except IndexingStopped:
                 pass

@@ -17,9 +17,10 @@ the links between parts, with its place in the file: an edit rewrites one part a
 the others. The PDF is remembered by that HTML's digest, the WeasyPrint version and the
 fonts. A PDF takes seconds (about 13 s for this briefing), so it is made in a fresh worker
 process per edition, started while the social cards are drawn and the search index is
-built, and awaited only before the files are handed on. `made` (kept in .cache/ with the
-build's other records) maps each name to (key, digest). The dev server makes neither file
-on a save: it asks `one_file_now` when a reader opens one (commands/serve.py).
+built, and awaited only before the files are handed on. Each of these is a node of the
+dependency graph (reuse/graph.py): "briefing-html" and "briefing-pdf" per edition,
+"briefing-part" per page (needed by its file), "filled" per page and sizes. The dev server
+makes neither file on a save: it asks `one_file_now` when a reader opens one (commands/serve.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 from ..rendering.parallel import FreshWorkers
 from ..rendering.typography import NBSP
+from ..reuse.graph import MISSING, DependencyGraph
 from ..reuse.store import FileStore
 from .mirror import megabytes
 from .one_file import ONE_FILE, LinkMap, assemble_one_file, edition_parts, linked_stylesheets, render_part
@@ -67,13 +69,11 @@ def offered_files(publication, pdf: str) -> set[str]:
 class WholeBriefing:
     """Make each edition's one-file HTML and PDF, and fill the pages' footers with their sizes."""
 
-    def __init__(self, store: FileStore) -> None:
+    def __init__(self, store: FileStore, graph: DependencyGraph) -> None:
         self.store = store
-        self.made: dict[str, tuple[str, str]] = {}  # name -> (what it was made from, digest in the store)
-        self._asked: dict[str, tuple[str, str]] = {}  # this build's
-        self.changed = False  # whether anything was made, or forgotten, since the cache was read
+        self.graph = graph
         self._workers: FreshWorkers | None = None
-        self._making: list[tuple[str, str]] = []  # (name, key) of the PDFs being made
+        self._making: list[tuple[str, dict[str, str]]] = []  # (edition prefix, inputs) of the PDFs being made
         self._sources: list[str] = []  # the HTML each of them is made from
         self._files: dict[str, str] = {}  # this build's: output path -> digest
         self._fills: dict[str, tuple[str, str]] = {}  # edition prefix -> (HTML size, PDF size) as the footer writes them
@@ -101,7 +101,7 @@ class WholeBriefing:
         the site digest, the static files' and the template's digests. Unless `make`, only
         remember all that, for `one_file_now` (the dev server makes the files when asked).
         """
-        self._files, self._fills, self._fill_keys, self._asked = {}, {}, {}, {}  # a failed build's asks are not kept
+        self._files, self._fills, self._fill_keys = {}, {}, {}
         editions = list(editions)
         self._last = (renderer, {context.site.prefix: context for context in editions}, dict(pages), files, inputs)
         if not make:
@@ -110,12 +110,9 @@ class WholeBriefing:
             prefix = context.site.prefix
             html_digest = self._files[prefix + ONE_FILE] = self._one_file(prefix)
             if pdf == PDF_MADE:
-                name, key = f"pdf:{prefix}", digest([html_digest, pdf_inputs_version()])
-                entry = self.made.get(name)
-                if entry is not None and entry[0] == key and self.store.path(entry[1]).is_file():
-                    self._asked[name] = entry
-                else:
-                    self._making.append((name, key))
+                inputs = {"html": html_digest, "version": pdf_inputs_version()}
+                if self.graph.current("briefing-pdf", prefix, inputs) is MISSING:
+                    self._making.append((prefix, inputs))
                     self._sources.append(self.store.get(html_digest).decode("utf-8"))
         if not self._making:
             self.dismiss()
@@ -135,25 +132,28 @@ class WholeBriefing:
         renderer, contexts, pages, files, inputs = self._last
         context = contexts[prefix]
         paths = _part_paths(context.site)
-        made_from = [inputs[prefix], _newest(context), [(path, pages.get(path)) for path in paths]]
-        html_digest = self._get(f"html:{prefix}", digest(made_from), lambda: self._compose(renderer, context, pages, files))
-        for name in (f"part:{path}" for path in paths):  # a file not made again keeps its parts for the next change
-            if name not in self._asked and name in self.made:
-                self._asked[name] = self.made[name]
+        made_from = {"made_from": digest([inputs[prefix], _newest(context), [(path, pages.get(path)) for path in paths]])}
+        html_digest = self.graph.current("briefing-html", prefix, made_from)
+        if html_digest is MISSING:
+            html_digest = self._compose(renderer, context, pages, files)
+            # Its parts are kept while it is, for the next change (see `_compose`).
+            self.graph.record("briefing-html", prefix, made_from, html_digest, stored=(html_digest,),
+                              needs=[("briefing-part", path) for path in _part_paths(context.site)])
         return html_digest
 
     def finish(self, editions: Iterable, pdf: str) -> dict[str, str]:
         """Wait for the PDFs; return every file made (output path -> digest), and ready the footers' sizes."""
         if self._making:
             pdfs = self._workers.results() if self._workers is not None else [make_pdf(None, s) for s in self._sources]
-            for (name, key), made in zip(self._making, pdfs, strict=True):
-                self._asked[name] = self.made[name] = (key, self.store.put(made))
-                self.changed = True
+            for (prefix, inputs), made in zip(self._making, pdfs, strict=True):
+                pdf_digest = self.store.put(made)
+                self.graph.record("briefing-pdf", prefix, inputs, pdf_digest, stored=(pdf_digest,))
             self._workers, self._making, self._sources = None, [], []
         for context in editions:
             prefix, language = context.site.prefix, context.site.language
             if pdf == PDF_MADE:
-                self._files[prefix + PDF_FILE] = self._asked[f"pdf:{prefix}"][1]
+                self._files[prefix + PDF_FILE] = self.graph.current(
+                    "briefing-pdf", prefix, {"html": self._files[prefix + ONE_FILE], "version": pdf_inputs_version()})
             size_text = context.site.strings.get("whole_briefing_size", "{size} MB")
             sizes = [self._size_text(size_text, prefix + name, language) for name in (ONE_FILE, PDF_FILE)]
             self._fills[prefix] = (sizes[0], sizes[1])
@@ -171,7 +171,12 @@ class WholeBriefing:
         sizes = self._fills.get(prefix)
         if sizes is None:
             return page_digest  # no files made (`check`)
-        return self._get(f"fill:{page_digest}", self._fill_keys[prefix], lambda: self._fill(page_digest, sizes), check=False)
+        inputs = {"sizes": self._fill_keys[prefix]}
+        filled = self.graph.current("filled", page_digest, inputs)
+        if filled is MISSING:
+            filled = self._fill(page_digest, sizes)
+            self.graph.record("filled", page_digest, inputs, filled, stored=(filled,))
+        return filled
 
     def filled_pages(self, pages: Mapping[str, str], prefixes: Iterable[str]) -> dict[str, str]:
         """Return every page (output path -> digest) filled, each with its edition's sizes."""
@@ -180,47 +185,33 @@ class WholeBriefing:
         if self._fills:
             # A cold build fills every page: a new file each, which the file system makes faster several at once.
             missing = {(page_digest, edition_of[path]) for path, page_digest in pages.items()
-                       if self.made.get(f"fill:{page_digest}", ("",))[0] != self._fill_keys[edition_of[path]]}
+                       if self.graph.current("filled", page_digest, {"sizes": self._fill_keys[edition_of[path]]}) is MISSING}
             if len(missing) > FILLS_AT_ONCE:
                 with ThreadPoolExecutor(FILL_THREADS) as threads:
                     filled = dict(zip(missing, threads.map(lambda item: self._fill(item[0], self._fills[item[1]]), missing),
                                       strict=True))
                 for (page_digest, prefix), made in filled.items():
-                    self.made[f"fill:{page_digest}"] = (self._fill_keys[prefix], made)
-                    self.changed = True
+                    self.graph.record("filled", page_digest, {"sizes": self._fill_keys[prefix]}, made, stored=(made,))
         return {path: self.filled(edition_of[path], page_digest) for path, page_digest in pages.items()}
 
-    def finish_build(self) -> bool:
-        """Forget what this build did not ask for (old pages' filled copies, files of removed editions);
-        return whether anything was made or forgotten since the last call."""
-        changed = self.changed or self.made.keys() != self._asked.keys()
-        self.made, self._asked, self.changed = self._asked, {}, False
-        return changed
+    @property
+    def has_pdfs(self) -> bool:
+        """Tell whether a PDF was made before (a cold build has none: its workers load WeasyPrint meanwhile)."""
+        return self.graph.has("briefing-pdf")
 
     def pdf_for(self, one_file: bytes) -> bytes | None:
         """Return the PDF made from this one-file HTML, if one was made (the dev server asks, from another thread)."""
-        key = digest([hashlib.sha256(one_file).hexdigest(), pdf_inputs_version()])
-        for name, (made_from, pdf_digest) in list(self.made.items()):
-            if name.startswith("pdf:") and made_from == key and self.store.path(pdf_digest).is_file():
+        inputs = {"html": hashlib.sha256(one_file).hexdigest(), "version": pdf_inputs_version()}
+        for _prefix, made_from, pdf_digest in self.graph.results("briefing-pdf"):
+            if made_from == inputs and self.store.path(pdf_digest).is_file():
                 return self.store.get(pdf_digest)
         return None
-
-    def _get(self, name: str, key: str, make, check: bool = True) -> str:
-        # A part or a filled page is one of thousands: its file is not looked for (the cache read drops
-        # entries whose files are gone, and the store keeps what a live build's entries name).
-        entry = self.made.get(name)
-        if entry is None or entry[0] != key or (check and not self.store.path(entry[1]).is_file()):
-            entry = (key, make())
-            self.made[name] = entry
-            self.changed = True
-        self._asked[name] = entry
-        return entry[1]
 
     def _compose(self, renderer, context, pages: Mapping[str, str], files: Mapping[str, bytes]) -> str:
         """Assemble an edition's one-file HTML and return its digest.
 
         A part whose page and links are unchanged is copied from the file it was last part of
-        (`made` keeps where it was there), so an edit rewrites one part, and no part is a file of its own.
+        (its "briefing-part" node keeps where it was there), so an edit rewrites one part, and no part is a file of its own.
         """
         site = context.site
         parts = edition_parts(site)
@@ -228,14 +219,13 @@ class WholeBriefing:
         earlier: dict[str, str | None] = {}  # digest of a file made before -> its text (None: gone from the store)
         texts = []
         for part in parts:
-            key = f"{pages[part.path]} {links.key}"
-            entry = self.made.get(f"part:{part.path}")
+            placed = self.graph.current("briefing-part", part.path, {"page": pages[part.path], "links": links.key})
             text = None
-            if entry is not None and entry[0].rsplit(" ", 2)[0] == key:
-                if entry[1] not in earlier:
-                    earlier[entry[1]] = self._text(entry[1])
-                start, end = map(int, entry[0].rsplit(" ", 2)[1:])
-                text = earlier[entry[1]][start:end] if earlier[entry[1]] is not None else None
+            if placed is not MISSING:
+                made, start, end = placed
+                if made not in earlier:
+                    earlier[made] = self._text(made)
+                text = earlier[made][start:end] if earlier[made] is not None else None
             if text is None:
                 text = render_part(part, self.store.get(pages[part.path]).decode("utf-8"), links)
             texts.append(text)
@@ -243,8 +233,9 @@ class WholeBriefing:
         html, start = assemble_one_file(renderer, site, parts, texts, styles, _newest(context))
         made = self.store.put(html.encode("utf-8"))
         for part, text in zip(parts, texts, strict=True):
-            key = f"{pages[part.path]} {links.key} {start} {start + len(text)}"
-            self.made[f"part:{part.path}"] = self._asked[f"part:{part.path}"] = (key, made)
+            # Where it is in the file: the part is found there again, not kept as a file of its own.
+            self.graph.record("briefing-part", part.path, {"page": pages[part.path], "links": links.key},
+                              (made, start, start + len(text)), stored=(made,))
             start += len(text)
         return made
 

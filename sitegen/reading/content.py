@@ -5,7 +5,9 @@ Input: a content folder on disk. Output: raw, unvalidated documents (`RawDocumen
 source line of every key and item and validation can point an editor at the exact
 line. Reading problems (bad UTF-8, empty file, front matter not closed) become
 `SiteError`s; YAML syntax errors are reading/yaml_lines.py's, and the checks against hostile
-files (links out of the project, huge files, YAML bombs) are in reading/safe_read.py.
+files (links out of the project, huge files, YAML bombs) are in reading/safe_read.py. Each file
+read and parsed is a "read" node of the dependency graph (reuse/graph.py), kept by the digest
+of its text: an unchanged file is not parsed again, in the dev server or in the next process.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from ..errors import SiteError, relative_path
 from ..messages import _
+from ..reuse.graph import MISSING, DependencyGraph
 from .safe_read import CHANGED_FILE, EMPTY_FILE, decode_text, find_unsafe_files, outside_link_error, read_file_bytes
 from .yaml_lines import LineDict, parse_yaml
 
@@ -139,10 +142,10 @@ def split_front_matter(text: str, display_path: str) -> tuple[LineDict, str, int
     return meta, body, closing + 2
 
 
-def read_document(path: Path, project: Project) -> RawDocument:
-    """Read one Markdown file with front matter."""
+def read_document(path: Path, project: Project, text: str | None = None) -> RawDocument:
+    """Read one Markdown file with front matter (its text, when the caller has read it)."""
     display_path = project.display(path)
-    text = read_text(path, display_path, project.root)
+    text = read_text(path, display_path, project.root) if text is None else text
     meta, _body, body_line = split_front_matter(text, display_path)
     return RawDocument(path, display_path, hashlib.sha256(text.encode()).hexdigest(), meta, body_line)
 
@@ -163,10 +166,10 @@ def read_body(path: Path, digest: str, display_path: str) -> str:
     return "\n".join(lines[_front_matter_end(lines, display_path) + 1:])
 
 
-def read_data(path: Path, project: Project) -> RawData:
-    """Read one YAML data file."""
+def read_data(path: Path, project: Project, text: str | None = None) -> RawData:
+    """Read one YAML data file (its text, when the caller has read it)."""
     display_path = project.display(path)
-    text = read_text(path, display_path, project.root)
+    text = read_text(path, display_path, project.root) if text is None else text
     return RawData(path, display_path, path.stem, text, parse_yaml(text, display_path))
 
 
@@ -267,19 +270,34 @@ def has_data_files(content: Path) -> bool:
 
 
 class ReadCache:
-    """Files read by earlier builds, kept by the dev server so an edit re-reads only what changed."""
+    """The content files as read and parsed: "read" nodes of the dependency graph, by the digest of each file's text.
 
-    def __init__(self) -> None:
-        self.documents: dict[Path, RawDocument | RawData] = {}
+    A one-off build reads every file to know its digest, and parses only those the graph has
+    no current node for. The dev server's watcher also knows which files were saved since the
+    last build (`changed`): the digest of any other is the one this process read last, so it
+    is not even read again.
+    """
+
+    def __init__(self, graph: DependencyGraph | None = None) -> None:
+        self.graph = graph if graph is not None else DependencyGraph()
         self.changed: set[Path] | None = None  # None: everything may have changed, read it all
         self._listing: tuple[Path, list[ContentFile], set[Path]] | None = None  # folder, files, their paths
+        self._digests: dict[Path, str] = {}  # the digest of each file's text when this process last read it
 
     def get(self, path: Path, reader, project: Project):
-        """Return the file as read before when it has not changed since, else read it now."""
-        if self.changed is not None and path not in self.changed and path in self.documents:
-            return self.documents[path]
-        self.documents[path] = reader(path, project)
-        return self.documents[path]
+        """Return the file as read and parsed before when its text is unchanged, else read and parse it now."""
+        key = f"{reader.__name__}:{project.display(path)}"
+        if self.changed is not None and path not in self.changed and path in self._digests:
+            found = self.graph.current("read", key, {"text": self._digests[path], "path": str(path)})
+            if found is not MISSING:
+                return found
+        text = read_text(path, project.display(path), project.root)
+        inputs = {"text": hashlib.sha256(text.encode()).hexdigest(), "path": str(path)}
+        found = self.graph.current("read", key, inputs)
+        if found is MISSING:
+            found = self.graph.record("read", key, inputs, reader(path, project, text))
+        self._digests[path] = inputs["text"]
+        return found
 
     def files(self, content: Path) -> list[ContentFile]:
         """List the content folder, or reuse the last listing when the changes neither added nor removed a file."""

@@ -3,9 +3,9 @@
 Input: YAML text, the path of its file as editors see it, and the line the text starts on
 (front matter starts on line 2). Output: plain values, with mappings as `LineDict` and
 lists as `LineList`, so that validation can point an editor at the exact line; broken
-YAML becomes a `SiteError` at the line to fix. Parsing is safe (no tags run code), dates
-stay text, and results are kept by text (`PARSED_YAML`), also across builds (reuse/cache.py).
-reading/content.py reads the files; reading/safe_read.py guards against YAML bombs.
+YAML becomes a `SiteError` at the line to fix. Parsing is safe (no tags run code) and dates
+stay text. reading/content.py reads the files, and keeps what each parsed to in the build's
+dependency graph (reuse/graph.py); reading/safe_read.py guards against YAML bombs.
 """
 
 from __future__ import annotations
@@ -80,47 +80,8 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
-class ParsedYaml:
-    """YAML already parsed, by (text, file, first line): in this process, and from the build cache.
-
-    Parsing front matter is a quarter of a warm build; a result is a function of the text
-    alone, so it is kept from one build to the next, also across processes (see
-    reuse/cache.py). `used` names what this process asked for: only that is saved again.
-    """
-
-    def __init__(self) -> None:
-        self.results: dict[tuple[str, str, int], object] = {}
-        self.used: set[tuple[str, str, int]] = set()
-        self.parsed_since_saved = 0
-
-    def remember(self, results: dict) -> None:
-        """Take results parsed by an earlier build."""
-        self.results.update(results)
-
-    def worth_keeping(self) -> dict:
-        """Return the results this process used."""
-        return {key: self.results[key] for key in self.used if key in self.results}
-
-
-PARSED_YAML = ParsedYaml()
-
-
 def parse_yaml(text: str, path: str, first_line: int = 1):
-    """Parse YAML text safely, numbering lines from first_line; raise SiteError if broken.
-
-    Results are kept by text (see ParsedYaml): the dev server re-reads every file on each
-    change, and only the edited one needs parsing again. Callers must not modify what it
-    returns.
-    """
-    key = (text, path, first_line)
-    PARSED_YAML.used.add(key)
-    if key not in PARSED_YAML.results:
-        PARSED_YAML.results[key] = _parse_yaml(text, path, first_line)
-        PARSED_YAML.parsed_since_saved += 1
-    return PARSED_YAML.results[key]
-
-
-def _parse_yaml(text: str, path: str, first_line: int):
+    """Parse YAML text safely, numbering lines from first_line; raise SiteError if broken."""
     loader = _LineLoader(text)
     loader.line_offset = first_line - 1
     try:

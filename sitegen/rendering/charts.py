@@ -4,7 +4,9 @@ Input: a validated `ChartSpec` and the `Dataset` it names. Output: HTML for a
 `<figure>` holding an inline SVG (rendered by Altair through vl-convert, so readers need
 no JavaScript), its caption, its source line and the data as a table in `<details>`.
 Altair and the renderer are imported only when a chart is actually rendered, because
-importing them costs more than building a page.
+importing them costs more than building a page. Each drawing is a "chart" node of the
+dependency graph (reuse/graph.py), keyed by its spec, data and language, so a chart is drawn
+once, also across processes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import asdict, dataclass
 from ..checking.citations import citation_mark
 from ..checking.datatypes import Column
 from ..dates import format_partial_date, parse_partial_date
+from ..reuse.graph import MISSING, DependencyGraph
 from .parallel import FreshWorkers
 
 CHART_KINDS = ("bar", "line", "area", "point", "timeline")
@@ -368,7 +371,7 @@ class ChartDrawing:
         if self._drawn is None:
             svgs = self._svgs.result() if self._svgs else [_draw_svg(None, chart) for chart in self._missing.values()]
             self._drawn = dict(zip(self._missing, svgs, strict=True))
-            self._renderer.svg_by_key.update(self._drawn)
+            self._renderer.remember(self._drawn)
             self._renderer.rendered += len(self._drawn)
         return self._drawn
 
@@ -379,10 +382,10 @@ def _draw_in(worker: FreshWorkers, charts: list[tuple[ChartSpec, Dataset, str]])
 
 
 class ChartRenderer:
-    """Render chart figures, each distinct chart once (cache keyed by spec and data)."""
+    """Render chart figures, each distinct chart once (a "chart" node of the graph, keyed by spec, data and language)."""
 
-    def __init__(self) -> None:
-        self.svg_by_key: dict[str, str] = {}
+    def __init__(self, graph: DependencyGraph | None = None) -> None:
+        self.graph = graph if graph is not None else DependencyGraph()
         self.rendered = 0
         self._drawing: ChartDrawing | None = None
         self._warm_worker: FreshWorkers | None = None  # started by warm_up, not yet given its charts
@@ -396,7 +399,7 @@ class ChartRenderer:
         One worker: loading them takes a second in each.
         """
         missing = {chart_key(spec, dataset, language): (spec, dataset, language) for spec, dataset, language in charts}
-        missing = {key: chart for key, chart in missing.items() if key not in self.svg_by_key}
+        missing = {key: chart for key, chart in missing.items() if self.graph.current("chart", key, {}) is MISSING}
         worker = None
         if missing and jobs > 1:
             worker, self._warm_worker = self._warm_worker or FreshWorkers(1), None
@@ -425,13 +428,24 @@ class ChartRenderer:
         if self._drawing is not None:
             self._drawing.wait()
 
+    def remember(self, svgs: dict[str, str]) -> None:
+        """Keep drawings made elsewhere (by chart key): by the chart worker, or before a page worker was forked."""
+        for key, svg in svgs.items():
+            self.graph.record("chart", key, {}, svg)  # the key is a digest of everything the drawing is made from
+
+    @property
+    def has_drawings(self) -> bool:
+        """Tell whether any chart was drawn before (a cold build has none)."""
+        return self.graph.has("chart")
+
     def drawing(self, spec: ChartSpec, dataset: Dataset, language: str = "en") -> str:
-        """Return a chart's SVG as Vega drew it, drawing it here only on a cache miss."""
+        """Return a chart's SVG as Vega drew it, drawing it here only when the graph has none current."""
         key = chart_key(spec, dataset, language)
-        if key not in self.svg_by_key:
-            self.svg_by_key[key] = render_svg(build_vegalite(spec, dataset, language), language)
+        svg = self.graph.current("chart", key, {})
+        if svg is MISSING:
+            svg = self.graph.record("chart", key, {}, render_svg(build_vegalite(spec, dataset, language), language))
             self.rendered += 1
-        return self.svg_by_key[key]
+        return svg
 
     def figure(self, spec: ChartSpec, dataset: Dataset, number: int = 1,
                language: ChartLanguage = ChartLanguage(), page_url: str | None = None) -> str:

@@ -19,7 +19,8 @@ from ..publishing.edition_files import SITE_DIGEST
 from ..publishing.search import SearchIndexing
 from ..publishing.whole_briefing import offer
 from ..reading.history import History
-from ..reuse.memory import ListingEntries, PageRecord, digest, site_digest
+from ..reuse.graph import DependencyGraph
+from ..reuse.memory import PageRecord, digest, site_digest
 from .page_rendering import PAGE_KINDS, PageRenderer
 from .render import BuildContext
 from .templating import Renderer
@@ -36,7 +37,6 @@ class RenderedEditions:
     records: dict[str, PageRecord]  # every page by output path; the later stages add theirs
     searches: list[SearchIndexing | None]  # each edition's search index, fed its pages as they were rendered
     errors: list[SiteError]
-    listing_entries: ListingEntries  # each current article's listing entry, for the next build's site digest
 
     def cancel_searches(self) -> None:
         """Stop indexing: a failed build indexes nothing more, and leaves no Pagefind running."""
@@ -45,10 +45,10 @@ class RenderedEditions:
                 search.cancel()
 
 
-def edition_inputs(context: BuildContext, shared: dict[str, str], known: ListingEntries) -> dict[str, str]:
+def edition_inputs(context: BuildContext, shared: dict[str, str], graph: DependencyGraph) -> dict[str, str]:
     """Return what every page of an edition is made from, beyond its own file and templates."""
     site = context.site
-    current = {**shared, SITE_DIGEST: site_digest(context, known)}
+    current = {**shared, SITE_DIGEST: site_digest(context, graph)}
     current.update({f"data:{name}": dataset.digest for name, dataset in site.datasets.items()})
     current["changes"] = digest([(change, article.url, article.title) for change, article in context.changes])
     current["charts"] = digest([(page.id, page.digest) for page in site.chart_pages])
@@ -58,19 +58,18 @@ def edition_inputs(context: BuildContext, shared: dict[str, str], known: Listing
 
 
 def render_editions(pages: PageRenderer, renderer: Renderer, publication: Publication, history: History,
-                    shared: dict[str, str], pdf: str, known: ListingEntries, rendered: list[str],
+                    shared: dict[str, str], pdf: str, graph: DependencyGraph, rendered: list[str],
                     search_index: bool) -> RenderedEditions:
     """Render (or reuse) every page of every edition, then, if none failed, each edition's sources page.
 
-    `known` holds the last build's listing entries (reuse/memory.py, `site_digest`);
+    `graph` holds each article's listing entry (reuse/memory.py, `site_digest`);
     `rendered` gets the output path of each page rendered again.
     """
-    done = RenderedEditions([], [], {}, [], [], {})
+    done = RenderedEditions([], [], {}, [], [])
     try:
         for site in publication.editions:
             context = BuildContext(site, history.updated_dates(site), publication, whole_briefing=offer(site.prefix, pdf))
-            current = edition_inputs(context, shared, known)
-            done.listing_entries.update((id(article), known[id(article)]) for article in site.articles)
+            current = edition_inputs(context, shared, graph)
             done.searches.append(pages.start_search(site) if search_index else None)
             records, failed = pages.render_pages(renderer, context, current, rendered, PAGE_KINDS, done.searches[-1])
             done.records.update(records)

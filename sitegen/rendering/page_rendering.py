@@ -1,10 +1,12 @@
 """Rendering pages: each page of an edition, only when what it was made from changed, on every core.
 
-Input: the Jinja renderer, an edition's build context and its current inputs (key -> digest,
-see reuse/memory.py), and which kinds of page to render. Output: a PageRecord per page (its HTML in
-the file store, the content hashes it read, its links, the sources it cites), or the editors'
-mistakes. The listing pages that need the other pages first (sources, search, the mirror's
-own pages) are here too; pipeline.py says when each kind is rendered.
+Input: the Jinja renderer, an edition's build context and its current inputs (key -> digest),
+and which kinds of page to render. Output: a PageRecord per page (its HTML in the file store,
+the content hashes it read, its links, the sources it cites), or the editors' mistakes. Each
+page is a "page" node of the dependency graph (reuse/graph.py), which says whether it is
+current; a page rendered again is recorded there with the inputs it read and the charts it drew.
+The listing pages that need the other pages first (sources, search, the mirror's own pages) are
+here too; pipeline.py says when each kind is rendered.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from ..messages import N_, _
 from ..model import Article, ChartPage, HomePage, Publication, Site
 from ..publishing.edition_files import SITE_DIGEST, chart_language
 from ..publishing.mirror import MIRROR_PAGE, ONE_FILE, Addresses, MirrorFacts, megabytes
-from ..publishing.search import Bundle, SearchIndexing
+from ..publishing.search import SearchIndexing
 from ..reading.assets import Assets
 from ..reading.content import Project
-from ..reuse.memory import BuildMemory, PageRecord, digest, doc_key, is_fresh, sharing_strings
+from ..reuse.graph import MISSING
+from ..reuse.memory import BuildMemory, PageRecord, digest, doc_key, sharing_strings
 from .chart_pages import render_chart_page
 from .charts import chart_key
 from .markup import create_markdown, render_markdown
@@ -61,7 +64,7 @@ def _render_in_worker(state: tuple, item: tuple) -> tuple[str, PageRecord | Site
     """Render one page; runs in a worker process (or inline) with the page renderer's state."""
     pages, renderer, context, current, feed_slugs = state
     kind, output_path, page, chart_svgs = item
-    pages.charts.svg_by_key.update(chart_svgs)  # drawn after this worker was forked
+    pages.charts.remember(chart_svgs)  # drawn after this worker was forked
     try:
         return output_path, pages.render_page(renderer, context, kind, page, current, feed_slugs)
     except SiteError as error:
@@ -109,14 +112,13 @@ class PageRenderer:
             if page is not None:
                 updated = context.last_updated(page) if isinstance(page, Article) else ""
                 current[doc_key(page)] = f"{page.digest}:{updated}"
-            record = self.memory.records.get(output_path)
-            if record is None or not is_fresh(record, current):
+            record = self.memory.graph.current("page", output_path, current)
+            if record is MISSING:
                 stale.append((kind, output_path, page))
             else:
                 records[output_path] = record
                 if search is not None:
                     search.page_rendered(output_path, record.html_digest)
-        self.memory.outdated |= bool(stale)
         # In the search index's shard order, each shard's pages with charts last: a shard is
         # indexed while later pages render, and the charts take a few seconds to draw.
         stale.sort(key=lambda item: (search.shard_number(item[1]) if search else 0, bool(item[2] and item[2].charts),
@@ -126,11 +128,18 @@ class PageRenderer:
         feed_slugs = frozenset(a.slug for a in context.feed)
         state = (self, renderer, context, current, feed_slugs)
         rendering = parallel_map(_render_in_worker, state, items, self.jobs, count=len(stale))
+        pages = {output_path: page for _kind, output_path, page in stale}
+        language = chart_language(context.site).code
         for done, (output_path, outcome) in enumerate(rendering, 1):
             if isinstance(outcome, SiteError):
                 errors.append(outcome)
             else:
                 records[output_path] = outcome = sharing_strings(outcome)
+                page = pages[output_path]
+                drawn = [("chart", chart_key(c.spec, context.site.datasets[c.spec.data], language))
+                         for c in (page.charts if page is not None else ())]
+                self.memory.graph.record("page", output_path, outcome.inputs, outcome,
+                                         stored=(outcome.html_digest, outcome.body_digest), needs=drawn)
                 rendered.append(output_path)
                 if search is not None:
                     search.page_rendered(output_path, outcome.html_digest)
@@ -276,7 +285,7 @@ class PageRenderer:
         Shards whose pages are unchanged since they were last indexed keep their bundles.
         """
         article_paths = [path for _kind, path, _page in self._pages(site, ("article",))]
-        return SearchIndexing(article_paths, self.memory.search, self.store, site.language,
+        return SearchIndexing(article_paths, self.memory.graph, self.store, site.language,
                               before_each=self.charts.wait_for_drawing, progress=self.progress)
 
     def sources_pages(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]],
@@ -308,11 +317,8 @@ class PageRenderer:
         files: dict[str, str] = {}
         records: dict[str, PageRecord] = {}
         errors: list[SiteError] = []
-        used_shards: dict[str, Bundle] = {}
         for search, (context, current) in zip(searches, editions, strict=True):
             bundles = search.bundles() if search is not None else {}
-            self.memory.outdated |= search is not None and search.indexed > 0
-            used_shards.update(bundles)
             for _folder, search_files in bundles.values():
                 files.update(search_files)
             folders = tuple(folder for folder, _files in bundles.values())
@@ -320,8 +326,6 @@ class PageRenderer:
             more, failed = self.render_pages(renderer, replace(context, search_bundles=folders), current, rendered, ("search",))
             records.update(more)
             errors.extend(failed)
-        if any(search is not None for search in searches):  # the build makes a search index
-            self.memory.search = used_shards  # bundles of shards that no longer exist are not kept
         return files, records, errors
 
     def mirror_pages(self, renderer: Renderer, editions: list[tuple[BuildContext, dict[str, str]]], zip_size: int | None,

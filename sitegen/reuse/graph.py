@@ -1,0 +1,176 @@
+"""The dependency graph: every made thing, what it was made from, and whether this build used it.
+
+Input: what the stages make, each as a node keyed by (kind, key) — a page, a feed, a card, a
+chart's drawing or files, a search shard, a file read and parsed, an article validated, a
+page's wording warnings, a page's links judged — with the inputs it was made from (name ->
+content digest: files by their content's digest, settings, templates, the registry, other
+outputs' digests) and its result (a small value, or digests of files in the file store,
+reuse/store.py). Output: the one answer to "is this still current?" (`current`): the result,
+when every input it was made from has the digest it has now, else `MISSING`.
+
+This is the one place that decides reuse (STYLE.md, "Reuse has one room"); no stage keeps a
+freshness rule of its own. The graph is kept in .cache/ between processes (reuse/cache.py
+saves it and nothing beside it), and the dev server keeps one alive between builds
+(reuse/memory.py). No input is a file time: a fresh clone has new ones.
+
+What is kept: at the end of a build that succeeded (`finish`), a kind the build asked about
+keeps only the nodes it used (asked for and found current, or recorded), plus every node a
+kept node names in its `needs` (a page's chart drawings); a kind it never asked about is kept
+as it was (`check` makes no zip and no cards: the next build still finds them). Page records
+and search bundles are kept per variant of the publication (`use_variant`; drafts or not, the
+base URL), so `check`, the dev server and a deploy preview never replace a production build's,
+at most MAX_VARIANTS of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+
+class _Missing:
+    """The answer of `current` when nothing current is recorded (a result may be None or empty)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __reduce__(self) -> str:
+        return "MISSING"  # unpickled as this module's one sentinel
+
+
+MISSING = _Missing()
+
+# Kinds whose nodes are kept per variant of the publication (see `use_variant`).
+VARIANT_KINDS = frozenset({"page", "search"})
+# Variants whose nodes are kept: the build, its drafts variant (check, serve), and two deploy previews' or base URLs'.
+MAX_VARIANTS = 4
+
+NodeId = tuple[str, str]  # (kind, key)
+
+
+@dataclass(slots=True)
+class Node:
+    """One made thing: what it was made from, what came of it, and the stored files and nodes it needs."""
+
+    inputs: Mapping[str, str]  # name -> content digest
+    result: object
+    stored: tuple[str, ...] = ()  # digests of its files in the file store
+    needs: tuple[NodeId, ...] = ()  # other nodes it was made from, kept while it is
+
+
+def holds(recorded: Mapping[str, str], now: Mapping[str, str]) -> bool:
+    """Tell whether every input recorded has the digest it has now (an input absent now counts as "").
+
+    `now` may name more inputs than were recorded: a page is given every input of its edition
+    and recorded with those it read.
+    """
+    # The C-level subset test settles the common case; an input recorded as "" (a dataset or
+    # template that did not exist) also matches one that still does not.
+    if isinstance(now, dict) and recorded.items() <= now.items():
+        return True
+    return all(now.get(name, "") == value for name, value in recorded.items())
+
+
+class DependencyGraph:
+    """Every node of the last builds, the ones this build used, and the variant it builds."""
+
+    def __init__(self) -> None:
+        self._nodes: dict[str, dict[str, Node]] = {}  # scoped kind -> key -> node
+        self._used: dict[str, set[str]] = {}  # scoped kind -> keys this build used
+        self.variants: list[str] = []  # the least recently used first; the last is this build's
+        self.changed = False  # whether anything was recorded or dropped since the graph was saved
+        self.made: dict[str, int] = {}  # kind -> nodes recorded by this build (what it made again)
+
+    def __getstate__(self) -> dict:
+        return {"nodes": self._nodes, "variants": self.variants}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+        self._nodes, self.variants = state["nodes"], state["variants"]
+
+    def _scoped(self, kind: str) -> str:
+        return f"{kind}@{self.variants[-1]}" if kind in VARIANT_KINDS and self.variants else kind
+
+    def current(self, kind: str, key: str, inputs: Mapping[str, str]) -> object:
+        """Return what was made for (kind, key) when every input it was made from is unchanged, else MISSING."""
+        scoped = self._scoped(kind)
+        node = self._nodes.get(scoped, {}).get(key)
+        if node is None or not holds(node.inputs, inputs):
+            return MISSING
+        self._used.setdefault(scoped, set()).add(key)
+        return node.result
+
+    def record(self, kind: str, key: str, inputs: Mapping[str, str], result: object, stored: Iterable[str] = (),
+               needs: Iterable[NodeId] = ()) -> object:
+        """Keep what was made for (kind, key) from these inputs; return the result."""
+        scoped = self._scoped(kind)
+        nodes = self._nodes.setdefault(scoped, {})
+        self._used.setdefault(scoped, set()).add(key)
+        old = nodes.get(key)
+        if old is not None and old.result is result and old.inputs == inputs:
+            return result  # the node it was taken from: nothing new
+        nodes[key] = Node(inputs, result, tuple(digest for digest in stored if digest), tuple(needs))
+        self.changed = True
+        self.made[kind] = self.made.get(kind, 0) + 1
+        return result
+
+    def has(self, kind: str) -> bool:
+        """Tell whether any node of a kind is recorded (a cold build has none)."""
+        return bool(self._nodes.get(self._scoped(kind)))
+
+    def results(self, kind: str) -> Iterator[tuple[str, Mapping[str, str], object]]:
+        """Yield (key, inputs, result) of every node of a kind, used or not."""
+        for key, node in list(self._nodes.get(self._scoped(kind), {}).items()):
+            yield key, node.inputs, node.result
+
+    def use_variant(self, name: str) -> None:
+        """Build the variant `name` of the publication: its page records and search bundles are its own.
+
+        Only a speed matter: every record holds its inputs, so one made for another variant
+        would never be current, only made again. But every page shows the base URL and the
+        list of articles, so two variants sharing records would replace each other's at every
+        turn: `check` with drafts, then the published check, then `build`.
+        """
+        if self.variants and self.variants[-1] == name:
+            return
+        if name in self.variants:
+            self.variants.remove(name)
+        self.variants.append(name)  # now the most recently used
+        while len(self.variants) > MAX_VARIANTS:
+            gone = self.variants.pop(0)
+            for kind in VARIANT_KINDS:
+                self._nodes.pop(f"{kind}@{gone}", None)
+            self.changed = True
+
+    def start_build(self) -> None:
+        """Forget which nodes were used: a build begins (a failed one's asks are not kept)."""
+        self._used = {}
+        self.made = {}
+
+    def finish(self) -> None:
+        """Keep what this build used: see the module's docstring."""
+        needed: dict[str, set[str]] = {}
+        for scoped, nodes in self._nodes.items():
+            used = self._used.get(scoped)
+            for key, node in nodes.items():
+                if node.needs and (used is None or key in used):
+                    for kind, needed_key in node.needs:
+                        needed.setdefault(self._scoped(kind), set()).add(needed_key)
+        for scoped, used in self._used.items():
+            nodes = self._nodes.get(scoped, {})
+            keep = used | needed.get(scoped, set())
+            if len(keep) < len(nodes) or not keep.issuperset(nodes):
+                self._nodes[scoped] = {key: node for key, node in nodes.items() if key in keep}
+                self.changed = True
+        self._used = {}
+
+    def stored_digests(self) -> set[str]:
+        """Return the digest of every file in the store a node names: what the store keeps."""
+        return {digest for nodes in self._nodes.values() for node in nodes.values() for digest in node.stored}
+
+    def without_missing_files(self, present: set[str]) -> DependencyGraph:
+        """Drop the nodes whose files are gone from the store (part of .cache/ was deleted)."""
+        for scoped, nodes in self._nodes.items():
+            if any(not present.issuperset(node.stored) for node in nodes.values() if node.stored):
+                self._nodes[scoped] = {key: node for key, node in nodes.items() if present.issuperset(node.stored)}
+        return self
