@@ -187,7 +187,7 @@ class PageRenderer:
         """Return the Jinja renderer for an edition, compiled again only when a template changed."""
         digests = Renderer(self.project.templates).template_digests()
         if self._renderer is None or digests != self._template_digests:
-            self._renderer = Renderer(self.project.templates, self.project.display, self.project.root)
+            self._renderer = Renderer(self.project.templates, self.project.display, self.project.root, self.memory.graph)
             self._template_digests = digests
         self._renderer.base_path = site.config.base_path
         self._renderer.base_url = site.config.base_url

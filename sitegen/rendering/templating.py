@@ -3,7 +3,9 @@
 Input: a templates folder. Output: a `Renderer` that renders a template with a context,
 turning Jinja's errors into SiteErrors at the template's line, or, when a template reads a
 key a data row lacks, at the row's line in its data file (rendering/template_errors.py). Which
-names a page's template gets is rendering/render.py's job.
+names a page's template gets is rendering/render.py's job. Each template's compiled code is a
+"template" node of the dependency graph (reuse/graph.py), by the digest of its source, so a new
+process compiles only the templates that changed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..errors import SiteError
 from ..messages import _
 from ..publishing.feeds import absolute_url
 from ..reading.assets import Assets
+from ..reuse.graph import MISSING, DependencyGraph
 from .template_errors import TracedUndefined, missing_row_key, syntax_error
 
 TEMPLATE_SUFFIXES = ("html", "xml", "txt")
@@ -90,10 +93,26 @@ class DataAccess(Mapping):
         return self._datasets.values()
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in the dependency graph by the digest of each one's source."""
+
+    def __init__(self, graph: DependencyGraph) -> None:
+        self.graph = graph
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.graph.current("template", bucket.key, {"source": bucket.checksum})
+        if code is not MISSING:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.graph.record("template", bucket.key, {"source": bucket.checksum}, bucket.bytecode_to_string())
+
+
 class Renderer:
     """A Jinja environment over one templates folder, with our filters."""
 
-    def __init__(self, templates: Path, display=lambda p: p.as_posix(), root: Path | None = None):
+    def __init__(self, templates: Path, display=lambda p: p.as_posix(), root: Path | None = None,
+                 graph: DependencyGraph | None = None):
         self.templates = templates
         self._display = display
         self.root = root  # the project's: data files are read again from there to locate a row's mistake
@@ -104,6 +123,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=CompiledTemplates(graph) if graph is not None else None,
         )
         self.env.filters["long_date"] = _long_date_filter
         self.env.filters["iso_date"] = lambda value: value.isoformat()
