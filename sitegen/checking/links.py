@@ -16,6 +16,7 @@ import difflib
 import hashlib
 import posixpath
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape
@@ -154,6 +155,12 @@ class _VerdictInputs(Mapping[str, str]):
             self._ids[target] = _digest(sorted(self._pages[target].ids))
         return self._ids[target]
 
+    def get(self, name: str, default: str | None = None) -> str | None:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._own)
 
@@ -186,7 +193,8 @@ class LinkChecker:
                 errors.extend(found)
             else:
                 inputs = _VerdictInputs(own, pages, ids)
-                self.graph.record("links", output_path, {**own, **{f"ids:{target}": inputs[f"ids:{target}"]
+                # Interned: many pages link to the same few, and the cache then keeps each name once.
+                self.graph.record("links", output_path, {**own, **{sys.intern(f"ids:{target}"): inputs[f"ids:{target}"]
                                                                     for target in sorted(anchored) if target in pages}}, True)
         # A link in site.yaml or a template is on every page: report it once.
         return list(dict.fromkeys(errors))

@@ -107,9 +107,11 @@ class DependencyGraph:
         nodes = self._nodes.setdefault(scoped, {})
         self._used.setdefault(scoped, set()).add(key)
         old = nodes.get(key)
-        if old is not None and old.result is result and old.inputs == inputs:
+        same_inputs = old is not None and old.inputs == inputs
+        if same_inputs and old.result is result:
             return result  # the node it was taken from: nothing new
-        nodes[key] = Node(inputs, result, tuple(digest for digest in stored if digest), tuple(needs))
+        needs = tuple(needs) or (old.needs if same_inputs else ())  # made again from the same inputs: needs the same
+        nodes[key] = Node(inputs, result, tuple(digest for digest in stored if digest), needs)
         self.changed = True
         self.made[kind] = self.made.get(kind, 0) + 1
         return result
