@@ -19,13 +19,9 @@ from ..messages import _, pgettext
 from ..model import Article, HomePage, Site
 from ..reading.fields import FieldChecker
 from ..reading.yaml_lines import LineDict
+from .placeholders import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY  # what `build.py new` writes
 
-# What `build.py new` writes (commands/cli.py uses these), so an article still holding it is found.
-PLACEHOLDER_SUMMARY = "One or two sentences that say what this article tells the reader."
-PLACEHOLDER_BODY = """\
-Write the article here, in Markdown, and cite the source of every fact by its id in
-content/sources.yaml. EDITING.md shows how to write headings, links, citations and charts.
-"""
+
 # The language named as an adjective: Russian declines it by its place in the sentence
 # («в русской версии», «на английскую страницу», «английские подписи»), so each place has
 # its own context, and the English word is the same in all three.

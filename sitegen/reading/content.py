@@ -12,59 +12,19 @@ of its text: an unchanged file is not parsed again, in the dev server or in the 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import SiteError, relative_path
+from ..errors import SiteError
 from ..messages import _
 from ..reuse.graph import MISSING, DependencyGraph
+from .project import PACKAGE_ROOT, Project
 from .safe_read import CHANGED_FILE, EMPTY_FILE, decode_text, find_unsafe_files, outside_link_error, read_file_bytes
 from .yaml_lines import LineDict, parse_yaml
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 FRONT_MATTER_FENCE = "---"
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a site's parts live: content, templates and static files."""
-
-    root: Path
-    content: Path
-    templates: Path
-    static: Path
-
-    @classmethod
-    def from_content_dir(cls, content: Path) -> Project:
-        """Locate a project from its content folder; templates/ and static/ sit beside it.
-
-        A site without its own templates/ or static/ uses the ones shipped with sitegen.
-        """
-        content = content.resolve()
-        root = content.parent
-        templates = root / "templates"
-        static = root / "static"
-        return cls(
-            root=root,
-            content=content,
-            templates=templates if templates.is_dir() else PACKAGE_ROOT / "templates",
-            static=static if static.is_dir() else PACKAGE_ROOT / "static",
-        )
-
-    def display(self, path: Path) -> str:
-        """Return how messages name a file: relative to the project root."""
-        return _display_path(str(path), str(self.root))
-
-
-@functools.lru_cache(maxsize=100_000)
-def _display_path(path: str, root: str) -> str:
-    # Cached: every page names its templates, which may live outside the project.
-    if path.startswith(root + "/"):
-        return path[len(root) + 1:]
-    return relative_path(Path(path), Path(root))
 
 
 @dataclass(frozen=True)
