@@ -4,6 +4,10 @@ Each subcommand parses its options and calls one function. This is the one place
 prints editors' errors (compiler style, all of them, then a count) and turns them into
 exit code 1; argparse gives 2 for a misused command line. Any other exception is a bug
 in sitegen and keeps its traceback.
+
+A build or check whose inputs are all as the last one's prints what that one printed
+(reuse/whole_build.py): so that it takes a fraction of a second, this module imports the
+pipeline, the checks and the network code only inside the commands that run them.
 """
 
 from __future__ import annotations
@@ -19,17 +23,20 @@ import sys
 import time
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..checking.likely_mistakes import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
-from ..checking.validate import is_base_url
+from ..checking.placeholders import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
 from ..errors import BuildFailed, SiteError
-from ..messages import LANGUAGES, N_, _, language_from_locale, ngettext, number, use_language
-from ..options import BuildOptions, BuildResult
-from ..reading.content import Project
-from ..rendering.parallel import available_cores
-from ..runs import build_site, check_site
+from ..messages import LANGUAGES, N_, _, current_language, language_from_locale, ngettext, number, use_language
+from ..publishing.output import manifest_digest, output_untouched
+from ..reading.project import Project
+from ..reuse.cache import output_manifest_file
+from ..reuse.whole_build import RecordedRun, WholeRun
 from .link_report import FORMATS as LINK_FORMATS
 from .report_formats import FORMATS, format_problems
+
+if TYPE_CHECKING:
+    from ..options import BuildResult
 
 DEFAULT_CONTENT = "content"
 DEFAULT_OUTPUT = "_site"
@@ -68,60 +75,104 @@ class TerminalProgress:
 WARNINGS_A_BUILD_SHOWS = 20
 
 
-def print_warnings(warnings: list[SiteError], root: Path, limit: int | None = None) -> None:
-    """Print what deserves attention but does not stop the build, such as a stale translation.
+def warnings_text(warnings: list[SiteError], root: Path, limit: int | None = None) -> str:
+    """Return what deserves attention but does not stop the build, such as a stale translation, a line each.
 
-    With a `limit`, print the first ones and say how many there are and where to see all.
+    With a `limit`, the first ones, then how many there are and where to see all.
     """
-    for warning in warnings[:limit]:
-        print(warning.format(root), file=sys.stderr)
+    lines = [warning.format(root) for warning in warnings[:limit]]
     if limit is not None and len(warnings) > limit:
-        print(ngettext("{total} warning; the first {shown} above; `python build.py check` lists all",
-                       "{total} warnings; the first {shown} above; `python build.py check` lists all",
-                       len(warnings), total=number(len(warnings)), shown=limit), file=sys.stderr)
+        lines.append(ngettext("{total} warning; the first {shown} above; `python build.py check` lists all",
+                              "{total} warnings; the first {shown} above; `python build.py check` lists all",
+                              len(warnings), total=number(len(warnings)), shown=limit))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def print_warnings(warnings: list[SiteError], root: Path, limit: int | None = None) -> None:
+    """Print the warnings to stderr as one block (see `warnings_text`)."""
+    sys.stderr.write(warnings_text(warnings, root, limit))
 
 
 def command_build(args: argparse.Namespace) -> int:
     """Build the site into the output folder."""
     project = Project.from_content_dir(Path(args.content))
     started = time.perf_counter()
+    output, manifest = Path(args.output), output_manifest_file(project.root)
+    last_run = None if args.no_cache else WholeRun.of(project, "build", {
+        "drafts": args.drafts, "base_url": args.base_url, "relative": args.relative, "pdf": not args.no_pdf,
+        "output": str(output.resolve())}, current_language())
+    recorded = last_run.recorded() if last_run else None
+    if recorded and recorded.manifest == manifest_digest(manifest) and output_untouched(manifest, output):
+        sys.stderr.write(recorded.stderr)  # nothing changed, and the output is as that build left it
+        print_built(args.output, recorded.files, 0, started)
+        return 0
+    from ..options import BuildOptions
+    from ..rendering.parallel import available_cores
+    from ..runs import build_site
+
     options = BuildOptions(args.drafts, args.base_url, use_cache=not args.no_cache, jobs=available_cores(),
                            relative=args.relative, pdf="" if args.no_pdf else "make")
-    result = build_site(project, Path(args.output), options, TerminalProgress())
-    print_warnings(result.warnings, project.root, WARNINGS_A_BUILD_SHOWS)
+    result = build_site(project, output, options, TerminalProgress())
+    shown = warnings_text(result.warnings, project.root, WARNINGS_A_BUILD_SHOWS)
+    sys.stderr.write(shown)
     if args.verbose:
         for path in result.written:
-            print(_("wrote {path}", path=Path(args.output) / path), file=sys.stderr)
+            print(_("wrote {path}", path=output / path), file=sys.stderr)
+    if last_run:
+        last_run.record(RecordedRun("", shown, len(result.pages), manifest_digest(manifest)))
+    print_built(args.output, len(result.pages), len(result.written), started)
+    return 0
+
+
+def print_built(output: str, files: int, written: int, started: float) -> None:
+    """Print the closing line of a build: how many files, where, how long, how many unchanged."""
     # Always a closing line, in CI and Netlify's log too: a build that printed nothing looked unfinished (issue 21).
     elapsed = time.perf_counter() - started
-    unchanged = len(result.pages) - len(result.written)
     print(ngettext("built {count} file into {output} in {seconds} s ({unchanged} unchanged, not rewritten)",
                    "built {count} files into {output} in {seconds} s ({unchanged} unchanged, not rewritten)",
-                   len(result.pages), output=args.output, seconds=number(elapsed, "0.00"), unchanged=unchanged),
+                   files, output=output, seconds=number(elapsed, "0.00"), unchanged=files - written),
           file=sys.stderr)
-    return 0
 
 
 def command_check(args: argparse.Namespace) -> int:
     """Validate everything a build would, writing no site (only .cache/): with drafts, then without."""
     project = Project.from_content_dir(Path(args.content))
+    last_run = None if args.no_cache else WholeRun.of(project, "check", {"format": args.format}, current_language())
+    recorded = last_run.recorded() if last_run else None
+    if recorded:  # nothing changed since the last check: its findings stand
+        sys.stderr.write(recorded.stderr)
+        sys.stdout.write(recorded.stdout)
+        print_checked(args, recorded.files)
+        return 0
+    from ..options import BuildOptions
+    from ..rendering.parallel import available_cores
+    from ..runs import check_site
+
     # The pages offer the PDF as a build's do, so that `check` and `build` share their cached pages.
     options = BuildOptions(include_drafts=True, use_cache=not args.no_cache, jobs=available_cores(), pdf="offer")
+    shown = []
 
     def show_warnings(result: BuildResult) -> None:  # before the published site is checked, when there are drafts
         if args.format == "text" and result.warnings:
-            print_warnings(result.warnings, project.root)
-            print(ngettext("{count} warning; no errors, the site builds.", "{count} warnings; no errors, the site builds.",
-                           len(result.warnings)), file=sys.stderr)
+            shown.append(warnings_text(result.warnings, project.root) + ngettext(
+                "{count} warning; no errors, the site builds.", "{count} warnings; no errors, the site builds.",
+                len(result.warnings)) + "\n")
+            sys.stderr.write(shown[-1])
 
     # A link to a draft works with drafts but is a dead link in the published build: check_site checks both.
     result = check_site(project, options, TerminalProgress(), show_warnings)
-    if args.format != "text":
-        print(format_problems(args.format, [], result.warnings), end="")
-    elif args.verbose:
-        print(ngettext("checked {count} page: no errors", "checked {count} pages: no errors", len(result.pages)),
-              file=sys.stderr)
+    problems = format_problems(args.format, [], result.warnings) if args.format != "text" else ""
+    sys.stdout.write(problems)
+    if last_run:
+        last_run.record(RecordedRun(problems, "".join(shown), len(result.pages)))
+    print_checked(args, len(result.pages))
     return 0
+
+
+def print_checked(args: argparse.Namespace, pages: int) -> None:
+    """Say, when asked to (-v), that the check found no errors."""
+    if args.format == "text" and args.verbose:
+        print(ngettext("checked {count} page: no errors", "checked {count} pages: no errors", pages), file=sys.stderr)
 
 
 def command_serve(args: argparse.Namespace) -> int:
@@ -131,6 +182,9 @@ def command_serve(args: argparse.Namespace) -> int:
     project = Project.from_content_dir(Path(args.content))
     check_port_free(args.host, args.port)
     # The PDF takes seconds to make: the dev server makes it when it is asked for (commands/serve.py).
+    from ..options import BuildOptions
+    from ..rendering.parallel import available_cores
+
     options = BuildOptions(include_drafts=True, use_cache=True, jobs=available_cores(), pdf="offer")
     return serve_site(project, Path(args.output), args.host, args.port, options)
 
@@ -226,6 +280,8 @@ def seconds(value: str) -> float:
 
 def base_url(value: str) -> str:
     """Accept a base URL for --base-url, or make argparse report it as misused."""
+    from ..checking.validate import is_base_url
+
     if not is_base_url(value):
         raise argparse.ArgumentTypeError(
             _("'{value}' is not a full URL or a path from the root; write e.g. https://example.org/briefing/ or /briefing/",

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 from ..errors import SiteError
 from ..messages import _, ngettext
-from .link_watch import STATUS_WORDS, STATUSES, LinkCheck
 from .report_formats import Problem, escape_data, escape_property, github_annotation
+
+if TYPE_CHECKING:  # link_watch loads the network code: the command line needs only FORMATS of this module
+    from .link_watch import LinkCheck
 
 FORMATS = ("text", "github", "json", "markdown")
 ANNOTATION_TITLE = "build.py check-links"
@@ -29,6 +32,8 @@ def offline_line() -> str:
 
 def count_statuses(checks: list[LinkCheck]) -> str:
     """Return '90 addresses checked: 80 ok, 3 moved, 5 could not be verified, 2 dead'."""
+    from .link_watch import STATUSES
+
     counts = {status: sum(check.status == status for check in checks) for status in STATUSES}
     return ngettext("{count} address checked: {ok} ok, {moved} moved, {unverified} could not be verified, {dead} dead",
                     "{count} addresses checked: {ok} ok, {moved} moved, {unverified} could not be verified, {dead} dead",
@@ -73,6 +78,8 @@ def markdown_cell(text: str | None) -> str:
 
 def format_markdown(checks: list[LinkCheck], today: dt.date) -> str:
     """Return a heading, the totals, a table of the problems (dead first), and the rest folded away."""
+    from .link_watch import STATUS_WORDS, STATUSES
+
     lines = [_("### Sources' addresses, checked on {date}", date=today.isoformat()), "", count_statuses(checks), ""]
     problems = sorted((c for c in checks if c.status != "ok"), key=lambda c: (SEVERITIES.index(c.severity or "notice"),
                                                                             STATUSES.index(c.status)))

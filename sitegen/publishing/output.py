@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import functools
+import hashlib
 import json
 import os
 import posixpath
@@ -272,6 +273,25 @@ def will_write_whole_site(manifest: Path, output: Path) -> bool:
     return _read_manifest(manifest, output.resolve()) is None
 
 
+def _left_as_recorded(output: Path, recorded: dict[str, tuple[str, Signature]]) -> bool:
+    return output.is_dir() and _scan_folder(output) == {path: signature for path, (_, signature) in recorded.items()}
+
+
+def output_untouched(manifest: Path, output: Path) -> bool:
+    """Tell whether the output folder holds exactly the files the build in manifest left, none touched since."""
+    output = output.resolve()
+    recorded = _read_manifest(manifest, output)
+    return recorded is not None and _left_as_recorded(output, recorded)
+
+
+def manifest_digest(manifest: Path) -> str:
+    """Return a digest of the output manifest ("" when there is none): which build's output it describes."""
+    try:
+        return hashlib.sha256(manifest.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _save_manifest(manifest: Path, output: Path, digests: dict[str, str]) -> None:
     # Signatures are taken after writing; a file someone adds meanwhile is left out of the
     # manifest, so the next build sees a stranger in the folder and writes the whole site.
@@ -304,9 +324,7 @@ def sync_site(output: Path, files: Mapping[str, bytes], manifest: Path, staged: 
     files = SiteFiles.of(files)
     digests = {path: files.digest(path) for path in files}
     recorded = _read_manifest(manifest, output) if staged is None else None
-    untouched = recorded is not None and output.is_dir() and _scan_folder(output) == {
-        path: signature for path, (_, signature) in recorded.items()
-    }
+    untouched = recorded is not None and _left_as_recorded(output, recorded)
     if not untouched:
         write_site(output, files, staged)
         _save_manifest(manifest, output, digests)
