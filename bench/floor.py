@@ -6,7 +6,8 @@ parse the front matter with PyYAML (its C loader), render each chart block's fig
 (`sitegen.rendering.charts`, Altair + vl-convert), convert the body with our Markdown extensions
 (`create_markdown` + `render_markdown`), fill one trivial Jinja template and write the
 page, on every core (a multiprocessing pool). No validation, no link check, no cache,
-no incremental bookkeeping: what sitegen spends above this is its overhead.
+no incremental bookkeeping: what sitegen spends above this is its overhead. The article's
+body is marked `data-pagefind-body`, as sitegen's is, for the bench's "floor + Pagefind".
 
 Run as `PYTHONPATH=. python bench/floor.py CONTENT OUTPUT` from the repository root;
 bench/run.py puts the sitegen being measured on PYTHONPATH.
@@ -31,7 +32,8 @@ from sitegen.rendering.markup import CHART_FENCE, create_markdown, render_markdo
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PAGE = jinja2.Template(
     "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ title }}</title></head>\n"
-    "<body><main><h1>{{ title }}</h1><p><time>{{ date }}</time></p>\n{{ body }}</main></body></html>\n",
+    "<body><main><h1>{{ title }}</h1><p><time>{{ date }}</time></p>\n<div data-pagefind-body>{{ body }}</div>"
+    "</main></body></html>\n",
     autoescape=True,
 )
 INDEX = jinja2.Template(

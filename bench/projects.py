@@ -10,7 +10,9 @@ Input: the articles from bench/corpus.py. Output, under one folder:
 Pelican and Hugo get minimal themes of our own that show the title, date and body of an
 article and list every article on the index, and write no tag, category, feed or
 archive pages, since sitegen's one-page-per-article site has none to compare them with.
-Their chart blocks become plain fenced code. `python -m bench.projects N FOLDER` writes one.
+Their chart blocks become plain fenced code. Pelican's article is marked
+`data-pagefind-body`, as sitegen's is, so that Pagefind after it indexes the articles
+only. `python -m bench.projects N FOLDER` writes one.
 """
 
 from __future__ import annotations
@@ -126,7 +128,7 @@ PELICAN_ARTICLE = """\
 {% extends "base.html" %}
 {% block title %}{{ article.title }} · {{ SITENAME }}{% endblock %}
 {% block content %}
-<article>
+<article data-pagefind-body>
 <h1>{{ article.title }}</h1>
 <p><time datetime="{{ article.date.isoformat() }}">{{ article.locale_date }}</time></p>
 {{ article.content }}
