@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 import sitegen
+from sitegen.checking.links import LinkChecker, LinkSource, PageLinks
 from sitegen.options import BuildOptions
 from sitegen.reading.content import PACKAGE_ROOT, Project
 from sitegen.reuse.graph import MAX_VARIANTS, MISSING, DependencyGraph
-from sitegen.runs import build_site
+from sitegen.runs import build_site, check_site
 
 from .conftest import CHART_BLOCK, RUSSIAN_EDITION
 
@@ -92,15 +93,34 @@ def test_the_graph_survives_pickling_and_drops_the_nodes_whose_stored_files_are_
     assert pickle.loads(pickle.dumps(MISSING)) is MISSING  # noqa: S301 (made here)
 
 
+def test_a_page_whose_links_were_good_is_judged_again_when_a_file_it_links_to_goes_and_only_then(tmp_path):
+    checker = LinkChecker(tmp_path, DependencyGraph())
+    pages = {"index.html": PageLinks(frozenset(), ("/a/", "/b/#part")), "a/index.html": PageLinks(frozenset(), ()),
+             "b/index.html": PageLinks(frozenset({"part"}), ())}
+    sources = dict.fromkeys(pages, LinkSource(("content/index.md",)))
+    assert checker.check(pages, frozenset({"static/unrelated.css"}), sources, "/") == []
+    checker.graph.start_build()
+    assert checker.check(pages, frozenset({"static/other.css"}), sources, "/") == []
+    assert checker.graph.made == {}, "a file no link leads to judges no page again"
+
+    renamed = {**pages, "b/index.html": PageLinks(frozenset({"whole"}), ())}
+    assert [error.message for error in checker.check(renamed, frozenset(), sources, "/")] == [
+        "the link '/b/#part' names an anchor '#part' that does not exist on that page"]
+    without_a = {path: links for path, links in pages.items() if path != "a/index.html"}
+    assert [error.message for error in checker.check(without_a, frozenset(), sources, "/")] == [
+        "the link '/a/' leads to no page"]
+
+
 # --- whole builds, the warm ones in new processes
 
 # Builds in a process of its own with the cache, as `build.py build` does, and says what it made again and warned about.
 NEW_PROCESS = """
 import json, sys
 from pathlib import Path
+from sitegen.checking.links import LinkChecker, LinkSource, PageLinks
 from sitegen.options import BuildOptions
 from sitegen.reading.content import Project
-from sitegen.runs import build_site
+from sitegen.runs import build_site, check_site
 root = Path(sys.argv[1])
 result = build_site(Project.from_content_dir(root / "content"), root / "_site", BuildOptions(use_cache=True))
 print(json.dumps({"made": result.made, "warnings": [warning.format(root) for warning in result.warnings]}))
@@ -178,6 +198,19 @@ def test_a_warm_build_in_a_new_process_makes_nothing_again_and_says_what_a_cold_
     assert tree(project.root / "_site") == clean
     assert any("40%" in warning or "figure" in warning for warning in warnings), warnings
     assert any("translated_from" in warning for warning in warnings), warnings
+
+
+def test_a_check_between_two_builds_judges_again_only_the_links_of_the_page_it_renders_its_own_way(project):
+    build_site(project, project.root / "_site", BuildOptions(use_cache=True))
+    checked = check_site(project, BuildOptions(include_drafts=True, use_cache=True, pdf="offer"))
+    again = build_site(project, project.root / "_site", BuildOptions(use_cache=True))
+
+    # Each edition's search and mirror pages: a check makes no search index to load and no zip to offer.
+    own = ["mirror/index.html", "ru/mirror/index.html", "ru/search/index.html", "search/index.html"]
+    assert sorted(checked.rendered) == sorted(again.rendered) == own
+    # At most those pages' links are judged again (the mirror pages' links are the same either way).
+    assert checked.made.keys() == again.made.keys() == {"page", "links"}, (checked.made, again.made)
+    assert checked.made["links"] <= len(own) and again.made["links"] <= len(own)
 
 
 @pytest.mark.parametrize("edited", EDITS)

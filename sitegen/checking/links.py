@@ -5,8 +5,9 @@ came from. Output: `SiteError`s for dead links and anchors, each naming the sour
 and the line where the link was written. Links inside an inline SVG (a chart's marks) are
 read too, and may not leave the site: our drawings link only to our own pages. A page whose
 links were all good is a "links" node of the dependency graph (reuse/graph.py), with what that
-verdict depends on: its own links and ids, the site's set of files, and the ids of each page
-it links to by anchor; it is judged again only when one of them changed, also across processes.
+verdict depends on: its own links and ids, whether each file they lead to is there, and the ids
+of each page it links to by anchor; it is judged again only when one of them changed, also
+across processes.
 """
 
 from __future__ import annotations
@@ -140,20 +141,24 @@ def _digest(*parts: Iterator[str] | tuple[str, ...]) -> str:
 
 
 class _VerdictInputs(Mapping[str, str]):
-    """What a page's verdict may depend on, each digest worked out only when it is asked for."""
+    """What a page's verdict may depend on, each worked out only when it is asked for: its own links
+    and ids, whether each file it links to exists ("file:<path>"), the ids of each page it links to
+    by anchor ("ids:<path>")."""
 
-    def __init__(self, own: dict[str, str], pages: dict[str, PageLinks], ids: dict[str, str]) -> None:
-        self._own, self._pages, self._ids = own, pages, ids
+    def __init__(self, own: dict[str, str], pages: dict[str, PageLinks], files: frozenset[str], ids: dict[str, str]) -> None:
+        self._own, self._pages, self._files, self._ids = own, pages, files, ids
 
     def __getitem__(self, name: str) -> str:
         if name in self._own:
             return self._own[name]
-        target = name.removeprefix("ids:")
-        if name == target or target not in self._pages:
+        kind, _colon, path = name.partition(":")
+        if kind == "file":
+            return "1" if path in self._files else ""
+        if kind != "ids" or path not in self._pages:
             raise KeyError(name)
-        if target not in self._ids:
-            self._ids[target] = _digest(sorted(self._pages[target].ids))
-        return self._ids[target]
+        if path not in self._ids:
+            self._ids[path] = _digest(sorted(self._pages[path].ids))
+        return self._ids[path]
 
     def get(self, name: str, default: str | None = None) -> str | None:
         try:
@@ -170,7 +175,9 @@ class _VerdictInputs(Mapping[str, str]):
 
 class LinkChecker:
     """Checks every internal link; a page whose links were all good is judged again only when what
-    that depends on changed (its "links" node in the dependency graph)."""
+    that depends on changed (its "links" node in the dependency graph): its own links, the files they
+    lead to, the ids of the pages they name an anchor of. A file added elsewhere, such as the search
+    index a build makes and a check does not, judges no page again."""
 
     def __init__(self, root: Path, graph: DependencyGraph | None = None) -> None:
         self.root = root  # the project's: where the files a `LinkSource` names are
@@ -179,31 +186,35 @@ class LinkChecker:
     def check(self, pages: dict[str, PageLinks], static_files: frozenset[str], sources: dict[str, LinkSource],
               base_path: str) -> list[SiteError]:
         """Return an error for every internal link that leads nowhere."""
-        files = _digest(sorted(frozenset(pages) | static_files), (base_path,))
-        verdicts: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # most links recur on many pages: judge each once
+        files = frozenset(pages) | static_files
+        verdicts: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}  # most links recur: judge each once
         ids: dict[str, str] = {}  # each page's ids, as a digest, once asked for
         errors = []
         for output_path, links in sorted(pages.items()):
-            own = {"links": _digest(links.hrefs, links.drawn, sorted(links.ids)), "files": files}
-            if self.graph.current("links", output_path, _VerdictInputs(own, pages, ids)) is not MISSING:
+            own = {"links": _digest(links.hrefs, links.drawn, sorted(links.ids)), "base": base_path}
+            inputs = _VerdictInputs(own, pages, files, ids)
+            if self.graph.current("links", output_path, inputs) is not MISSING:
                 continue
-            anchored, found = self._check_page(output_path, links, pages, frozenset(pages) | static_files,
-                                               sources[output_path], base_path, verdicts, self.root)
+            anchored, reached, found = self._check_page(output_path, links, pages, files, sources[output_path], base_path,
+                                                        verdicts, self.root)
             if found:  # a page with dead links is judged again: its errors name lines an edit may move
                 errors.extend(found)
-            else:
-                inputs = _VerdictInputs(own, pages, ids)
-                # Interned: many pages link to the same few, and the cache then keeps each name once.
-                self.graph.record("links", output_path, {**own, **{sys.intern(f"ids:{target}"): inputs[f"ids:{target}"]
-                                                                    for target in sorted(anchored) if target in pages}}, True)
+                continue
+            # Interned: many pages link to the same few, and the cache then keeps each name once.
+            needed = [sys.intern(f"file:{path}") for path in sorted(reached)]
+            needed += [sys.intern(f"ids:{path}") for path in sorted(anchored) if path in pages]
+            self.graph.record("links", output_path, {**own, **{name: inputs[name] for name in needed}}, True)
         # A link in site.yaml or a template is on every page: report it once.
         return list(dict.fromkeys(errors))
 
     @staticmethod
     def _check_page(output_path: str, links: PageLinks, pages: dict[str, PageLinks], files: frozenset[str],
-                    source: LinkSource, base_path: str, verdicts: dict, root: Path) -> tuple[frozenset[str], list[SiteError]]:
+                    source: LinkSource, base_path: str, verdicts: dict, root: Path,
+                    ) -> tuple[frozenset[str], frozenset[str], list[SiteError]]:
+        """Judge a page's links; return the pages it links to by anchor, the files its links lead to, and errors."""
         errors = []
         anchored: set[str] = set()
+        reached: set[str] = set()
         page_url = base_path + output_url(output_path)[1:]
         outside = [href for href in links.drawn if leaves_site(href)]
         if outside:  # one error for a drawing whose every mark leads away, not one per mark
@@ -217,9 +228,11 @@ class LinkChecker:
             key = ("", href) if href.startswith("/") else (page_url, href)
             if key not in verdicts:
                 verdicts[key] = link_problem(page_url, href, pages, files, base_path)
-            problem, target = verdicts[key]
+            problem, target, file = verdicts[key]
             if target is not None:
                 anchored.add(target)
+            if file is not None:
+                reached.add(file)
             if problem:
                 written = href[len(base_path) - 1:] if href.startswith(base_path) and base_path != "/" else href
                 path, line = source.locate(written, root)
@@ -228,7 +241,7 @@ class LinkChecker:
                 else:
                     hint = _("check the address; article pages are /articles/<file name>/")
                 errors.append(SiteError(path, line, problem, hint))
-        return frozenset(anchored), errors
+        return frozenset(anchored), frozenset(reached), errors
 
 
 DEAD_ANCHOR = N_("the link '{href}' names an anchor '{anchor}' that does not exist on that page")
@@ -268,8 +281,9 @@ _PLAIN_ROOT_LINK = re.compile(r"^/(?!/)(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9]+)?/?)*
 
 
 def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: frozenset[str],
-                 base_path: str) -> tuple[str | None, str | None]:
-    """Judge one link from one page: return (what is wrong or None, the page whose ids its anchor was checked against)."""
+                 base_path: str) -> tuple[str | None, str | None, str | None]:
+    """Judge one link from one page: return (what is wrong or None, the page whose ids its anchor was checked
+    against, the file of the site it leads to)."""
     if _PLAIN_ROOT_LINK.match(href):  # the common /articles/x/#y: no URL parsing needed
         path, _hash, fragment = href.partition("#")
         if path.startswith(base_path):
@@ -279,19 +293,19 @@ def link_problem(page_url: str, href: str, pages: dict[str, PageLinks], files: f
             if target is not None:
                 if fragment and target in pages:
                     if fragment not in pages[target].ids:
-                        return _(DEAD_ANCHOR, href=href, anchor="#" + fragment), target
-                    return None, target
-                return None, None
+                        return _(DEAD_ANCHOR, href=href, anchor="#" + fragment), target, target
+                    return None, target, target
+                return None, None, target
     parts = urlsplit(urljoin(page_url, href))
     if parts.scheme not in ("", "http", "https") or parts.netloc or href.startswith(("http:", "https:", "mailto:", "tel:")):
-        return None, None
+        return None, None, None
     if not parts.path.startswith(base_path):
-        return _("the link '{href}' points outside the site", href=href), None
+        return _("the link '{href}' points outside the site", href=href), None, None
     target = resolve_target("/" + parts.path[len(base_path):], files)
     if target is None:
-        return _("the link '{href}' leads to no page", href=href), None
+        return _("the link '{href}' leads to no page", href=href), None, None
     if parts.fragment and target in pages:
         if unquote(parts.fragment) not in pages[target].ids:
-            return _(DEAD_ANCHOR, href=href, anchor="#" + parts.fragment), target
-        return None, target
-    return None, None
+            return _(DEAD_ANCHOR, href=href, anchor="#" + parts.fragment), target, target
+        return None, target, target
+    return None, None, target
