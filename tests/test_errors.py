@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from sitegen.commands.cli import NEW_ARTICLE, main
+from sitegen.commands.cli import main
+from sitegen.commands.new_article import NEW_ARTICLE
 from sitegen.errors import BuildFailed
 from sitegen.options import BuildOptions
 from sitegen.reading.content import PACKAGE_ROOT, Project

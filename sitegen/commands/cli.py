@@ -15,17 +15,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
-import json
 import os
-import re
 import socket
 import sys
 import time
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..checking.placeholders import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
 from ..errors import BuildFailed, SiteError
 from ..messages import LANGUAGES, N_, _, current_language, language_from_locale, ngettext, number, use_language
 from ..publishing.output import manifest_digest, output_untouched
@@ -33,6 +29,7 @@ from ..reading.project import Project
 from ..reuse.cache import output_manifest_file
 from ..reuse.whole_build import RecordedRun, WholeRun
 from .link_report import FORMATS as LINK_FORMATS
+from .new_article import write_new_article
 from .report_formats import FORMATS, format_problems
 
 if TYPE_CHECKING:
@@ -204,23 +201,6 @@ def check_port_free(host: str, port: int) -> None:
                               port=port, command=free)) from None
 
 
-def slugify(title: str) -> str:
-    """Turn a title into a file name: 'Telegram, again!' -> 'telegram-again'."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-
-
-NEW_ARTICLE = f"""\
----
-title: {{title}}
-summary: {PLACEHOLDER_SUMMARY}
-date: {{date}}
-draft: true
----
-
-{PLACEHOLDER_BODY}"""
-
-
 def command_new(args: argparse.Namespace) -> int:
     """Create a draft article with valid front matter (or a translation of one) and print its path."""
     project = Project.from_content_dir(Path(args.content))
@@ -229,21 +209,7 @@ def command_new(args: argparse.Namespace) -> int:
 
         print(start_translation(project, args.title, args.language).as_posix())
         return 0
-    slug = slugify(args.title)
-    articles = Path(args.content) / "articles"
-    path = articles / f"{slug}.md"
-    if not slug:
-        raise BuildFailed([SiteError(project.display(articles), None,
-                                     _("cannot make a file name from the title '{title}'", title=args.title),
-                                     _("use a title with letters or digits"))])
-    if path.exists():
-        raise BuildFailed([SiteError(project.display(path), None, _("an article with this file name already exists"),
-                                     _("choose another title, or edit the existing file"))])
-    articles.mkdir(parents=True, exist_ok=True)
-    # A JSON string is a valid YAML double-quoted scalar: quotes and backslashes escaped.
-    title = json.dumps(args.title, ensure_ascii=False)
-    path.write_text(NEW_ARTICLE.format(title=title, date=dt.date.today().isoformat()), encoding="utf-8")
-    print(path.as_posix())
+    print(write_new_article(project, Path(args.content), args.title).as_posix())
     return 0
 
 
