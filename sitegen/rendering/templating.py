@@ -136,10 +136,13 @@ class Renderer:
         # A Renderer lives as long as its templates are unchanged, so this cache can too.
         self._closures: dict[str, frozenset[str]] = {}
         self._syntax_errors: list[SiteError] | None = None
-        self.env.filters["url"] = self.site_url
-        self.env.filters["asset"] = lambda path: self.site_url(self.assets.url(path))
+        # Filters of this renderer's state take the context, so that Jinja never folds them into constants of the
+        # compiled code ('/style.css' | asset), which outlives the state: the renderer is kept while the templates are
+        # unchanged, and their compiled code is kept in the graph (another base URL or stylesheet must show).
+        self.env.filters["url"] = jinja2.pass_context(lambda _context, path: self.site_url(path))
+        self.env.filters["asset"] = jinja2.pass_context(lambda _context, path: self.site_url(self.assets.url(path)))
         self.base_url = "/"
-        self.env.filters["absolute"] = lambda path: absolute_url(self.base_url, path)
+        self.env.filters["absolute"] = jinja2.pass_context(lambda _context, path: absolute_url(self.base_url, path))
 
     def site_url(self, path: str) -> str:
         """Prefix a root-relative path with the site's base path."""
