@@ -200,6 +200,21 @@ def test_a_warm_build_in_a_new_process_makes_nothing_again_and_says_what_a_cold_
     assert any("translated_from" in warning for warning in warnings), warnings
 
 
+def test_the_project_moved_elsewhere_with_its_cache_validates_and_renders_nothing_again(project, tmp_path):
+    build_in_new_process(project)
+    moved = Project.from_content_dir(shutil.copytree(project.root, tmp_path / "moved") / "content")
+    shutil.rmtree(moved.root / "_site")  # a fresh clone: no output, the last .cache/
+
+    warm = build_in_new_process(moved)
+
+    # Only the templates are compiled again: Jinja's compiled code names the file it came from.
+    assert warm["made"].keys() <= {"template"}, warm["made"]
+    assert tree(moved.root / "_site") == clean_build(moved, tmp_path / "clean")[0]
+    edit(moved, "content/articles/first.md", "A report says so", "A report said so")  # bodies are read from the new place
+    assert build_in_new_process(moved)["made"]["article"] == 2  # and its translation, checked against it
+    assert tree(moved.root / "_site") == clean_build(moved, tmp_path / "clean-again")[0]
+
+
 def test_a_check_between_two_builds_judges_again_only_the_links_of_the_page_it_renders_its_own_way(project):
     build_site(project, project.root / "_site", BuildOptions(use_cache=True))
     checked = check_site(project, BuildOptions(include_drafts=True, use_cache=True, pdf="offer"))

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..commands.translate import check_translation_marks
 from ..errors import SiteError, did_you_mean
@@ -169,8 +169,11 @@ def validate_article_once(graph: DependencyGraph, raw: RawDocument, references: 
                           original: Article | None = None, original_keys: frozenset[str] = frozenset(),
                           prefix: str = "") -> Article | None:
     """Return validate_article(...) for these arguments, from the graph when the document and what it is checked
-    against are unchanged (the file's text, where it is, the references, the original of a translation)."""
-    inputs = {"text": raw.digest, "path": str(raw.path), "references": references.digest,
+    against are unchanged (the file's text, the references, the original of a translation, the edition).
+
+    Keyed by the file's place in the project: in a fresh clone elsewhere the article is taken, and
+    told where its file now is."""
+    inputs = {"text": raw.digest, "references": references.digest,
               "original": original.digest if original is not None else "",
               "original_keys": " ".join(sorted(original_keys)), "prefix": prefix}
     validated = graph.current("article", raw.display_path, inputs)
@@ -178,6 +181,8 @@ def validate_article_once(graph: DependencyGraph, raw: RawDocument, references: 
         found: list[SiteError] = []
         article = validate_article(raw, references, found, original, original_keys, prefix)
         validated = graph.record("article", raw.display_path, inputs, (article, tuple(found)))
+    elif validated[0] is not None and validated[0].source != raw.path:  # the project has moved since
+        validated = (replace(validated[0], source=raw.path), validated[1])
     errors.extend(validated[1])
     return validated[0]
 

@@ -245,17 +245,23 @@ class ReadCache:
         self._digests: dict[Path, str] = {}  # the digest of each file's text when this process last read it
 
     def get(self, path: Path, reader, project: Project):
-        """Return the file as read and parsed before when its text is unchanged, else read and parse it now."""
+        """Return the file as read and parsed before when its text is unchanged, else read and parse it now.
+
+        A node is keyed by the file's place in the project, not on the disk: a deploy's fresh
+        clone elsewhere with the last .cache/ parses nothing again, and takes each file at its path.
+        """
         key = f"{reader.__name__}:{project.display(path)}"
         if self.changed is not None and path not in self.changed and path in self._digests:
-            found = self.graph.current("read", key, {"text": self._digests[path], "path": str(path)})
+            found = self.graph.current("read", key, {"text": self._digests[path]})
             if found is not MISSING:
-                return found
+                return found if found.path == path else replace(found, path=path)
         text = read_text(path, project.display(path), project.root)
-        inputs = {"text": hashlib.sha256(text.encode()).hexdigest(), "path": str(path)}
+        inputs = {"text": hashlib.sha256(text.encode()).hexdigest()}
         found = self.graph.current("read", key, inputs)
         if found is MISSING:
             found = self.graph.record("read", key, inputs, reader(path, project, text))
+        elif found.path != path:  # the project has moved since: the same file, at its new place
+            found = replace(found, path=path)
         self._digests[path] = inputs["text"]
         return found
 
