@@ -289,7 +289,8 @@ def format_builds(r: Results) -> list[str]:
         "| --- | ---: | ---: | ---: | --- | --- |",
         *(line for line in rows if line),
         "",
-        "Each build runs in a new process and includes interpreter start-up and imports; output and caches are "
+        "Each build runs in a new process and includes interpreter start-up and imports (sitegen compiled to "
+        "bytecode before the runs, as an installed package is, like the peers'); output and caches are "
         "deleted before each cold run. "
         + ("\"+ Pagefind\" is one command: the build, then Pagefind (the binary sitegen runs) indexing the articles "
            "of its output, as sitegen's build makes its search index. " if r.floor_pagefind or r.pelican_pagefind else "")
