@@ -8,8 +8,10 @@ file the copy has. The zip is the same copy in one folder, byte-identical while 
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import re
+import stat
 import zipfile
 from pathlib import Path
 
@@ -150,6 +152,23 @@ def test_the_zip_is_byte_identical_across_builds(make_site, build, capsys):
     for entry in zip_of(root).infolist():
         assert entry.date_time == (2024, 1, 3, 0, 0, 0)  # the briefing's last update (second.md's date)
         assert entry.external_attr >> 16 == 0o100644
+
+
+@pytest.mark.parametrize("flags", [(), ("--no-cache",)])
+def test_the_zip_is_published_readable_by_all_like_every_other_file(make_site, build, capsys, flags):
+    # It was made with tempfile's mode, 0600, and a build without the cache publishes the stored file itself.
+    root = make_site()
+
+    assert build(root, *flags) == 0, capsys.readouterr().err
+
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in (root / "_site/mirror.zip", root / "_site/index.html")}
+    assert modes["mirror.zip"] == modes["index.html"] == 0o666 & ~current_umask(), modes
+
+
+def current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 def test_an_unchanged_site_does_not_make_the_zip_again(make_site, build, capsys, monkeypatch):

@@ -28,7 +28,7 @@ import json
 import os
 import posixpath
 import re
-import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -281,10 +281,11 @@ class MirrorCopy:
         return self._get("mirror-zip", "zip", key, functools.partial(self._zip, copy, folder, when))
 
     def _zip(self, copy: SiteFiles, folder: str, when: dt.date) -> str:
-        handle, name = tempfile.mkstemp(prefix=".mirror-", suffix=".zip", dir=self.store.folder)
-        os.close(handle)
+        # Named by this process and thread, and made with the mode a stored file has (not mkstemp's 0600):
+        # the zip is published as it is kept.
+        name = self.store.folder / f".mirror-{os.getpid()}-{threading.get_ident()}.zip"
         try:
-            zip_files(folder, ((path, copy[path]) for path in copy), when, Path(name))
-            return self.store.adopt(Path(name))
+            zip_files(folder, ((path, copy[path]) for path in copy), when, name)
+            return self.store.adopt(name)
         finally:
-            Path(name).unlink(missing_ok=True)
+            name.unlink(missing_ok=True)
