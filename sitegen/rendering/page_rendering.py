@@ -84,6 +84,7 @@ class PageRenderer:
         self._markdown: dict[str, Markdown] = {}  # one converter per language: its permalink title differs
         self._renderer: Renderer | None = None
         self._template_digests: dict[str, str] = {}
+        self._template_reads: dict[str, tuple] = {}  # see _templates_read, for the current renderer
 
     @property
     def template_digests(self) -> dict[str, str]:
@@ -188,6 +189,7 @@ class PageRenderer:
         digests = Renderer(self.project.templates).template_digests()
         if self._renderer is None or digests != self._template_digests:
             self._renderer = Renderer(self.project.templates, self.project.display, self.project.root, self.memory.graph)
+            self._template_reads = {}
             self._template_digests = digests
         self._renderer.base_path = site.config.base_path
         self._renderer.base_url = site.config.base_url
@@ -249,10 +251,11 @@ class PageRenderer:
             inputs.update({key: current[key] for key in LISTING_INPUTS.get(kind, ())})
         for name in sorted(data.read):
             inputs[f"data:{name}"] = current.get(f"data:{name}", "")
-        for name in sorted(renderer.template_closure(template)):
-            inputs[f"template:{name}"] = current.get(f"template:{name}", "")
-            sources.append(self.project.display(self.project.templates / name))
-        sources.append(self.project.display(self.project.content / "site.yaml"))
+        template_keys, template_files, site_file = self._templates_read(renderer, template)
+        for key in template_keys:
+            inputs[key] = current.get(key, "")
+        sources.extend(template_files)
+        sources.append(site_file)
         link_source = LinkSource(tuple(sources))
         keep_body = kind == "article" and page.slug in feed_slugs
         html = typeset_html(page_html.html, site.language)  # no-break spaces in its text, the search index's too
@@ -260,6 +263,19 @@ class PageRenderer:
         return PageRecord(inputs, self.store.put(html.encode("utf-8")), extract_links(html), link_source,
                           self._store_feed_body(renderer, context, page, body.html) if keep_body else "",
                           page_html.cited)
+
+    def _templates_read(self, renderer: Renderer, template: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        """Return what a page of this template reads beyond its content: the keys of the templates it uses
+        among the inputs, in name order, those templates as editors name them, and site.yaml so named."""
+        if renderer is not self._renderer or template not in self._template_reads:  # the same for every page: kept
+            names = sorted(renderer.template_closure(template))
+            read = (tuple(f"template:{name}" for name in names),
+                    tuple(self.project.display(self.project.templates / name) for name in names),
+                    self.project.display(self.project.content / "site.yaml"))
+            if renderer is not self._renderer:
+                return read
+            self._template_reads[template] = read
+        return self._template_reads[template]
 
     def _store_feed_body(self, renderer: Renderer, context: BuildContext, article: Article, body_html: str) -> str:
         """Keep an article's body as its feed entry carries it: citations numbered, sources and changes after it."""
