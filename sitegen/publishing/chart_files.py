@@ -18,6 +18,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,9 +136,26 @@ class ChartFiles:
         self.store = store
         self.graph = graph  # download key -> kind -> digest in the store
 
+    def missing(self, downloads: list[ChartDownload]) -> list[ChartDownload]:
+        """Return the downloads whose files were not made before, each once."""
+        return list({d.key: d for d in downloads if self.graph.current("chart-files", d.key, {}) is MISSING}.values())
+
+    def work(self, downloads: list[ChartDownload]) -> tuple[Callable, Path, list[ChartDownload]]:
+        """Return the work that makes these charts' files in a worker: (function, state, items).
+
+        The chart worker does it right after it has drawn their SVGs (see `ChartRenderer.start_drawing`),
+        from a thread of the build, which therefore leaves the graph alone; `keep` takes what it made.
+        """
+        return _draw_into_store, self.store.folder, list({d.key: d for d in downloads}.values())
+
+    def keep(self, download: ChartDownload, digests: dict[str, str]) -> None:
+        """Remember a chart's files, made into the store elsewhere (kind -> digest)."""
+        # The key is a digest of what they are made from.
+        self.graph.record("chart-files", download.key, {}, digests, stored=digests.values())
+
     def make(self, downloads: list[ChartDownload], jobs: int) -> int:
         """Make the files of every chart not made before; return how many charts were made."""
-        missing = list({d.key: d for d in downloads if self.graph.current("chart-files", d.key, {}) is MISSING}.values())
+        missing = self.missing(downloads)
         workers = min(jobs, len(missing) // CHARTS_PER_WORKER)
         if workers <= 1:
             made = [_draw_into_store(self.store.folder, download) for download in missing]
@@ -145,8 +163,8 @@ class ChartFiles:
             fresh = FreshWorkers(workers)
             fresh.give(_draw_into_store, self.store.folder, missing)
             made = fresh.results()
-        for download, digests in zip(missing, made, strict=True):  # the key is a digest of what they are made from
-            self.graph.record("chart-files", download.key, {}, digests, stored=digests.values())
+        for download, digests in zip(missing, made, strict=True):
+            self.keep(download, digests)
         return len(missing)
 
     def files(self, download: ChartDownload, folder: str) -> dict[str, str]:

@@ -119,6 +119,8 @@ class EditionFiles:
 
     def chart_downloads(self, publication: Publication) -> dict[str, str]:
         """Return every chart page's downloads (output path -> digest in the store), drawing those not drawn before."""
+        for download, digests in self.memory.charts.made_after():  # by the chart worker, after it drew their charts
+            self.memory.chart_files.keep(download, digests)
         downloads = []
         for site in publication.editions:
             language = chart_language(site)

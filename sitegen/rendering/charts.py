@@ -17,6 +17,7 @@ import html
 import json
 import re
 import textwrap
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from dataclasses import asdict, dataclass
@@ -340,31 +341,46 @@ def _load_chart_libraries() -> None:
                               Dataset("warm-up", "warm-up.yaml", ("x", "y"), ({"x": "a", "y": 1},), column_types=columns)))
 
 
+# Given the SVGs a chart worker drew (by chart key), the work it does next: (function, state, items).
+WorkAfter = Callable[[dict[str, str]], tuple[Callable, object, list]]
+
+
 class ChartDrawing:
-    """The SVGs of the charts one build draws, in a worker of their own while the build goes on.
+    """The SVGs of the charts one build draws, in a worker of their own while the build goes on;
+    then, in the same worker, what `then` makes of them (the chart pages' downloads).
 
     `done()` tells without waiting whether `result()` would wait for that worker.
     """
 
     def __init__(self, renderer: ChartRenderer, missing: dict[str, tuple[ChartSpec, Dataset, str]],
-                 worker: FreshWorkers | None) -> None:
+                 worker: FreshWorkers | None, then: WorkAfter | None = None) -> None:
         self._renderer = renderer
         self._missing = missing
         self._drawn: dict[str, str] | None = None
         self._svgs: Future | None = None  # None: drawn in this process, by the first result()
+        self._after: Future | None = None  # (items, results) of the work after the SVGs
         if worker is not None:
             reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
-            self._svgs = reader.submit(_draw_in, worker, list(missing.values()))  # giving may wait for its warm-up
+            # Giving may wait for its warm-up.
+            self._svgs = reader.submit(_draw_in, worker, list(missing.values()), then is None)
+            if then is not None:
+                self._after = reader.submit(_work_after, worker, missing, self._svgs, then)
             reader.shutdown(wait=False)
 
     def done(self) -> bool:
-        """Tell whether the worker has finished (and so has left memory)."""
+        """Tell whether the SVGs are drawn."""
         return self._svgs is None or self._svgs.done()
 
     def wait(self) -> None:
-        """Wait until the worker has finished, without taking its SVGs."""
-        if self._svgs is not None:
-            futures_wait([self._svgs])
+        """Wait until the worker has finished (and so has left memory), without taking what it made."""
+        futures_wait([future for future in (self._svgs, self._after) if future is not None])
+
+    def made_after(self) -> list[tuple]:
+        """Return what the worker made after the SVGs, as (item, result) pairs, waiting for it; raise its error."""
+        if self._after is None:
+            return []
+        items, results = self._after.result()
+        return list(zip(items, results, strict=True))
 
     def result(self) -> dict[str, str]:
         """Return the new SVGs by chart key, waiting for them; the renderer keeps them too."""
@@ -376,9 +392,20 @@ class ChartDrawing:
         return self._drawn
 
 
-def _draw_in(worker: FreshWorkers, charts: list[tuple[ChartSpec, Dataset, str]]) -> list[str]:
-    worker.give(_draw_svg, None, charts)
+def _draw_in(worker: FreshWorkers, charts: list[tuple[ChartSpec, Dataset, str]], last: bool) -> list[str]:
+    worker.give(_draw_svg, None, charts, last=last)
     return worker.results()
+
+
+def _work_after(worker: FreshWorkers, missing: dict[str, tuple], svgs: Future, then: WorkAfter) -> tuple[list, list]:
+    """Give the worker that drew the SVGs the work `then` makes of them; return its items and their results."""
+    try:
+        function, state, items = then(dict(zip(missing, svgs.result(), strict=True)))
+    except BaseException:
+        worker.dismiss()  # no more work for it
+        raise
+    worker.give(function, state, items)
+    return items, worker.results()
 
 
 class ChartRenderer:
@@ -388,15 +415,19 @@ class ChartRenderer:
         self.graph = graph if graph is not None else DependencyGraph()
         self.rendered = 0
         self._drawing: ChartDrawing | None = None
+        self._working_after: list[ChartDrawing] = []  # drawings whose worker went on with more work
         self._warm_worker: FreshWorkers | None = None  # started by warm_up, not yet given its charts
 
-    def start_drawing(self, charts: list[tuple[ChartSpec, Dataset, str]], jobs: int) -> ChartDrawing:
+    def start_drawing(self, charts: list[tuple[ChartSpec, Dataset, str]], jobs: int,
+                      then: WorkAfter | None = None) -> ChartDrawing:
         """Start rendering the SVG of every (spec, dataset, language) not drawn before.
 
         With more than one job they are drawn in a new interpreter while the build goes
         on: Altair and vl-convert's JavaScript engine take about 115 MB once loaded, and
         there they leave the build, and the page workers forked from it, without them.
-        One worker: loading them takes a second in each.
+        One worker: loading them takes a second in each. That worker then does the work
+        `then` makes of the new SVGs (the chart pages' downloads, while the pages render,
+        rather than in more new interpreters later); `made_after` returns it.
         """
         missing = {chart_key(spec, dataset, language): (spec, dataset, language) for spec, dataset, language in charts}
         missing = {key: chart for key, chart in missing.items() if self.graph.current("chart", key, {}) is MISSING}
@@ -404,7 +435,9 @@ class ChartRenderer:
         if missing and jobs > 1:
             worker, self._warm_worker = self._warm_worker or FreshWorkers(1), None
         self.dismiss_warm_worker()  # started for charts that, it turns out, are not to be drawn there
-        self._drawing = ChartDrawing(self, missing, worker)
+        self._drawing = ChartDrawing(self, missing, worker, then)
+        if worker is not None and then is not None:
+            self._working_after.append(self._drawing)
         return self._drawing
 
     def warm_up(self) -> None:
@@ -425,8 +458,14 @@ class ChartRenderer:
 
     def wait_for_drawing(self) -> None:
         """Wait until no chart worker of this renderer's is running."""
-        if self._drawing is not None:
-            self._drawing.wait()
+        for drawing in [*self._working_after, self._drawing]:
+            if drawing is not None:
+                drawing.wait()
+
+    def made_after(self) -> list[tuple]:
+        """Return what the chart workers made after their SVGs, as (item, result) pairs, waiting for them; forget it."""
+        drawings, self._working_after = self._working_after, []
+        return [pair for drawing in drawings for pair in drawing.made_after()]
 
     def remember(self, svgs: dict[str, str]) -> None:
         """Keep drawings made elsewhere (by chart key): by the chart worker, or before a page worker was forked."""

@@ -28,7 +28,7 @@ from ..reading.assets import Assets
 from ..reading.content import Project
 from ..reuse.graph import MISSING
 from ..reuse.memory import BuildMemory, PageRecord, digest, doc_key, sharing_strings
-from .chart_pages import render_chart_page
+from .chart_pages import chart_download, render_chart_page
 from .charts import chart_key
 from .markup import create_markdown, render_markdown
 from .parallel import parallel_map
@@ -159,7 +159,8 @@ class PageRenderer:
         language = chart_language(site).code
         charts_of = {path: [(c.spec, site.datasets[c.spec.data], language) for c in page.charts]
                      for _kind, path, page in pages if page is not None and page.charts}
-        drawing = self.charts.start_drawing([chart for charts in charts_of.values() for chart in charts], self.jobs)
+        drawing = self.charts.start_drawing([chart for charts in charts_of.values() for chart in charts], self.jobs,
+                                            functools.partial(self._chart_files_work, site))
 
         def with_svgs(kind, path, page) -> tuple:
             if path not in charts_of:
@@ -178,6 +179,17 @@ class PageRenderer:
                 waiting.clear()
             yield with_svgs(*item)
         yield from (with_svgs(*waited) for waited in waiting)
+
+    def _chart_files_work(self, site: Site, svgs: dict[str, str]) -> tuple:
+        """Return the work that makes the downloads of the chart pages whose SVGs are `svgs` (by chart key),
+        for the chart worker that drew them (see `ChartRenderer.start_drawing`)."""
+        language = chart_language(site)
+        downloads = []
+        for page in site.chart_pages:
+            key = chart_key(page.chart.spec, site.datasets[page.chart.spec.data], language.code)
+            if key in svgs:
+                downloads.append(chart_download(site, page, language, svgs[key]))
+        return self.memory.chart_files.work(downloads)
 
     def _markdown_for(self, site: Site) -> Markdown:
         if site.language not in self._markdown:

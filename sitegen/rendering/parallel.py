@@ -15,6 +15,7 @@ With one core, or few items, both run in this process: a worker costs more than 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -140,18 +141,26 @@ class FreshWorkers:
         # Workers never given their work are ended with this object, or when the build's process exits.
         self._dismiss = weakref.finalize(self, _end_processes, self._processes)
 
-    def give(self, function: Callable, state, items: list) -> None:
-        """Send each worker its share of the items (waiting, if the items are many, until it has warmed up)."""
-        self._dismiss.detach()
+    def give(self, function: Callable, state, items: list, last: bool = True) -> None:
+        """Send each worker its share of the items (waiting, if the items are many, until it has warmed up).
+
+        Unless it is the `last` work, the workers stay for more once `results()` has read this one's:
+        given more work, they skip the start and the warm-up again.
+        """
+        if last:
+            self._dismiss.detach()
         self._count = len(items)
         for number, process in enumerate(self._processes):
-            # Every worker reads all of its input before it writes anything, so this cannot deadlock.
+            # Every worker reads all of its work before it writes anything, so this cannot deadlock.
             try:
-                with process.stdin:
-                    pickle.dump((function, state, items[number::len(self._processes)]), process.stdin,
-                                protocol=pickle.HIGHEST_PROTOCOL)
-            except BrokenPipeError:
-                pass  # the worker ended before it read its work (killed while warming up): results() says so
+                pickle.dump((function, state, items[number::len(self._processes)]), process.stdin,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+                process.stdin.flush()
+                if last:
+                    process.stdin.close()
+            except BrokenPipeError:  # the worker ended before it read its work (killed while warming up): results() says so
+                with contextlib.suppress(BrokenPipeError):
+                    process.stdin.close()
 
     def dismiss(self) -> None:
         """End workers that will be given no work."""
@@ -161,11 +170,16 @@ class FreshWorkers:
         """Wait for every worker; return the results in the items' order, or raise a worker's error."""
         outcomes = []
         for process in self._processes:
-            with process.stdout:
-                answer = process.stdout.read()
-            if process.wait() != 0 or not answer:
-                raise RuntimeError(f"a worker process ({process.args[-1]}) stopped with exit code {process.returncode}")
-            outcomes.append(pickle.loads(answer))  # noqa: S301 (the answer of a worker this build started, through its pipe)
+            try:
+                outcomes.append(pickle.load(process.stdout))  # noqa: S301 (the answer of a worker this build started, through its pipe)
+            except EOFError:
+                process.stdout.close()
+                raise RuntimeError(f"a worker process ({process.args[-1]}) stopped with exit code {process.wait()}") from None
+            if process.stdin.closed:  # its last work: it ends now
+                with process.stdout:
+                    process.stdout.read()
+                if process.wait() != 0:
+                    raise RuntimeError(f"a worker process ({process.args[-1]}) stopped with exit code {process.returncode}")
         for failed, value in outcomes:
             if failed:
                 raise value
@@ -185,7 +199,7 @@ def _end_processes(processes: list[subprocess.Popen]) -> None:
 
 def _work_in_fresh_process() -> None:
     """Be one worker of `FreshWorkers`: read and run its warm-up; then read (function, state, items)
-    and write (failed, results or error), or end if the input ends first (the build ended without it)."""
+    and write (failed, results or error), for each work given, and end when the input ends."""
     from ..messages import LANGUAGE_VARIABLE, use_language
 
     use_language(os.environ.get(LANGUAGE_VARIABLE, "en"))  # a chart's error speaks as the build does
@@ -195,15 +209,17 @@ def _work_in_fresh_process() -> None:
             warm_up()
     except Exception:  # noqa: S110 (the work meets the same failure, and reports it)
         pass
-    try:
-        function, state, items = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the build that started this worker, through the pipe)
-    except EOFError:
-        return
-    try:
-        outcome = (False, [function(state, item) for item in items])
-    except Exception as error:  # handed to the parent, which raises it there
-        outcome = (True, error)
-    pickle.dump(outcome, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    while True:  # each work given, until the input ends
+        try:
+            function, state, items = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the build that started this worker, through the pipe)
+        except EOFError:
+            return
+        try:
+            outcome = (False, [function(state, item) for item in items])
+        except Exception as error:  # handed to the parent, which raises it there
+            outcome = (True, error)
+        pickle.dump(outcome, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        sys.stdout.buffer.flush()
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
