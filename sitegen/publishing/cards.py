@@ -14,6 +14,7 @@ import hashlib
 import io
 import struct
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,17 +185,32 @@ class CardRenderer:
 
     def draw(self, cards: list[CardText], jobs: int, progress: Callable[[int, int, str], None] | None = None) -> int:
         """Draw every card not drawn before; return how many were drawn."""
+        return self.start_drawing(cards, jobs, progress)()
+
+    def start_drawing(self, cards: list[CardText], jobs: int,
+                      progress: Callable[[int, int, str], None] | None = None) -> Callable[[], int]:
+        """Start drawing every card not drawn before, while the build goes on; return the function
+        that waits for them, keeps them and returns how many were drawn."""
         missing = list({card.key: card for card in cards if self.graph.current("card", card.key, {}) is MISSING}.values())
-        if progress and missing:
+        if not missing:
+            return lambda: 0
+        if progress:
             progress(0, len(missing), SOCIAL_CARDS)
         # Fresh interpreters rather than forked ones: cards are drawn late in a build, when a
         # forked worker would carry every rendered page along (see rendering/parallel.py).
-        drawn = fresh_process_map(_draw_into_store, self.store.folder, missing, jobs)
-        for card, digest in zip(missing, drawn, strict=True):
-            self.graph.record("card", card.key, {}, digest, stored=(digest,))  # the key is a digest of its text
-        if progress and missing:
-            progress(len(missing), len(missing), SOCIAL_CARDS)
-        return len(missing)
+        # A thread waits for them, so that the build makes its other files meanwhile.
+        waiter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cards")
+        drawing = waiter.submit(fresh_process_map, _draw_into_store, self.store.folder, missing, jobs)
+        waiter.shutdown(wait=False)
+
+        def finish() -> int:  # in the build's thread: the graph is recorded into there only
+            for card, digest in zip(missing, drawing.result(), strict=True):
+                self.graph.record("card", card.key, {}, digest, stored=(digest,))  # the key is a digest of its text
+            if progress:
+                progress(len(missing), len(missing), SOCIAL_CARDS)
+            return len(missing)
+
+        return finish
 
     def digest(self, card: CardText) -> str:
         """Return the store digest of a card drawn by `draw` (or draw it now)."""

@@ -93,9 +93,11 @@ class EditionFiles:
         self.graph = memory.graph
 
     def make(self, publication: Publication, editions: list[tuple[BuildContext, dict[str, str]]],
-                             by_edition: list[dict[str, PageRecord]]) -> tuple[dict[str, bytes], dict[str, str]]:
+             by_edition: list[dict[str, PageRecord]],
+             ) -> tuple[dict[str, bytes], dict[str, str], Callable[[], dict[str, str]]]:
         """Return the files made from whole editions: sitemap, robots.txt, redirects and feeds
-        (output path -> bytes), and social cards (output path -> digest in the store).
+        (output path -> bytes), the chart downloads (output path -> digest in the store), and the
+        function that returns the social cards (the same), waiting for them: they are drawn meanwhile.
 
         An article that has just joined its feed gets its body kept, in its record in `by_edition`.
         """
@@ -108,14 +110,12 @@ class EditionFiles:
         if site_files is MISSING:
             site_files = self.graph.record("site-files", "", inputs, render_site_files(publication, [c for c, _ in editions]))
         files = dict(site_files)
-        cards: dict[str, str] = {}
+        cards = self._start_cards([context.site for context, _current in editions],
+                                  [current[SITE_DIGEST] for _context, current in editions]) if self.social_cards else dict
         for edition_records, (context, current) in zip(by_edition, editions, strict=True):
             bodies = self._feed_bodies(context, edition_records)
             files.update(self._feed(context, current[SITE_DIGEST], bodies))
-            if self.social_cards:
-                cards.update(self._card_files(context.site, current[SITE_DIGEST]))
-        cards.update(self.chart_downloads(publication))
-        return files, cards
+        return files, self.chart_downloads(publication), cards
 
     def chart_downloads(self, publication: Publication) -> dict[str, str]:
         """Return every chart page's downloads (output path -> digest in the store), drawing those not drawn before."""
@@ -163,19 +163,33 @@ class EditionFiles:
                                      stored=bodies.values())
         return {f"{site.prefix}feed.xml": feed}
 
-    def _card_files(self, site: Site, site_digest: str) -> dict[str, str]:
-        """Return the social card of every page (output path -> digest in the store), drawing those not drawn before."""
+    def _start_cards(self, sites: list[Site], site_digests: list[str]) -> Callable[[], dict[str, str]]:
+        """Start drawing the social cards of every page not drawn before, on the other cores; return the
+        function that waits for them and returns every page's card (output path -> digest in the store)."""
         # What `social_cards` reads: the site's title, the home page's and every article's title and
         # URL, which the site digest covers, and the key figures. Most edits change none of it, and
         # then nothing is looked up again (a key of every title and URL took 8 ms at 10,000 articles).
-        figures = site.datasets.get("key_figures")
-        inputs = {SITE_DIGEST: site_digest, "key_figures": figures.digest if figures else ""}
-        files = self.graph.current("edition-cards", site.prefix, inputs)
-        if files is MISSING:
-            cards = social_cards(site)
-            self.memory.cards.draw(list(cards.values()), self.jobs, self.progress)
-            files = {card_path(url).lstrip("/"): self.memory.cards.digest(card) for url, card in cards.items()}
-            self.graph.record("edition-cards", site.prefix, inputs, files, stored=files.values(),
-                              needs=[("card", card.key) for card in cards.values()])
-        return files
+        files_of: dict[str, dict[str, str]] = {}  # edition prefix -> its cards' files, when current
+        changed: dict[str, tuple[dict[str, str], dict[str, CardText]]] = {}  # edition prefix -> (inputs, cards)
+        for site, site_digest in zip(sites, site_digests, strict=True):
+            figures = site.datasets.get("key_figures")
+            inputs = {SITE_DIGEST: site_digest, "key_figures": figures.digest if figures else ""}
+            files = self.graph.current("edition-cards", site.prefix, inputs)
+            if files is MISSING:
+                changed[site.prefix] = (inputs, social_cards(site))
+            else:
+                files_of[site.prefix] = files
+        drawn = self.memory.cards.start_drawing([card for _inputs, cards in changed.values() for card in cards.values()],
+                                                self.jobs, self.progress)
+
+        def card_files() -> dict[str, str]:
+            drawn()
+            for prefix, (inputs, cards) in changed.items():
+                files = {card_path(url).lstrip("/"): self.memory.cards.digest(card) for url, card in cards.items()}
+                files_of[prefix] = self.graph.record("edition-cards", prefix, inputs, files, stored=files.values(),
+                                                     needs=[("card", card.key) for card in cards.values()])
+            changed.clear()  # recorded once
+            return {path: digest for files in files_of.values() for path, digest in files.items()}
+
+        return card_files
 

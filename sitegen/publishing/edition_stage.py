@@ -4,15 +4,17 @@ Input: the rendered editions (rendering/editions.py) and the site's small files 
 Output: `EditionOutputs`: every file besides the pages (small ones by bytes, the rest by
 digest in the file store), with the pages this stage renders itself added to the records:
 each edition's whole briefing in one file and its PDF (whole_briefing.py), the sitemap,
-feeds and social cards (edition_files.py), the search index and search page (search.py),
-and last the mirrorable copy, its zip and the mirror page (mirror.py), since the copy
-carries every other file. Mistakes are collected, not raised: the pipeline reports them
-with the render stage's.
+feeds, social cards and chart downloads (edition_files.py), the mirrorable copy and its zip
+(mirror.py), the search index and search page (search.py), and last the mirror page, which
+offers the zip. The cards, the zip and the search index are made on other cores while the
+build goes on; the build waits for each only where it needs it. Mistakes are collected, not
+raised: the pipeline reports them with the render stage's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import SiteError
@@ -63,21 +65,17 @@ class EditionStage:
         """Make every whole-edition file; add the pages made here to `rendered.records` (and their paths to `rendered_paths`)."""
         made = EditionOutputs(dict(files))
         records, editions = rendered.records, rendered.editions
+        zip_size = None
         try:
-            # The whole briefing in one file, from the pages; its PDFs are made while the cards and search index are.
+            # The whole briefing in one file, from the pages; its PDFs are made while the rest is.
             self._start_whole_briefing(renderer, editions, records, made.files, pdf)
-            # While Pagefind indexes: the sitemap and feeds, and the social cards on the other cores.
-            edition_files, cards = self.edition_files.make(publication, editions, rendered.by_edition)
+            # The social cards start on the other cores; the sitemap, feeds and chart downloads are made meanwhile.
+            edition_files, chart_files, cards = self.edition_files.make(publication, editions, rendered.by_edition)
             made.files.update(edition_files)
-            made.stored.update(cards)
+            made.stored.update(chart_files)
             for edition_records in rendered.by_edition:
                 records.update(edition_records)  # the feed's articles now all have their bodies kept
-            search_files, search_records, failed = self.pages.search_pages(renderer, editions, rendered.searches,
-                                                                           rendered_paths)
-            made.stored.update(search_files)
-            records.update(search_records)
-            made.errors.extend(failed)
-            if not made.errors and self.options.one_file:
+            if self.options.one_file:
                 try:
                     made.stored.update(self.whole_briefing.finish([context for context, _current in editions], pdf))
                 except PdfUnavailable as missing:
@@ -85,12 +83,25 @@ class EditionStage:
                                                  _("the PDF of the briefing cannot be made on this machine: {problem}",
                                                    problem=str(missing)),
                                                  _("install Pango and HarfBuzz (README, 'Start here'), or build with --no-pdf")))
+            # While Pagefind indexes and the cards are drawn: the mirrorable copy (which has neither) and its zip.
+            zipped = self._mirror(renderer, publication, editions, made, records) if not made.errors else None
+            made.stored.update(cards())
+            search_files, search_records, failed = self.pages.search_pages(renderer, editions, rendered.searches,
+                                                                           rendered_paths)
+            made.stored.update(search_files)
+            records.update(search_records)
+            made.errors.extend(failed)
+            if zipped is not None:
+                made.stored[MIRROR_ZIP] = zipped()
+                zip_size = self.memory.store.path(made.stored[MIRROR_ZIP]).stat().st_size
         finally:
             self.whole_briefing.dismiss()  # the PDF workers of a build that failed
             rendered.cancel_searches()
         if not made.errors:
-            # Last, as it carries every other file: the mirrorable copy and its zip, then the pages offering it.
-            self._mirror(renderer, publication, editions, made, records, rendered_paths)
+            # Last: each edition's mirror page, which offers the zip.
+            mirror_records, errors = self.pages.mirror_pages(renderer, editions, zip_size, rendered_paths)
+            records.update(mirror_records)
+            made.errors.extend(errors)
         return made
 
     def page_files(self, publication: Publication, records: dict[str, PageRecord]) -> dict[str, str]:
@@ -99,29 +110,31 @@ class EditionStage:
                                                 [edition.prefix for edition in publication.editions])
 
     def _mirror(self, renderer: Renderer, publication: Publication, editions: list[Edition], made: EditionOutputs,
-                records: dict[str, PageRecord], rendered_paths: list[str]) -> None:
-        """Make the mirrorable copy and its zip (mirror.py), then render each edition's mirror page, which offers the zip."""
-        zip_size = None
+                records: dict[str, PageRecord]) -> Callable[[], str] | None:
+        """Make the mirrorable copy (mirror.py) and start its zip; return the function that waits for the zip
+        and returns its digest in the store (None: no zip is made).
+
+        The copy leaves out the search index and the cards and has search and mirror pages of
+        its own, so it is made before those are ready.
+        """
         for _context, current in editions:
             current["mirror"] = ""  # the zip's size, once it is made
-        if self.options.relative or self.options.mirror_zip:
-            config = publication.original.config
-            addresses = Addresses.of(config.base_url, config.base_path)
-            site_stored = {**made.stored, **self.page_files(publication, records)}
-            try:
-                own_pages = self.pages.mirror_own_pages(renderer, editions, made.files.keys() | site_stored.keys(), addresses)
-            except SiteError as error:
-                made.errors.append(error)
-                return
-            made.copy = self.memory.mirror.copy(made.files, site_stored, own_pages, addresses)
-            if self.options.mirror_zip and not self.options.relative:
-                newest = max((date for context, _current in editions for date in context.updated.values()),
-                             default=dt.date(1980, 1, 1))
-                made.stored[MIRROR_ZIP] = self.memory.mirror.zip(made.copy, folder_name(config.title), newest)
-                zip_size = self.memory.store.path(made.stored[MIRROR_ZIP]).stat().st_size
-        mirror_records, errors = self.pages.mirror_pages(renderer, editions, zip_size, rendered_paths)
-        records.update(mirror_records)
-        made.errors.extend(errors)
+        if not (self.options.relative or self.options.mirror_zip):
+            return None
+        config = publication.original.config
+        addresses = Addresses.of(config.base_url, config.base_path)
+        site_stored = {**made.stored, **self.page_files(publication, records)}
+        try:
+            own_pages = self.pages.mirror_own_pages(renderer, editions, made.files.keys() | site_stored.keys(), addresses)
+        except SiteError as error:
+            made.errors.append(error)
+            return None
+        made.copy = self.memory.mirror.copy(made.files, site_stored, own_pages, addresses)
+        if self.options.mirror_zip and not self.options.relative:
+            newest = max((date for context, _current in editions for date in context.updated.values()),
+                         default=dt.date(1980, 1, 1))
+            return self.memory.mirror.start_zip(made.copy, folder_name(config.title), newest)
+        return None
 
     def _start_whole_briefing(self, renderer: Renderer, editions: list[Edition], records: dict[str, PageRecord],
                               files: dict[str, bytes], pdf: str) -> None:

@@ -31,6 +31,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -277,8 +278,21 @@ class MirrorCopy:
 
     def zip(self, copy: SiteFiles, folder: str, when: dt.date) -> str:
         """Return the digest in the store of the copy's zip, made again only when a file of the copy changed."""
+        return self.start_zip(copy, folder, when)()
+
+    def start_zip(self, copy: SiteFiles, folder: str, when: dt.date) -> Callable[[], str]:
+        """Start making the copy's zip, unless it is unchanged, while the build goes on; return the function
+        that waits for it and returns its digest in the store."""
         key = _key(COPY_FORMAT, folder, when.isoformat(), [(path, copy.digest(path)) for path in copy])
-        return self._get("mirror-zip", "zip", key, functools.partial(self._zip, copy, folder, when))
+        made = self.graph.current("mirror-zip", "zip", {"made_from": key})
+        if made is not MISSING:
+            return lambda: made
+        # A thread of its own: deflating releases the interpreter's lock, so the build goes on meanwhile.
+        # The graph is recorded into by the build's thread alone, when it asks for the zip.
+        zipping = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mirror-zip")
+        zipped = zipping.submit(self._zip, copy, folder, when)
+        zipping.shutdown(wait=False)
+        return functools.partial(self._get, "mirror-zip", "zip", key, zipped.result)
 
     def _zip(self, copy: SiteFiles, folder: str, when: dt.date) -> str:
         # Named by this process and thread, and made with the mode a stored file has (not mkstemp's 0600):

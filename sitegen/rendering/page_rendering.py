@@ -375,6 +375,7 @@ class PageRenderer:
         search page, which cannot search there, and its mirror page, which says it is reading a copy."""
         pages = {}
         for context, current in editions:
+            current = {**current, "search": ""}  # the copy has no search index (and is made before it is ready)
             one_file = context.site.prefix + ONE_FILE
             facts = MirrorFacts(copy=True, one_file=f"/{one_file}" if one_file in paths else "", original=addresses.original)
             copy_context = replace(context, mirror=facts, search_bundles=())
