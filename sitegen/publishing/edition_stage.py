@@ -129,12 +129,13 @@ class EditionStage:
         except SiteError as error:
             made.errors.append(error)
             return None
-        made.copy = self.memory.mirror.copy(made.files, site_stored, own_pages, addresses)
-        if self.options.mirror_zip and not self.options.relative:
-            newest = max((date for context, _current in editions for date in context.updated.values()),
-                         default=dt.date(1980, 1, 1))
-            return self.memory.mirror.start_zip(made.copy, folder_name(config.title), newest)
-        return None
+        copy = self.memory.mirror.copy(made.files, site_stored, own_pages, addresses, zip_only=not self.options.relative)
+        if self.options.relative:
+            made.copy = copy
+            return None
+        newest = max((date for context, _current in editions for date in context.updated.values()),
+                     default=dt.date(1980, 1, 1))
+        return self.memory.mirror.start_zip(copy, folder_name(config.title), newest)
 
     def _start_whole_briefing(self, renderer: Renderer, editions: list[Edition], records: dict[str, PageRecord],
                               files: dict[str, bytes], pdf: str) -> None:

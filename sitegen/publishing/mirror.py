@@ -30,7 +30,7 @@ import posixpath
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,6 +237,35 @@ def _key(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+class ZipOnlyCopy(Mapping[str, bytes]):
+    """The copy for its zip alone: its files as `MirrorCopy.copy` makes them, the rewritten ones
+    rewritten only when read (see `copy`), in path order."""
+
+    def __init__(self, files: SiteFiles, store: FileStore, rewritten_later: dict[str, str], addresses: Addresses) -> None:
+        self._files = files
+        self._store = store
+        self._later = rewritten_later  # output path -> digest of the site's file in the store
+        self._addresses = addresses
+        self._paths = sorted(files.keys() | rewritten_later.keys())
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self._later:
+            return rewrite_file(path, self._store.get(self._later[path]), self._addresses)
+        return self._files[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def digest(self, path: str) -> str:
+        """Return what names a file's bytes: its digest, or, for one rewritten when read, a digest of what it is made from."""
+        if path in self._later:
+            return _key(COPY_FORMAT, path, self._later[path], self._addresses.base_path, self._addresses.original)
+        return self._files.digest(path)
+
+
 class MirrorCopy:
     """Make the copy's own pages, its files and its zip, each a node of the dependency graph
     ("mirror-page", "mirror-file", "mirror-zip"; reuse/graph.py) recorded with what it was made from."""
@@ -258,29 +287,39 @@ class MirrorCopy:
         return self._get("mirror-page", path, _key(COPY_FORMAT, path, made_from), render)
 
     def copy(self, held: Mapping[str, bytes], stored: Mapping[str, str], own_pages: Mapping[str, str],
-             addresses: Addresses) -> SiteFiles:
+             addresses: Addresses, zip_only: bool = False) -> SiteFiles | ZipOnlyCopy:
         """Return the copy of a site whose files are `held` (bytes) and `stored` (digests), with
-        `own_pages` (digests) in place of the site's pages at the same paths."""
+        `own_pages` (digests) in place of the site's pages at the same paths.
+
+        A copy made `zip_only` by a build whose store goes with it (--no-cache) stores none of its
+        rewritten files, which no build would reuse: they are rewritten as the zip takes them.
+        """
         copy_held = {path: rewrite_file(path, content, addresses) for path, content in held.items() if in_copy(path)}
         copy_stored: dict[str, str] = {}
+        rewritten_later: dict[str, str] = {}
         for path, source in {**stored, **own_pages}.items():
             if not in_copy(path):
                 continue
             if not _rewritten(path):
                 copy_stored[path] = source
-                continue
-            key = _key(COPY_FORMAT, path, source, addresses.base_path, addresses.original)
-            copy_stored[path] = self._get("mirror-file", path, key, functools.partial(self._rewrite, path, source, addresses))
+            elif zip_only and self.store.temporary:
+                rewritten_later[path] = source
+            else:
+                key = _key(COPY_FORMAT, path, source, addresses.base_path, addresses.original)
+                copy_stored[path] = self._get("mirror-file", path, key,
+                                              functools.partial(self._rewrite, path, source, addresses))
+        if zip_only and self.store.temporary:
+            return ZipOnlyCopy(SiteFiles(self.store, copy_held, copy_stored), self.store, rewritten_later, addresses)
         return SiteFiles(self.store, copy_held, copy_stored)
 
     def _rewrite(self, path: str, source: str, addresses: Addresses) -> str:
         return self.store.put(rewrite_file(path, self.store.get(source), addresses))
 
-    def zip(self, copy: SiteFiles, folder: str, when: dt.date) -> str:
+    def zip(self, copy: SiteFiles | ZipOnlyCopy, folder: str, when: dt.date) -> str:
         """Return the digest in the store of the copy's zip, made again only when a file of the copy changed."""
         return self.start_zip(copy, folder, when)()
 
-    def start_zip(self, copy: SiteFiles, folder: str, when: dt.date) -> Callable[[], str]:
+    def start_zip(self, copy: SiteFiles | ZipOnlyCopy, folder: str, when: dt.date) -> Callable[[], str]:
         """Start making the copy's zip, unless it is unchanged, while the build goes on; return the function
         that waits for it and returns its digest in the store."""
         key = _key(COPY_FORMAT, folder, when.isoformat(), [(path, copy.digest(path)) for path in copy])
@@ -294,7 +333,7 @@ class MirrorCopy:
         zipping.shutdown(wait=False)
         return functools.partial(self._get, "mirror-zip", "zip", key, zipped.result)
 
-    def _zip(self, copy: SiteFiles, folder: str, when: dt.date) -> str:
+    def _zip(self, copy: SiteFiles | ZipOnlyCopy, folder: str, when: dt.date) -> str:
         # Named by this process and thread, and made with the mode a stored file has (not mkstemp's 0600):
         # the zip is published as it is kept.
         name = self.store.folder / f".mirror-{os.getpid()}-{threading.get_ident()}.zip"
