@@ -228,6 +228,16 @@ def test_a_check_between_two_builds_judges_again_only_the_links_of_the_page_it_r
     assert checked.made["links"] <= len(own) and again.made["links"] <= len(own)
 
 
+def test_with_a_draft_a_second_check_makes_nothing_again_though_each_check_also_checks_the_published_site(project):
+    draft = "---\ntitle: Unfinished\nsummary: Not ready.\ndate: 2024-01-05\ndraft: true\n---\nSee [the first](/articles/first/).\n"
+    (project.root / "content/articles/unfinished.md").write_text(draft, encoding="utf-8")
+    check = BuildOptions(include_drafts=True, use_cache=True, pdf="offer")
+    assert check_site(project, check).made.get("links")  # the site with its draft, then the published site
+
+    # Each variant keeps its own page records and link verdicts: neither replaced the other's.
+    assert check_site(project, check).made == {}
+
+
 @pytest.mark.parametrize("edited", EDITS)
 def test_after_an_edit_a_warm_build_in_a_new_process_equals_a_clean_build(project, tmp_path, edited):
     relative, old, new, validated = EDITS[edited]

@@ -16,10 +16,11 @@ saves it and nothing beside it), and the dev server keeps one alive between buil
 What is kept: at the end of a build that succeeded (`finish`), a kind the build asked about
 keeps only the nodes it used (asked for and found current, or recorded), plus every node a
 kept node names in its `needs` (a page's chart drawings); a kind it never asked about is kept
-as it was (`check` makes no zip and no cards: the next build still finds them). Page records
-and search bundles are kept per variant of the publication (`use_variant`; drafts or not, the
-base URL), so `check`, the dev server and a deploy preview never replace a production build's,
-at most MAX_VARIANTS of them.
+as it was (`check` makes no zip and no cards: the next build still finds them). Page records,
+search bundles, link verdicts and the other outputs kept by where they go (VARIANT_KINDS) are
+kept per variant of the publication (`use_variant`; drafts or not, the base URL), so `check`,
+the dev server and a deploy preview never replace a production build's, at most MAX_VARIANTS
+of them.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ class _Missing:
 
 MISSING = _Missing()
 
-# Kinds whose nodes are kept per variant of the publication (see `use_variant`).
-VARIANT_KINDS = frozenset({"page", "search"})
+# Kinds whose nodes are kept per variant of the publication (see `use_variant`): the outputs keyed by where they
+# go, which a build of another variant makes differently at the same place.
+VARIANT_KINDS = frozenset({"page", "search", "links", "listing", "feed", "site-files", "edition-cards", "mirror-page", "mirror-file",
+                           "mirror-zip", "briefing-html", "briefing-part", "briefing-pdf"})
 # Variants whose nodes are kept: the build, its drafts variant (check, serve), and two deploy previews' or base URLs'.
 MAX_VARIANTS = 4
 

@@ -7,7 +7,7 @@ and saved back (reuse/cache.py); the file store (.cache/store/) with the bytes i
 and the renderers that draw charts, cards, chart downloads, the mirror and the whole briefing
 through that graph. Here too: a page's record (`PageRecord`, what a "page" node holds), the
 site-wide digest every page of an edition is made from, and the variant of the publication a
-build is (drafts or not, the base URL), whose page records and search bundles are its own.
+build is (drafts or not, the base URL), whose page records and other outputs are its own.
 The dev server keeps one memory alive between builds; a one-off build or `check` reads it
 from .cache/ and saves it back.
 """
@@ -33,6 +33,7 @@ from ..rendering.charts import ChartRenderer
 from .cache import load_cache, save_cache, store_folder
 from .graph import MISSING, DependencyGraph
 from .store import FileStore
+from .whole_build import stored_by_roots
 
 if TYPE_CHECKING:
     from ..rendering.render import BuildContext
@@ -141,5 +142,5 @@ class BuildMemory:
         store drop the files no node names any more."""
         if self.use_cache and self.graph.changed:
             save_cache(self.root, self.graph)
-            self.store.keep_only(self.graph.stored_digests())
+            self.store.keep_only(self.graph.stored_digests() | stored_by_roots(self.root))  # whole_build.py's too
             self.graph.changed = False
