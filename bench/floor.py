@@ -26,7 +26,8 @@ import yaml
 from markupsafe import Markup
 
 from sitegen.checking.datatypes import Column
-from sitegen.rendering.charts import CHART_KEYS, ChartRenderer, ChartSpec, Dataset
+from sitegen.rendering.chart_drawing import ChartRenderer
+from sitegen.rendering.charts import CHART_KEYS, ChartSpec, Dataset
 from sitegen.rendering.markup import CHART_FENCE, create_markdown, render_markdown
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -29,7 +29,7 @@ from ..publishing.cards import CardRenderer
 from ..publishing.chart_files import ChartFiles
 from ..publishing.mirror import MirrorCopy
 from ..publishing.whole_briefing import WholeBriefing
-from ..rendering.charts import ChartRenderer
+from ..rendering.chart_drawing import ChartRenderer
 from .cache import load_cache, save_cache, store_folder
 from .graph import MISSING, DependencyGraph
 from .store import FileStore
