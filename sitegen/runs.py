@@ -43,6 +43,9 @@ def build_site(project: Project, output: Path, options: BuildOptions,
     finally:
         builder.save_cache()  # pages that did render are worth keeping even when others failed
     if options.use_cache:
+        # Every file in the store, the small ones too: the root node names them all by digest, so that a
+        # deploy with the last .cache/ writes them from there without building (reuse/whole_build.py).
+        result.pages = result.pages.all_stored()
         result.written = sync_site(output, result.pages, manifest, staged)
     else:
         write_site(output, result.pages, staged)

@@ -1,10 +1,13 @@
 """A build or check with nothing changed is the dependency graph's root node (issue 29): a new
 process finds every input as the last run left it, prints what that run printed and stops,
 without loading the pipeline; any change to any input runs the whole build, which then
-writes the same bytes as a clean build."""
+writes the same bytes as a clean build. When only the output folder is gone or touched (a
+deploy: a fresh clone with the last .cache/), the output is written from the file store,
+again without the pipeline; a file missing from the store and the build runs in full."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -15,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.reading.project import PACKAGE_ROOT
+from sitegen.reuse.cache import CACHE_FOLDER, store_folder
 
 FIGURE = ("Back to [the first article](/articles/first/).",
           "Back to [the first article](/articles/first/). It had 42 users in 2023.")
@@ -132,3 +136,76 @@ def test_a_check_after_an_edit_runs_in_full_and_says_so(site):
 
     assert (code, loaded) == (0, True), err
     assert "uncited figure" not in err
+
+
+def fresh_clone(root: Path, folder: Path) -> Path:
+    """Copy a project's inputs as a new checkout has them (every file a new time, no output), and its .cache/."""
+    for name in ("content", "templates", "static"):
+        shutil.copytree(root / name, folder / name, copy_function=shutil.copyfile)
+    later = (root / "content").stat().st_mtime + 3600
+    for path in folder.rglob("*"):
+        os.utime(path, (later, later))
+    shutil.copytree(root / CACHE_FOLDER, folder / CACHE_FOLDER)
+    return folder
+
+
+def clean_build(root: Path, build, read_tree, *options: str) -> dict[str, bytes]:
+    assert build(root, "--no-cache", *options, output="_clean") == 0
+    return read_tree(root / "_clean")
+
+
+def test_a_fresh_clone_with_the_last_cache_writes_a_clean_builds_bytes_without_the_pipeline(site, build, read_tree,
+                                                                                             tmp_path_factory):
+    assert in_new_process(site, "build")[0] == 0
+    clone = fresh_clone(site, tmp_path_factory.mktemp("clone"))
+
+    code, _, err, loaded = in_new_process(clone, "build")
+
+    assert (code, loaded) == (0, False), err
+    files, unchanged = CLOSING.search(err.splitlines()[-1]).groups()
+    assert unchanged == "0", err
+    assert "content/articles/second.md:8: warning: uncited figure" in err
+    assert read_tree(clone / "_site") == clean_build(clone, build, read_tree)
+    code, _, err, loaded = in_new_process(clone, "build")  # the manifest is written: the output stands as it is
+    assert (code, loaded) == (0, False), err
+    assert CLOSING.search(err.splitlines()[-1]).groups() == (files, files)
+
+
+@pytest.mark.parametrize("change", [None, "<p>edited by hand</p>"], ids=["deleted", "edited"])
+def test_a_deleted_or_edited_output_file_is_written_again_from_the_store(site, read_tree, change):
+    assert in_new_process(site, "build")[0] == 0
+    written = read_tree(site / "_site")
+    write(site, "_site/articles/first/index.html", change)
+
+    code, _, err, loaded = in_new_process(site, "build")
+
+    assert (code, loaded) == (0, False), err
+    assert read_tree(site / "_site") == written
+
+
+def test_a_file_missing_from_the_store_builds_in_full_and_still_gives_a_clean_builds_bytes(site, build, read_tree,
+                                                                                         tmp_path_factory):
+    assert in_new_process(site, "build")[0] == 0
+    page = hashlib.sha256((site / "_site/articles/first/index.html").read_bytes()).hexdigest()
+    robots = hashlib.sha256((site / "_site/robots.txt").read_bytes()).hexdigest()  # held in memory by the build
+    clone = fresh_clone(site, tmp_path_factory.mktemp("clone"))
+    for digest in (page, robots):
+        (store_folder(clone) / digest[:2] / digest[2:]).unlink()
+
+    code, _, err, loaded = in_new_process(clone, "build")
+
+    assert (code, loaded) == (0, True), err
+    assert read_tree(clone / "_site") == clean_build(clone, build, read_tree)
+    assert in_new_process(clone, "build")[3] is False  # the store has them again
+
+
+@pytest.mark.parametrize("options", [("--relative",), ("--no-pdf",), ("--drafts",)])
+def test_a_build_with_other_options_into_the_same_folder_is_a_root_of_its_own(site, build, read_tree, options):
+    assert in_new_process(site, "build")[0] == 0
+    assert in_new_process(site, "build", *options)[3] is True
+    assert read_tree(site / "_site") == clean_build(site, build, read_tree, *options)
+
+    code, _, err, loaded = in_new_process(site, "build")  # the first build's files again, from the store
+
+    assert (code, loaded) == (0, False), err
+    assert read_tree(site / "_site") == clean_build(site, build, read_tree)

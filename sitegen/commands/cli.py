@@ -19,12 +19,13 @@ import os
 import socket
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BuildFailed, SiteError
 from ..messages import LANGUAGES, N_, _, current_language, language_from_locale, ngettext, number, use_language
-from ..publishing.output import manifest_digest, output_untouched
+from ..publishing.output import manifest_digest, output_lock_held, output_untouched, sync_site
 from ..reading.project import Project
 from ..reuse.cache import output_manifest_file
 from ..reuse.whole_build import RecordedRun, WholeRun
@@ -103,6 +104,15 @@ def command_build(args: argparse.Namespace) -> int:
         sys.stderr.write(recorded.stderr)  # nothing changed, and the output is as that build left it
         print_built(args.output, recorded.files, 0, started)
         return 0
+    recorded_site = last_run.recorded_site(recorded) if recorded else None
+    if recorded_site is not None:  # nothing changed, but the output is gone or touched (a deploy): write it from the store
+        with output_lock_held(output):
+            written = sync_site(output, recorded_site, manifest)
+        last_run.record(replace(recorded, manifest=manifest_digest(manifest)))
+        sys.stderr.write(recorded.stderr)
+        print_written(output, written, args.verbose)
+        print_built(args.output, recorded.files, len(written), started)
+        return 0
     from ..options import BuildOptions
     from ..rendering.parallel import available_cores
     from ..runs import build_site
@@ -112,13 +122,18 @@ def command_build(args: argparse.Namespace) -> int:
     result = build_site(project, output, options, TerminalProgress())
     shown = warnings_text(result.warnings, project.root, WARNINGS_A_BUILD_SHOWS)
     sys.stderr.write(shown)
-    if args.verbose:
-        for path in result.written:
-            print(_("wrote {path}", path=output / path), file=sys.stderr)
+    print_written(output, result.written, args.verbose)
     if last_run:
-        last_run.record(RecordedRun("", shown, len(result.pages), manifest_digest(manifest)))
+        last_run.record(RecordedRun("", shown, len(result.pages), manifest_digest(manifest), result.pages.digests()))
     print_built(args.output, len(result.pages), len(result.written), started)
     return 0
+
+
+def print_written(output: Path, written: list[str], verbose: bool) -> None:
+    """Name each file written, when asked to (-v)."""
+    if verbose:
+        for path in written:
+            print(_("wrote {path}", path=output / path), file=sys.stderr)
 
 
 def print_built(output: str, files: int, written: int, started: float) -> None:

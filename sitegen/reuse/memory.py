@@ -33,6 +33,7 @@ from ..rendering.chart_drawing import ChartRenderer
 from .cache import load_cache, save_cache, store_folder
 from .graph import MISSING, DependencyGraph
 from .store import FileStore
+from .whole_build import stored_by_roots
 
 if TYPE_CHECKING:
     from ..rendering.render import BuildContext
@@ -141,5 +142,5 @@ class BuildMemory:
         store drop the files no node names any more."""
         if self.use_cache and self.graph.changed:
             save_cache(self.root, self.graph)
-            self.store.keep_only(self.graph.stored_digests())
+            self.store.keep_only(self.graph.stored_digests() | stored_by_roots(self.root))  # whole_build.py's too
             self.graph.changed = False

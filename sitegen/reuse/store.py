@@ -203,6 +203,15 @@ class SiteFiles(Mapping[str, bytes]):
             return self._stored[path]
         return hashlib.sha256(self._held[path]).hexdigest()
 
+    def digests(self) -> dict[str, str]:
+        """Return the SHA-256 of every file by path."""
+        return {path: self.digest(path) for path in self._paths}
+
+    def all_stored(self) -> SiteFiles:
+        """Return these files with the held ones put in the store too: a digest then names each one's bytes there."""
+        stored = {**self._stored, **{path: self._store.put(content) for path, content in self._held.items()}}
+        return SiteFiles(self._store, {}, stored)
+
 
 class StoredTexts(Mapping[str, str]):
     """Texts by key, each read from the store (and decoded) only when it is asked for."""

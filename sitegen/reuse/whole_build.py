@@ -11,6 +11,13 @@ pipeline: this is how a warm build with nothing changed takes a fraction of a se
 29). Any difference, a byte, a file added or deleted, another day, another option, and the
 command runs in full, asking the graph node by node.
 
+A build's root node also names every file it left in the output folder, by the digest of its
+bytes in the file store (.cache/store/, reuse/store.py), which keeps them (`stored_by_roots`).
+So when every input matches but the output folder is missing or not as that build left it (a
+deploy: a fresh clone with the last .cache/ restored), the command line writes the output from
+the store (`recorded_site`) instead of running the pipeline; a file missing from the store
+and the build runs in full.
+
 The root nodes are kind "build" of a `DependencyGraph` (reuse/graph.py) of their own, in
 .cache/whole-build.pickle, so that the answer is read before the graph of every page is;
 one node per command and variant (`build` with its options and output folder, `check` with
@@ -25,12 +32,13 @@ import os
 import pickle
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..reading.project import Project
-from .cache import CACHE_FOLDER, code_fingerprint
+from .cache import CACHE_FOLDER, code_fingerprint, store_folder
 from .graph import DependencyGraph
+from .store import FileStore, SiteFiles
 
 ROOT_FILE = "whole-build.pickle"  # not build-*.pickle: cache.save_cache removes those of other code versions
 MAX_ROOTS = 8  # build, check and its formats, a deploy preview's base URL, --drafts ...
@@ -46,6 +54,7 @@ class RecordedRun:
     stderr: str
     files: int
     manifest: str = ""  # the digest of the output manifest after a build; "" for check, which writes no site
+    outputs: Mapping[str, str] = field(default_factory=dict)  # a build's output path -> digest in the file store
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,11 @@ class WholeRun:
     @classmethod
     def of(cls, project: Project, command: str, options: Mapping[str, object], language: str) -> WholeRun:
         """Take the digests of everything a run of `command` with these options depends on."""
-        options = {**options, "content": str(project.content)}  # messages name files from the project's root
+        # Messages name files from the project's root, so the content folder counts, but by its place in the
+        # project: a fresh clone elsewhere with the last .cache/ (a deploy, the bench's copy) is the same build.
+        options = {**options, "content": project.display(project.content)}
+        if "output" in options:
+            options["output"] = project.display(Path(str(options["output"])).resolve())
         settings = f"{command} " + " ".join(f"{name}={value!r}" for name, value in sorted(options.items()))
         inputs = {
             "settings": settings,
@@ -85,10 +98,27 @@ class WholeRun:
         old = load_roots(self.root)
         roots = DependencyGraph()
         kept = [(key, inputs, result) for key, inputs, result in old.results(KIND) if key != self.key]
-        for key, inputs, result in kept[-(MAX_ROOTS - 1):]:  # the least recently recorded go first
-            roots.record(KIND, key, inputs, result)
-        roots.record(KIND, self.key, self.inputs, run)
+        for key, inputs, result in [*kept[-(MAX_ROOTS - 1):], (self.key, self.inputs, run)]:  # the oldest go first
+            roots.record(KIND, key, inputs, result, stored=_outputs(result).values())
         save_roots(self.root, roots)
+
+    def recorded_site(self, run: RecordedRun) -> SiteFiles | None:
+        """Return the files the recorded build left in its output, read from the file store; None when any is gone."""
+        if not run.outputs:
+            return None
+        store = FileStore(store_folder(self.root))  # counted among the store's users: none cleans it meanwhile
+        if not store.digests().issuperset(run.outputs.values()):  # one listing of the store, not a look-up a file
+            return None  # part of .cache/ was deleted, or never restored: the full build makes them again
+        return SiteFiles(store, {}, dict(run.outputs))
+
+
+def _outputs(result: object) -> Mapping[str, str]:
+    return getattr(result, "outputs", None) or {}  # a root node of older code has none
+
+
+def stored_by_roots(root: Path) -> set[str]:
+    """Return the digests of the files in the store that the root nodes name: the store keeps them."""
+    return load_roots(root).stored_digests()
 
 
 def roots_file(root: Path) -> Path:
