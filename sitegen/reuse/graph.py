@@ -10,8 +10,9 @@ when every input it was made from has the digest it has now, else `MISSING`.
 
 This is the one place that decides reuse (STYLE.md, "Reuse has one room"); no stage keeps a
 freshness rule of its own. The graph is kept in .cache/ between processes (reuse/cache.py
-saves it and nothing beside it), and the dev server keeps one alive between builds
-(reuse/memory.py). No input is a file time: a fresh clone has new ones.
+saves it and nothing beside it; its root nodes, one per kind of run, are a graph of their own
+in a small file read before anything heavy: reuse/whole_build.py), and the dev server keeps
+one alive between builds (reuse/memory.py). No input is a file time: a fresh clone has new ones.
 
 What is kept: at the end of a build that succeeded (`finish`), a kind the build asked about
 keeps only the nodes it used (asked for and found current, or recorded), plus every node a
