@@ -197,7 +197,7 @@ class Site:
     def chart_pages(self) -> tuple[ChartPage, ...]:
         """Return each chart's page of its own, in the order readers meet the charts: home page, then articles."""
         shown = [(self.home, f"/{self.prefix}")] if self.home else []
-        shown += [(article, article.url) for article in self.articles]
+        shown += [(article, article.url) for article in self.articles if article.charts]  # few have one: no URL for each
         pages: dict[str, ChartPage] = {}
         for page, url in shown:
             for chart in page.charts:

@@ -31,6 +31,9 @@ class BuildOptions:
     # The PDF of each: "make" (`build`), "offer" (every page links it, but this build makes none: `check`, and
     # `serve`, which makes it when it is asked for), "" (none: no page links it; `build --no-pdf`).
     pdf: str = ""
+    # Gather the warnings about citations (uncited figures, stale and unused sources): the dev server shows none,
+    # and at 10,000 articles gathering them cost more than rendering the edited page (issue 29).
+    sourcing_warnings: bool = True
 
 
 ProgressReport = Callable[[int, int, str], None]  # (done, to do, what is counted: "pages", "social cards", ...)

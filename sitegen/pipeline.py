@@ -130,8 +130,9 @@ class SiteBuilder:
             pages.cancel_searches()
             # A mistake in a template shared by pages is reported once.
             raise BuildFailed(list(dict.fromkeys(errors)), result.warnings)
-        cited = {source_id for record in pages.records.values() for source_id in record.cited}
-        result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
+        if self.options.sourcing_warnings:
+            cited = {source_id for record in pages.records.values() for source_id in record.cited}
+            result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
         self.memory.keep_pages(pages.records)
         made.stored.update(self.editions.page_files(publication, pages.records))
         self.memory.finish_build()  # what this build used is kept; the pages that rendered in a failed one were too

@@ -52,6 +52,24 @@ def test_rebuild_after_an_edit_serves_what_a_clean_build_writes(make_site, read_
     assert status == "200 OK" and b"Go back to" in body
 
 
+def test_an_edit_to_an_article_makes_that_article_alone_again(make_site, read_tree, tmp_path):
+    root = make_site()
+    project = Project.from_content_dir(root / "content")
+    dev_site = DevSite(project, root / "_serve", OPTIONS)
+    dev_site.first_build()
+    article = root / "content/articles/second.md"
+    article.write_text(article.read_text().replace("Back to", "Go back to"), encoding="utf-8")
+
+    changed = dev_site.rebuild({article.resolve()})
+
+    made = dev_site.builder.memory.graph.made
+    assert sorted(changed) == ["articles/second/index.html", "feed.xml"], changed  # the feed carries its body
+    # Issue 29: an edit's work is that article's: read, validated, listed, rendered; its links are as they were.
+    assert made == {"read": 1, "article": 1, "wording": 1, "listing": 1, "page": 1, "feed": 1}, made
+    build_site(project, tmp_path / "clean", OPTIONS)
+    assert read_tree(root / "_serve") == read_tree(tmp_path / "clean")
+
+
 def test_a_broken_edit_keeps_the_last_good_page_with_the_errors_on_it_until_fixed(make_site):
     root = make_site()
     dev_site = DevSite(Project.from_content_dir(root / "content"), root / "_serve", OPTIONS)

@@ -18,7 +18,7 @@ import hashlib
 import posixpath
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
 from itertools import chain
@@ -140,39 +140,6 @@ def _digest(*parts: Iterator[str] | tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-class _VerdictInputs(Mapping[str, str]):
-    """What a page's verdict may depend on, each worked out only when it is asked for: its own links
-    and ids, whether each file it links to exists ("file:<path>"), the ids of each page it links to
-    by anchor ("ids:<path>")."""
-
-    def __init__(self, own: dict[str, str], pages: dict[str, PageLinks], files: frozenset[str], ids: dict[str, str]) -> None:
-        self._own, self._pages, self._files, self._ids = own, pages, files, ids
-
-    def __getitem__(self, name: str) -> str:
-        if name in self._own:
-            return self._own[name]
-        kind, _colon, path = name.partition(":")
-        if kind == "file":
-            return "1" if path in self._files else ""
-        if kind != "ids" or path not in self._pages:
-            raise KeyError(name)
-        if path not in self._ids:
-            self._ids[path] = _digest(sorted(self._pages[path].ids))
-        return self._ids[path]
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        try:
-            return self[name]
-        except KeyError:
-            return default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._own)
-
-    def __len__(self) -> int:
-        return len(self._own)
-
-
 class LinkChecker:
     """Checks every internal link; a page whose links were all good is judged again only when what
     that depends on changed (its "links" node in the dependency graph): its own links, the files they
@@ -182,30 +149,47 @@ class LinkChecker:
     def __init__(self, root: Path, graph: DependencyGraph | None = None) -> None:
         self.root = root  # the project's: where the files a `LinkSource` names are
         self.graph = graph if graph is not None else DependencyGraph()
+        # The digests of a page's own links and of its ids, by its PageLinks: a page the dev server
+        # did not render again keeps its PageLinks, so an edit digests only what rendered again (issue 29).
+        self._digested: dict[int, tuple[PageLinks, str, str]] = {}
 
     def check(self, pages: dict[str, PageLinks], static_files: frozenset[str], sources: dict[str, LinkSource],
               base_path: str) -> list[SiteError]:
         """Return an error for every internal link that leads nowhere."""
         files = frozenset(pages) | static_files
         verdicts: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}  # most links recur: judge each once
-        ids: dict[str, str] = {}  # each page's ids, as a digest, once asked for
-        errors = []
-        for output_path, links in sorted(pages.items()):
-            own = {"links": _digest(links.hrefs, links.drawn, sorted(links.ids)), "base": base_path}
-            inputs = _VerdictInputs(own, pages, files, ids)
-            if self.graph.current("links", output_path, inputs) is not MISSING:
+        # Every input a verdict may name, in one dict (the graph's test of a node is then one subset test in C):
+        # whether each file exists ("file:<path>"), each page's ids ("ids:<path>"), and the page's own ("links", "base").
+        now = dict.fromkeys(map("file:".__add__, files), "1")
+        digested = {}
+        own_digests = {}
+        for output_path, links in pages.items():
+            known = self._digested.get(id(links))
+            if known is None or known[0] is not links:
+                ids = sorted(links.ids)
+                known = (links, _digest(links.hrefs, links.drawn, ids), _digest(ids))
+            digested[id(links)] = known
+            own_digests[output_path] = known[1]
+            now["ids:" + output_path] = known[2]
+        self._digested = digested
+        now["base"] = base_path
+        found_on: list[tuple[str, list[SiteError]]] = []  # the pages with dead links, reported in path order
+        for output_path, links in pages.items():
+            now["links"] = own_digests[output_path]
+            if self.graph.current("links", output_path, now) is not MISSING:
                 continue
             anchored, reached, found = self._check_page(output_path, links, pages, files, sources[output_path], base_path,
                                                         verdicts, self.root)
             if found:  # a page with dead links is judged again: its errors name lines an edit may move
-                errors.extend(found)
+                found_on.append((output_path, found))
                 continue
             # Interned: many pages link to the same few, and the cache then keeps each name once.
             needed = [sys.intern(f"file:{path}") for path in sorted(reached)]
             needed += [sys.intern(f"ids:{path}") for path in sorted(anchored) if path in pages]
-            self.graph.record("links", output_path, {**own, **{name: inputs[name] for name in needed}}, True)
+            self.graph.record("links", output_path, {"links": now["links"], "base": base_path,
+                                                     **{name: now[name] for name in needed}}, True)
         # A link in site.yaml or a template is on every page: report it once.
-        return list(dict.fromkeys(errors))
+        return list(dict.fromkeys(error for _path, found in sorted(found_on, key=lambda page: page[0]) for error in found))
 
     @staticmethod
     def _check_page(output_path: str, links: PageLinks, pages: dict[str, PageLinks], files: frozenset[str],

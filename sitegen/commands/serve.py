@@ -62,9 +62,10 @@ class DevSite:
         # falls back to listing every article instead (see templates/search.html). The mirror's
         # zip would be made again on every save: the preview has none (its page links to it all the same).
         # The whole briefing in one file would be made again on every save (a PDF takes seconds): the preview makes
-        # it only when it is asked for (`whole_briefing_file`), and its pages' footers give no sizes.
+        # it only when it is asked for (`whole_briefing_file`), and its pages' footers give no sizes. It shows no
+        # warnings (`check` lists them), so gathers none about citations.
         self.builder = SiteBuilder(project, replace(options, search_index=False, mirror_zip=False, one_file=False,
-                                                    pdf=PDF_OFFERED if options.pdf else ""))
+                                                    pdf=PDF_OFFERED if options.pdf else "", sourcing_warnings=False))
         self.pdfs = PdfPreview()
         self.pages: dict[str, bytes] = {}
         self.errors: str | None = None

@@ -224,7 +224,7 @@ def update_site(output: Path, files: Mapping[str, bytes], previous: Mapping[str,
         with _scratch_folder(output) as scratch:
             for relative in changed:
                 _replace_file(output / relative, files, relative, scratch)
-    for relative in sorted(previous.keys() - files.keys()):
+    for relative in sorted(set(previous).difference(files)):  # not a KeysView's difference: it asks `in` file by file
         (output / relative).unlink(missing_ok=True)
         changed.append(relative)
     return sorted(changed)

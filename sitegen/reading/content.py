@@ -214,10 +214,16 @@ def list_ignored_articles(content: Path) -> list[Path]:
     """Return the files in content/articles/ that look like articles but are not read: 'x.markdown', 'x.MD'."""
     try:
         with os.scandir(content / "articles") as entries:
-            paths = [Path(entry.path) for entry in entries if entry.is_file()]
+            # By the name first: at 10,000 articles, a Path for each cost 100 ms of every dev-server edit (issue 29).
+            paths = [Path(entry.path) for entry in entries if _may_be_lookalike(entry.name) and entry.is_file()]
     except (FileNotFoundError, NotADirectoryError):
         return []
     return sorted(p for p in paths if p.suffix.lower() in MARKDOWN_LOOKALIKES or (p.suffix.lower() == ".md" and p.suffix != ".md"))
+
+
+def _may_be_lookalike(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(MARKDOWN_LOOKALIKES) or (lower.endswith(".md") and not name.endswith(".md"))
 
 
 def has_data_files(content: Path) -> bool:
