@@ -292,3 +292,28 @@ def test_the_dev_server_survives_a_fault_storm_and_recovers_without_growing(dev_
 
     assert after_second - after_first < 20 * 2**20, (after_first, after_second)
     assert "Traceback" not in dev_server.log.read_text(), dev_server.log.read_text()[-3000:]
+
+
+def test_an_edit_elsewhere_reuses_the_chart_downloads_from_the_graph(make_site, read_tree, tmp_path, chart_block,
+                                                                      monkeypatch):
+    from sitegen.publishing import edition_files
+
+    root = make_site()
+    first = root / "content/articles/first.md"
+    first.write_text(first.read_text(encoding="utf-8") + "\n" + chart_block, encoding="utf-8")
+    project = Project.from_content_dir(root / "content")
+    dev_site = DevSite(project, root / "_serve", OPTIONS)
+    dev_site.first_build()
+    made_again = []
+    real = edition_files.chart_download
+    monkeypatch.setattr(edition_files, "chart_download", lambda *args: made_again.append(args) or real(*args))
+    article = root / "content/articles/second.md"
+    article.write_text(article.read_text().replace("Back to", "Go back to"), encoding="utf-8")
+
+    dev_site.rebuild({article.resolve()})
+
+    # Issue 29: the chart page's downloads are the graph's node, not typeset again at every edit.
+    assert made_again == [] and "chart-downloads" not in dev_site.builder.memory.graph.made
+    assert any(path.endswith(".csv") for path in read_tree(root / "_serve"))
+    build_site(project, tmp_path / "clean", OPTIONS)
+    assert read_tree(root / "_serve") == read_tree(tmp_path / "clean")
