@@ -35,15 +35,19 @@ def served(dev_site: DevSite, path: str) -> tuple[str, bytes]:
     return answer["status"], body
 
 
-def test_rebuild_after_an_edit_serves_what_a_clean_build_writes(make_site, read_tree, tmp_path):
-    root = make_site()
+def edited_in_the_dev_server(root: Path) -> tuple[Project, DevSite, list[str]]:
+    """Start a dev server on a site, edit one article and rebuild: (project, dev server, changed output files)."""
     project = Project.from_content_dir(root / "content")
     dev_site = DevSite(project, root / "_serve", OPTIONS)
     dev_site.first_build()
     article = root / "content/articles/second.md"
     article.write_text(article.read_text().replace("Back to", "Go back to"), encoding="utf-8")
+    return project, dev_site, dev_site.rebuild({article.resolve()})
 
-    changed = dev_site.rebuild({article.resolve()})
+
+def test_rebuild_after_an_edit_serves_what_a_clean_build_writes(make_site, read_tree, tmp_path):
+    root = make_site()
+    project, dev_site, changed = edited_in_the_dev_server(root)
 
     assert "articles/second/index.html" in changed
     build_site(project, tmp_path / "clean", OPTIONS)
@@ -54,13 +58,7 @@ def test_rebuild_after_an_edit_serves_what_a_clean_build_writes(make_site, read_
 
 def test_an_edit_to_an_article_makes_that_article_alone_again(make_site, read_tree, tmp_path):
     root = make_site()
-    project = Project.from_content_dir(root / "content")
-    dev_site = DevSite(project, root / "_serve", OPTIONS)
-    dev_site.first_build()
-    article = root / "content/articles/second.md"
-    article.write_text(article.read_text().replace("Back to", "Go back to"), encoding="utf-8")
-
-    changed = dev_site.rebuild({article.resolve()})
+    project, dev_site, changed = edited_in_the_dev_server(root)
 
     made = dev_site.builder.memory.graph.made
     assert sorted(changed) == ["articles/second/index.html", "feed.xml"], changed  # the feed carries its body
