@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import yaml
 
@@ -22,6 +23,14 @@ def test_the_workflow_checks_every_pull_request_and_push_to_main_with_python_311
     python = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python@"))
     assert python["with"]["python-version"] == "3.11" and python["with"]["cache"] == "pip"
     assert "requirements.txt" in python["with"]["cache-dependency-path"]
+
+
+def test_the_workflow_tests_on_the_node_netlify_builds_with():
+    steps = load(".github/workflows/check.yml")["jobs"]["check"]["steps"]
+    node = next(step for step in steps if step.get("uses", "").startswith("actions/setup-node@"))
+    netlify = tomllib.loads((PACKAGE_ROOT / "netlify.toml").read_text(encoding="utf-8"))
+
+    assert node["with"]["node-version"] == netlify["build"]["environment"]["NODE_VERSION"]
 
 
 def test_the_workflow_runs_the_check_with_annotations_and_the_same_tests_as_the_readme_and_ci():
