@@ -150,6 +150,42 @@ def test_a_translation_older_than_its_original_is_a_warning(bilingual, capsys):
             "since 2024-01-02") in err, err
 
 
+def test_an_original_changed_again_on_the_day_it_was_translated_is_a_warning(bilingual, capsys, monkeypatch):
+    """`translated_from` is a date; on that same day, git's order of commits tells which change came last."""
+    import subprocess
+
+    from sitegen.commands.cli import main
+
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{name}_NAME", "Editor")
+        monkeypatch.setenv(f"GIT_{name}_EMAIL", "editor@example.invalid")
+
+    def commit_at(time: str, message: str) -> None:
+        monkeypatch.setenv("GIT_AUTHOR_DATE", f"2024-01-02T{time}")
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2024-01-02T{time}")
+        subprocess.run(["git", "-C", str(bilingual), "add", "content"], check=True)
+        subprocess.run(["git", "-C", str(bilingual), "commit", "-q", "-m", message], check=True)
+
+    def stale_warnings() -> list[str]:
+        assert main(["check", "--content", str(bilingual / "content")]) == 0
+        return [line for line in capsys.readouterr().err.splitlines() if "first.ru.md: warning: the original" in line]
+
+    subprocess.run(["git", "-C", str(bilingual), "init", "-q"], check=True)
+    commit_at("09:00:00", "The article and its translation")
+    assert stale_warnings() == []
+
+    original = bilingual / "content/articles/first.md"
+    original.write_text(original.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    commit_at("15:00:00", "The original, later that day")
+    assert stale_warnings() == ["content/articles/first.ru.md: warning: the original content/articles/first.md changed "
+                                "again on 2024-01-02, after this translation's last commit"]
+
+    translation = bilingual / "content/articles/first.ru.md"
+    translation.write_text(translation.read_text(encoding="utf-8") + "\nЕщё одно предложение.\n", encoding="utf-8")
+    commit_at("16:00:00", "The translation brought up to date")
+    assert stale_warnings() == []
+
+
 def test_interface_text_must_have_every_key_in_every_language(bilingual, build, capsys):
     shutil.copytree(PACKAGE_ROOT / "templates", bilingual / "templates")
     strings = bilingual / "templates/strings/ru.yaml"

@@ -2,7 +2,9 @@
 
 Input: the validated publication and the content's history. Output: a warning per
 translation whose original changed after the date it was translated from (`translated_from`,
-else its own last commit), shown by `build`, `check` and the `translations` report.
+else its own last commit), or on that same day in a commit after the translation's last one
+(a date cannot tell two changes of one day apart; git's order can), shown by `build`, `check`
+and the `translations` report.
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ def stale_translations(publication: Publication, history: History) -> list[SiteE
                 continue
             changed = original.updated or history.last_changed.get(original.path) or original.date
             translated = article.translated_from or history.last_changed.get(article.path)
-            if translated is None or translated < changed:
+            if translated == changed and history.changed_after(original.path, article.path):
+                message = _("warning: the original {original} changed again on {changed}, after this translation's "
+                            "last commit", original=original.path, changed=changed.isoformat())
+                warnings.append(SiteError(article.path, None, message,
+                                          _("update the translation, then commit it")))
+            elif translated is None or translated < changed:
                 if translated:
                     message = _("warning: the original {original} changed on {changed}, since {translated}",
                                 original=original.path, changed=changed.isoformat(), translated=translated.isoformat())

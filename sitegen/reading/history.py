@@ -22,6 +22,14 @@ class History:
     """Last commit date per content file (paths relative to the project root)."""
 
     last_changed: dict[str, dt.date] = field(default_factory=dict)
+    # How many commits touching the content came after each file's last one (0: the newest):
+    # orders two files changed on the same day, which their dates cannot.
+    commits_since: dict[str, int] = field(default_factory=dict)
+
+    def changed_after(self, path: str, other: str) -> bool:
+        """Say whether `path`'s last commit came after `other`'s (False when either has none)."""
+        return path in self.commits_since and other in self.commits_since and \
+            self.commits_since[path] < self.commits_since[other]
 
     def updated_dates(self, site: Site) -> dict[str, dt.date]:
         """Return each article's last update: front matter 'updated', else its last commit, else 'date'."""
@@ -46,7 +54,8 @@ def load_history(root: Path, content: Path) -> History:
     if not log:
         return History()
     last_changed: dict[str, dt.date] = {}
-    for entry in log.split("\x1e")[1:]:
+    commits_since: dict[str, int] = {}
+    for newer, entry in enumerate(log.split("\x1e")[1:]):
         day, _, names = entry.partition("\n")
         date = dt.date.fromisoformat(day.strip())
         for name in filter(None, names.split("\n")):
@@ -55,7 +64,8 @@ def load_history(root: Path, content: Path) -> History:
             except ValueError:
                 continue
             last_changed.setdefault(relative, date)
-    return History(last_changed)
+            commits_since.setdefault(relative, newer)
+    return History(last_changed, commits_since)
 
 
 class HistoryReader:
