@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import SiteError
 from ..messages import N_, _, ngettext
-from ..reuse.graph import MISSING, DependencyGraph
+from ..reuse.graph import DependencyGraph
 
 
 @dataclass(frozen=True)
@@ -159,24 +159,26 @@ class LinkChecker:
         files = frozenset(pages) | static_files
         verdicts: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}  # most links recur: judge each once
         # Every input a verdict may name, in one dict (the graph's test of a node is then one subset test in C):
-        # whether each file exists ("file:<path>"), each page's ids ("ids:<path>"), and the page's own ("links", "base").
+        # whether each file exists ("file:<path>"), each page's ids ("ids:<path>"), and each page's own links
+        # ("links:<path>") and the base path ("base").
         now = dict.fromkeys(map("file:".__add__, files), "1")
         digested = {}
-        own_digests = {}
         for output_path, links in pages.items():
             known = self._digested.get(id(links))
             if known is None or known[0] is not links:
                 ids = sorted(links.ids)
                 known = (links, _digest(links.hrefs, links.drawn, ids), _digest(ids))
             digested[id(links)] = known
-            own_digests[output_path] = known[1]
+            now["links:" + output_path] = known[1]
             now["ids:" + output_path] = known[2]
         self._digested = digested
         now["base"] = base_path
+        # One ask for every page: only those that read an input changed since the last build are tested
+        # (reuse/graph.py, `current_all`).
+        judged = self.graph.current_all("links", "pages", now, pages)
         found_on: list[tuple[str, list[SiteError]]] = []  # the pages with dead links, reported in path order
         for output_path, links in pages.items():
-            now["links"] = own_digests[output_path]
-            if self.graph.current("links", output_path, now) is not MISSING:
+            if output_path in judged:
                 continue
             anchored, reached, found = self._check_page(output_path, links, pages, files, sources[output_path], base_path,
                                                         verdicts, self.root)
@@ -186,7 +188,8 @@ class LinkChecker:
             # Interned: many pages link to the same few, and the cache then keeps each name once.
             needed = [sys.intern(f"file:{path}") for path in sorted(reached)]
             needed += [sys.intern(f"ids:{path}") for path in sorted(anchored) if path in pages]
-            self.graph.record("links", output_path, {"links": now["links"], "base": base_path,
+            own = "links:" + output_path
+            self.graph.record("links", output_path, {own: now[own], "base": base_path,
                                                      **{name: now[name] for name in needed}}, True)
         # A link in site.yaml or a template is on every page: report it once.
         return list(dict.fromkeys(error for _path, found in sorted(found_on, key=lambda page: page[0]) for error in found))

@@ -103,6 +103,7 @@ class PageRenderer:
         records: dict[str, PageRecord] = {}
         owners: dict[str, str] = {}
         stale = []
+        asked = []
         for kind, output_path, page in self._pages(context.site, kinds):
             owner = page.path if page is not None else _("the {kind} page", kind=kind)
             if output_path in owners:
@@ -113,7 +114,12 @@ class PageRenderer:
             if page is not None:
                 updated = context.last_updated(page) if isinstance(page, Article) else ""
                 current[doc_key(page)] = f"{page.digest}:{updated}"
-            record = self.memory.graph.current("page", output_path, current)
+            asked.append((kind, output_path, page))
+        # One ask for the edition's pages of these kinds: only those that read an input changed since the last
+        # build are tested (reuse/graph.py, `current_all`).
+        found = self.memory.graph.current_all("page", f"{context.site.prefix}:{','.join(kinds)}", current, owners)
+        for kind, output_path, page in asked:
+            record = found.get(output_path, MISSING)
             if record is MISSING:
                 stale.append((kind, output_path, page))
             else:

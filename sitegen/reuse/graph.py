@@ -22,12 +22,21 @@ search bundles, link verdicts and the other outputs kept by where they go (VARIA
 kept per variant of the publication (`use_variant`; drafts or not, the base URL), so `check`,
 the dev server and a deploy preview never replace a production build's, at most MAX_VARIANTS
 of them.
+
+Asking many keys at once (`current_all`, issue 29): a stage whose keys are all asked against
+one mapping of inputs (an edition's pages, every page's links) names it a scope. The graph keeps,
+from the last build that finished, the scope's inputs and the keys current against them, and,
+per kind, which keys read each input name. The next ask tests only the keys that read an input
+whose digest changed since; every other key is current without a test, since every input it
+was made from still has the digest it was current against. A key whose node is recorded again
+leaves the scopes' keys until it is found current again, and a build that failed drops them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 
 class _Missing:
@@ -50,6 +59,9 @@ VARIANT_KINDS = frozenset({"page", "search", "links", "listing", "feed", "site-f
 MAX_VARIANTS = 4
 
 NodeId = tuple[str, str]  # (kind, key)
+# `current_all` keeps no scope for fewer keys than one in SMALL_ASK of the inputs asked with: it tests them.
+SMALL_ASK = 64
+ScopeId = tuple[str, str]  # (scoped kind, scope)
 
 
 @dataclass(slots=True)
@@ -60,6 +72,18 @@ class Node:
     result: object
     stored: tuple[str, ...] = ()  # digests of its files in the file store
     needs: tuple[NodeId, ...] = ()  # other nodes it was made from, kept while it is
+
+
+@dataclass(slots=True)
+class Scope:
+    """The inputs a stage asked its keys with (a copy), and the keys current against them."""
+
+    now: dict[str, str]
+    keys: set[str]
+    asked_twice: bool = False  # a second ask in one build with other inputs: kept for no later build
+
+
+_result = attrgetter("result")
 
 
 def holds(recorded: Mapping[str, str], now: Mapping[str, str]) -> bool:
@@ -84,6 +108,11 @@ class DependencyGraph:
         self.variants: list[str] = []  # the least recently used first; the last is this build's
         self.changed = False  # whether anything was recorded or dropped since the graph was saved
         self.made: dict[str, int] = {}  # kind -> nodes recorded by this build (what it made again)
+        self._scopes: dict[ScopeId, Scope] = {}  # as the last build that finished left them (see `current_all`)
+        self._asking: dict[ScopeId, Scope] = {}  # this build's
+        self._missing_in: dict[str, dict[str, str]] = {}  # scoped kind -> key found missing -> its scope
+        self._readers: dict[str, dict[str, set[str]]] = {}  # scoped kind -> input name -> keys that read it (or did)
+        self._finished = True  # whether the last build that started has finished
 
     def __getstate__(self) -> dict:
         return {"nodes": self._nodes, "variants": self.variants}
@@ -116,9 +145,88 @@ class DependencyGraph:
             return result  # the node it was taken from: nothing new
         needs = tuple(needs) or (old.needs if same_inputs else ())  # made again from the same inputs: needs the same
         nodes[key] = Node(inputs, result, tuple(digest for digest in stored if digest), needs)
+        if self._scopes or self._asking:
+            self._recorded_in_scopes(scoped, key, inputs)
         self.changed = True
         self.made[kind] = self.made.get(kind, 0) + 1
         return result
+
+    def current_all(self, kind: str, scope: str, now: Mapping[str, str], keys: Iterable[str]) -> dict[str, object]:
+        """Return the result of each key of `kind` current against `now`, which every key is asked with; leave
+        out the others (MISSING). `scope` names the ask among the build's (a stage and an edition).
+
+        A key current against the scope's inputs at the end of the last build that finished, of
+        which no input it read has another digest now, is current without a test: see the module's
+        docstring. The other keys are tested as `current` tests them.
+        """
+        scoped = self._scoped(kind)
+        nodes = self._nodes.get(scoped, {})
+        wanted = keys if isinstance(keys, (set, frozenset)) else set(keys)
+        if len(wanted) * SMALL_ASK < len(now):  # a page or two asked with an edition's inputs: testing them is cheaper
+            return self._tested(scoped, wanted, now)
+        snapshot = dict(now)
+        last = self._scopes.get((scoped, scope))
+        carried: set[str] = set()
+        if last is not None:
+            readers = self._readers_of(scoped)
+            changed = {name for name, _digest in last.now.items() ^ snapshot.items()}
+            suspect = set().union(*(readers.get(name, ()) for name in changed))
+            carried = (wanted & last.keys) - suspect
+            carried.intersection_update(nodes)
+        found = dict(zip(carried, map(_result, map(nodes.__getitem__, carried)), strict=True))
+        missing_in = self._missing_in.setdefault(scoped, {})
+        for key in wanted - carried:
+            node = nodes.get(key)
+            if node is not None and holds(node.inputs, snapshot):
+                found[key] = node.result
+            else:
+                missing_in[key] = scope
+        self._used.setdefault(scoped, set()).update(found)
+        asking = self._asking.get((scoped, scope))
+        if asking is None:
+            self._asking[(scoped, scope)] = Scope(snapshot, set(found))
+        else:  # asked again in this build: the keys' inputs may differ, so the next build tests them all
+            asking.asked_twice = True
+        return found
+
+    def _tested(self, scoped: str, wanted: set[str], now: Mapping[str, str]) -> dict[str, object]:
+        """Return the result of each wanted key current against `now`, testing each (no scope kept)."""
+        nodes = self._nodes.get(scoped, {})
+        found = {}
+        for key in wanted:
+            node = nodes.get(key)
+            if node is not None and holds(node.inputs, now):
+                found[key] = node.result
+        self._used.setdefault(scoped, set()).update(found)
+        return found
+
+    def _readers_of(self, scoped: str) -> dict[str, set[str]]:
+        """Return which keys of a kind read each input name (made once a process, then kept by `record`)."""
+        readers = self._readers.get(scoped)
+        if readers is None:
+            readers = self._readers[scoped] = {}
+            for key, node in self._nodes.get(scoped, {}).items():
+                for name in node.inputs:
+                    readers.setdefault(name, set()).add(key)
+        return readers
+
+    def _recorded_in_scopes(self, scoped: str, key: str, inputs: Mapping[str, str]) -> None:
+        """A node was recorded anew: no scope vouches for it any more, unless it was asked in this build and its
+        inputs are current against the scope it was asked in."""
+        for (kind, _scope), scope in self._scopes.items():
+            if kind == scoped:
+                scope.keys.discard(key)
+        for (kind, _scope), scope in self._asking.items():
+            if kind == scoped and key in scope.keys and not holds(inputs, scope.now):
+                scope.keys.discard(key)
+        readers = self._readers.get(scoped)
+        if readers is not None:
+            for name in inputs:
+                readers.setdefault(name, set()).add(key)
+        asked_in = self._missing_in.get(scoped, {}).get(key)
+        asking = self._asking.get((scoped, asked_in)) if asked_in is not None else None
+        if asking is not None and holds(inputs, asking.now):
+            asking.keys.add(key)
 
     def has(self, kind: str) -> bool:
         """Tell whether any node of a kind is recorded (a cold build has none)."""
@@ -152,6 +260,9 @@ class DependencyGraph:
         """Forget which nodes were used: a build begins (a failed one's asks are not kept)."""
         self._used = {}
         self.made = {}
+        if not self._finished:  # the last build failed: what it recorded is vouched for by no scope
+            self._scopes = {}
+        self._asking, self._missing_in, self._finished = {}, {}, False
 
     def finish(self) -> None:
         """Keep what this build used: see the module's docstring."""
@@ -169,6 +280,8 @@ class DependencyGraph:
                 self._nodes[scoped] = {key: node for key, node in nodes.items() if key in keep}
                 self.changed = True
         self._used = {}
+        self._scopes = {scope_id: scope for scope_id, scope in self._asking.items() if not scope.asked_twice}
+        self._asking, self._missing_in, self._finished = {}, {}, True
 
     def stored_digests(self) -> set[str]:
         """Return the digest of every file in the store a node names: what the store keeps."""

@@ -1,0 +1,90 @@
+"""The dev server's edits through the graph's fast path (`DependencyGraph.current_all`, issue 29): a builder kept
+alive and told which files changed gives, edit after edit, the files (bytes), warnings and errors of a clean
+build of the same content, whether the edit changes one body, a title (the listings and other pages' links),
+breaks the site, adds or deletes an article, or makes an alias clash with another article's address."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from sitegen.errors import BuildFailed
+from sitegen.options import BuildOptions
+from sitegen.pipeline import SiteBuilder
+from sitegen.reading.content import Project
+
+OPTIONS = BuildOptions(include_drafts=True, search_index=False, mirror_zip=False, one_file=False,
+                       sourcing_warnings=False)  # what the dev server builds
+
+THIRD = """\
+    ---
+    title: Third article
+    summary: The third article.
+    date: 2024-01-04{aliases}
+    ---
+    It is currently the newest. Back to [the first article](/articles/first/).
+    """
+
+
+def outcome(builder: SiteBuilder, root: Path, changed: set[Path] | None) -> tuple[dict, list[str], list[str]]:
+    """Build; return (every file's bytes, the warnings, the errors), each message as an editor reads it."""
+    try:
+        result = builder.build(changed)
+    except BuildFailed as failure:
+        return {}, [w.format(root) for w in failure.warnings], [e.format(root) for e in failure.errors]
+    files = {path: bytes(result.pages[path]) for path in result.pages}
+    return files, [w.format(root) for w in result.warnings], []
+
+
+def test_edits_through_the_fast_path_equal_a_clean_build(make_site):
+    root = make_site()
+    project = Project.from_content_dir(root / "content")
+    live = SiteBuilder(project, OPTIONS)
+    outcome(live, root, None)
+    articles = root / "content" / "articles"
+    second, third = articles / "second.md", articles / "third.md"
+
+    def edit(path: Path, text: str | None) -> None:
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        edited = outcome(live, root, {path.resolve()})
+        clean = outcome(SiteBuilder(project, OPTIONS), root, None)
+        assert edited == clean, path.name
+        return edited
+
+    base_second = second.read_text(encoding="utf-8")
+    assert edit(second, base_second + "\nOne more line.\n")[0]
+    assert edit(second, base_second.replace("Second article", "Second piece"))[0]  # listings, other pages' links
+    assert edit(second, base_second + "\nA [dead link](/articles/nowhere/).\n")[2]  # an error
+    assert edit(second, base_second)[0]  # fixed
+    assert edit(third, THIRD.format(aliases=""))[0]  # added
+    assert edit(third, THIRD.format(aliases="\n    aliases: [/articles/second/]"))[2]  # clashes with second's address
+    assert edit(third, THIRD.format(aliases="\n    aliases: [/old/third/]"))[0]
+    assert edit(second, base_second.replace("date: 2024-01-03", "date: 2024-01-03\naliases: [/old/third/]"))[2]
+    assert edit(second, base_second)[0]
+    assert edit(third, None)[0]  # deleted
+    assert edit(second, base_second + "\nThe last line.\n")[0]
+
+
+def test_an_edit_tests_only_the_pages_and_links_that_read_what_changed(make_site):
+    root = make_site()
+    project = Project.from_content_dir(root / "content")
+    live = SiteBuilder(project, OPTIONS)
+    outcome(live, root, None)
+    second = root / "content" / "articles" / "second.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    graph = live.memory.graph
+    tested = []
+    holds_all = graph.current_all
+
+    def spy(kind, scope, now, keys):
+        found = holds_all(kind, scope, now, keys)
+        tested.extend((kind, key) for key in set(keys) - found.keys())
+        return found
+
+    graph.current_all = spy
+    outcome(live, root, {second.resolve()})
+    assert ("page", "articles/second/index.html") in tested
+    assert ("page", "articles/first/index.html") not in tested and ("links", "articles/first/index.html") not in tested
