@@ -28,17 +28,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from ..rendering.parallel import FreshWorkers
 from ..rendering.typography import NBSP
 from ..reuse.graph import MISSING, DependencyGraph
 from ..reuse.store import FileStore
 from .mirror import megabytes
-from .one_file import ONE_FILE, LinkMap, assemble_one_file, edition_parts, linked_stylesheets, render_part
-from .pdf_file import PDF_FILE, make_pdf, pdf_inputs_version, warm_up
+from .one_file import ONE_FILE, LinkMap, edition_parts, linked_stylesheets, render_part, write_one_file
+from .pdf_file import PDF_FILE, make_pdf_of_file, pdf_inputs_version, warm_up
 
 HTML_SIZE_SLOT = "<!-- whole-briefing-html-size -->"  # in templates/partials/footer.html
 PDF_SIZE_SLOT = "<!-- whole-briefing-pdf-size -->"
@@ -74,7 +75,7 @@ class WholeBriefing:
         self.graph = graph
         self._workers: FreshWorkers | None = None
         self._making: list[tuple[str, dict[str, str]]] = []  # (edition prefix, inputs) of the PDFs being made
-        self._sources: list[str] = []  # the HTML each of them is made from
+        self._sources: list[str] = []  # where the HTML each of them is made from is stored (read by the worker)
         self._files: dict[str, str] = {}  # this build's: output path -> digest
         self._fills: dict[str, tuple[str, str]] = {}  # edition prefix -> (HTML size, PDF size) as the footer writes them
         self._fill_keys: dict[str, str] = {}  # edition prefix -> digest of its sizes
@@ -113,12 +114,12 @@ class WholeBriefing:
                 inputs = {"html": html_digest, "version": pdf_inputs_version()}
                 if self.graph.current("briefing-pdf", prefix, inputs) is MISSING:
                     self._making.append((prefix, inputs))
-                    self._sources.append(self.store.get(html_digest).decode("utf-8"))
+                    self._sources.append(str(self.store.path(html_digest)))
         if not self._making:
             self.dismiss()
         elif jobs > 1:
             workers = self._workers or FreshWorkers(min(len(self._making), jobs))
-            workers.give(make_pdf, None, self._sources)
+            workers.give(make_pdf_of_file, None, self._sources)
             self._workers = workers
 
     def one_file_now(self, prefix: str) -> bytes | None:
@@ -144,7 +145,7 @@ class WholeBriefing:
     def finish(self, editions: Iterable, pdf: str) -> dict[str, str]:
         """Wait for the PDFs; return every file made (output path -> digest), and ready the footers' sizes."""
         if self._making:
-            pdfs = self._workers.results() if self._workers is not None else [make_pdf(None, s) for s in self._sources]
+            pdfs = self._workers.results() if self._workers is not None else [make_pdf_of_file(None, s) for s in self._sources]
             for (prefix, inputs), made in zip(self._making, pdfs, strict=True):
                 pdf_digest = self.store.put(made)
                 self.graph.record("briefing-pdf", prefix, inputs, pdf_digest, stored=(pdf_digest,))
@@ -208,40 +209,38 @@ class WholeBriefing:
         return None
 
     def _compose(self, renderer, context, pages: Mapping[str, str], files: Mapping[str, bytes]) -> str:
-        """Assemble an edition's one-file HTML and return its digest.
+        """Write an edition's one-file HTML into the store, part by part, and return its digest.
 
         A part whose page and links are unchanged is copied from the file it was last part of
-        (its "briefing-part" node keeps where it was there), so an edit rewrites one part, and no part is a file of its own.
+        (its "briefing-part" node keeps where it was there, in bytes), so an edit rewrites one
+        part, and no part is a file of its own. Neither this file nor an earlier one is held whole.
         """
         site = context.site
         parts = edition_parts(site)
         links = LinkMap(site, parts)
-        earlier: dict[str, str | None] = {}  # digest of a file made before -> its text (None: gone from the store)
-        texts = []
-        for part in parts:
-            placed = self.graph.current("briefing-part", part.path, {"page": pages[part.path], "links": links.key})
-            text = None
-            if placed is not MISSING:
-                made, start, end = placed
-                if made not in earlier:
-                    earlier[made] = self._text(made)
-                text = earlier[made][start:end] if earlier[made] is not None else None
-            if text is None:
-                text = render_part(part, self.store.get(pages[part.path]).decode("utf-8"), links)
-            texts.append(text)
-        styles = _site_styles(site, pages, files, self.store)
-        html, start = assemble_one_file(renderer, site, parts, texts, styles, _newest(context))
-        made = self.store.put(html.encode("utf-8"))
-        for part, text in zip(parts, texts, strict=True):
+        sizes: list[int] = []
+        draft = self.store.draft("briefing")
+        try:
+            with open(draft, "wb") as out, _EarlierFiles(self.store) as earlier:
+                def part_texts() -> Iterator[bytes]:
+                    for part in parts:
+                        placed = self.graph.current("briefing-part", part.path, {"page": pages[part.path], "links": links.key})
+                        text = earlier.read(*placed) if placed is not MISSING else None
+                        if text is None:
+                            text = render_part(part, self.store.get(pages[part.path]).decode("utf-8"), links).encode("utf-8")
+                        sizes.append(len(text))
+                        yield text
+
+                styles = _site_styles(site, pages, files, self.store)
+                starts = write_one_file(out, renderer, site, parts, part_texts(), styles, _newest(context))
+            made = self.store.adopt(draft)
+        finally:
+            draft.unlink(missing_ok=True)
+        for part, start, size in zip(parts, starts, sizes, strict=True):
             # Where it is in the file: the part is found there again, not kept as a file of its own.
             self.graph.record("briefing-part", part.path, {"page": pages[part.path], "links": links.key},
-                              (made, start, start + len(text)), stored=(made,))
-            start += len(text)
+                              (made, start, start + size), stored=(made,))
         return made
-
-    def _text(self, made: str) -> str | None:
-        path = self.store.path(made)
-        return path.read_bytes().decode("utf-8") if path.is_file() else None
 
     def _fill(self, page_digest: str, sizes: tuple[str, str]) -> str:
         page = self.store.get(page_digest)
@@ -270,3 +269,30 @@ def _site_styles(site, pages: Mapping[str, str], files: Mapping[str, bytes], sto
     """Return the stylesheets the edition's home page links, which the one-file copies in."""
     home = store.get(pages[f"{site.prefix}index.html"]).decode("utf-8")
     return linked_stylesheets(home, files, site.config.base_path)
+
+
+class _EarlierFiles:
+    """One-file editions made before, open for reading their parts back (see `WholeBriefing._compose`)."""
+
+    def __init__(self, store: FileStore) -> None:
+        self._store = store
+        self._open: dict[str, BinaryIO | None] = {}  # digest -> the file (None: gone from the store)
+
+    def read(self, made: str, start: int, end: int) -> bytes | None:
+        """Return the bytes from `start` to `end` of the file stored under `made`, or None if it is gone."""
+        if made not in self._open:
+            path = self._store.path(made)
+            self._open[made] = open(path, "rb") if path.is_file() else None  # noqa: SIM115 (closed in __exit__)
+        file = self._open[made]
+        if file is None:
+            return None
+        file.seek(start)
+        return file.read(end - start)
+
+    def __enter__(self) -> _EarlierFiles:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for file in self._open.values():
+            if file is not None:
+                file.close()
