@@ -30,8 +30,9 @@ from .publishing.edition_stage import EditionStage
 from .publishing.mirror import MIRROR_ZIP
 from .publishing.whole_briefing import offered_files
 from .reading.assets import load_assets
-from .reading.content import Project, ReadCache, has_data_files, load_content
+from .reading.content import Project, ReadCache, load_content
 from .reading.history import HistoryReader
+from .reading.listing import has_data_files
 from .rendering.editions import render_editions
 from .rendering.page_rendering import PageRenderer
 from .reuse.memory import BuildMemory, variant

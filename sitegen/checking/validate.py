@@ -19,8 +19,9 @@ from types import MappingProxyType
 from ..errors import BuildFailed, SiteError, did_you_mean
 from ..messages import N_, _
 from ..model import Article, NavItem, Publication, Site, SiteConfig
-from ..reading.content import RawContent, RawData, RawDocument, RawEdition, translation_language
+from ..reading.content import RawContent, RawData, RawDocument, RawEdition
 from ..reading.fields import FieldChecker, describe_value
+from ..reading.listing import translation_language
 from ..reading.yaml_lines import LineDict, LineList
 from ..rendering.charts import Dataset
 from ..reuse.graph import DependencyGraph

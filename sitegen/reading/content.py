@@ -13,13 +13,14 @@ of its text: an unchanged file is not parsed again, in the dev server or in the 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import SiteError
 from ..messages import _
 from ..reuse.graph import MISSING, DependencyGraph
+from .listing import ContentFile, list_content_files, list_ignored_articles
+from .listing import translation_language as translation_language  # where commands/translation_status.py takes it
 from .project import PACKAGE_ROOT, Project
 from .safe_read import CHANGED_FILE, EMPTY_FILE, decode_text, find_unsafe_files, outside_link_error, read_file_bytes
 from .yaml_lines import LineDict, parse_yaml
@@ -166,75 +167,6 @@ class RawContent:
     unreadable_data = property(lambda self: self.original.unreadable_data)
 
 
-def translation_language(path: Path) -> str | None:
-    """Return 'ru' for a translation such as commex.ru.md or timeline.ru.yaml, else None."""
-    stem, dot, language = path.stem.rpartition(".")
-    return language if dot and stem and len(language) == 2 and language.isalpha() and language.islower() else None
-
-
-@dataclass(frozen=True)
-class ContentFile:
-    """One file of the content folder, with what its name says: its edition and its part."""
-
-    path: Path
-    language: str | None  # None for the original edition
-    part: str  # "config", "home", "article", "data", "sources" (the registry) or "glossary" (content/glossary.yaml)
-
-
-DATA_SUFFIXES = (".yaml", ".yml")
-
-
-def list_content_files(content: Path) -> list[ContentFile]:
-    """Return every content file, sorted by path: the site configs, home pages, sources registry, articles and data."""
-    found = []
-    for folder, part, suffixes in ((content, None, (".yaml", ".md")), (content / "articles", "article", (".md",)),
-                                   (content / "data", "data", DATA_SUFFIXES)):
-        try:
-            entries = [entry for entry in os.scandir(folder) if entry.name.endswith(suffixes) and entry.is_file()]
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            path = Path(entry.path)
-            language = translation_language(path)
-            if part is None:  # the content folder holds only site[.xx].yaml, index[.xx].md, sources.yaml and glossary.yaml
-                edition = f".{language}" if language else ""
-                kind = {f"site{edition}.yaml": "config", f"index{edition}.md": "home", "sources.yaml": "sources",
-                        "glossary.yaml": "glossary"}.get(entry.name)
-                if kind is None:
-                    continue
-            found.append(ContentFile(path, language, part or kind))
-    return sorted(found, key=lambda file: file.path)
-
-
-# Other spellings of Markdown's suffix: a file named so is not an article, and nothing else would say so.
-MARKDOWN_LOOKALIKES = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
-
-
-def list_ignored_articles(content: Path) -> list[Path]:
-    """Return the files in content/articles/ that look like articles but are not read: 'x.markdown', 'x.MD'."""
-    try:
-        with os.scandir(content / "articles") as entries:
-            # By the name first: at 10,000 articles, a Path for each cost 100 ms of every dev-server edit (issue 29).
-            paths = [Path(entry.path) for entry in entries if _may_be_lookalike(entry.name) and entry.is_file()]
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(p for p in paths if p.suffix.lower() in MARKDOWN_LOOKALIKES or (p.suffix.lower() == ".md" and p.suffix != ".md"))
-
-
-def _may_be_lookalike(name: str) -> bool:
-    lower = name.lower()
-    return lower.endswith(MARKDOWN_LOOKALIKES) or (lower.endswith(".md") and not name.endswith(".md"))
-
-
-def has_data_files(content: Path) -> bool:
-    """Tell whether content/data/ holds a data file (listing that folder alone)."""
-    try:
-        with os.scandir(content / "data") as entries:
-            return any(entry.name.endswith(DATA_SUFFIXES) and entry.is_file() for entry in entries)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-
-
 class ReadCache:
     """The content files as read and parsed: "read" nodes of the dependency graph, by the digest of each file's text.
 
@@ -249,27 +181,60 @@ class ReadCache:
         self.changed: set[Path] | None = None  # None: everything may have changed, read it all
         self._listing: tuple[Path, list[ContentFile], set[Path]] | None = None  # folder, files, their paths
         self._digests: dict[Path, str] = {}  # the digest of each file's text when this process last read it
+        self._keys: dict[str, dict[Path, str]] = {}  # reader's name -> path -> the key of its node
 
     def get(self, path: Path, reader, project: Project):
-        """Return the file as read and parsed before when its text is unchanged, else read and parse it now.
+        """Return the file as read and parsed before when its text is unchanged, else read and parse it now."""
+        found = self.get_all([path], reader, project, str(path))[0]
+        if isinstance(found, SiteError):
+            raise found
+        return found
+
+    def get_all(self, paths: list[Path], reader, project: Project, scope: str) -> list:
+        """Return each file as `get` would, or the SiteError reading it raised, asking the graph once for them all.
 
         A node is keyed by the file's place in the project, not on the disk: a deploy's fresh
         clone elsewhere with the last .cache/ parses nothing again, and takes each file at its path.
+        Its one input, named by its key, is the digest of the file's text: the graph's scope of
+        the reader's files then holds each file's digest (reuse/graph.py, `current_all`).
         """
-        key = f"{reader.__name__}:{project.display(path)}"
-        if self.changed is not None and path not in self.changed and path in self._digests:
-            found = self.graph.current("read", key, {"text": self._digests[path]})
-            if found is not MISSING:
-                return found if found.path == path else replace(found, path=path)
-        text = read_text(path, project.display(path), project.root)
-        inputs = {"text": hashlib.sha256(text.encode()).hexdigest()}
-        found = self.graph.current("read", key, inputs)
-        if found is MISSING:
-            found = self.graph.record("read", key, inputs, reader(path, project, text))
-        elif found.path != path:  # the project has moved since: the same file, at its new place
-            found = replace(found, path=path)
-        self._digests[path] = inputs["text"]
-        return found
+        keys = self._keys.setdefault(reader.__name__, {})
+        changed, known = self.changed, self._digests
+        now: dict[str, str] = {}
+        texts: dict[str, str] = {}
+        outcomes: list = []
+        for path in paths:
+            key = keys.get(path)
+            if key is None:
+                key = keys[path] = f"{reader.__name__}:{project.display(path)}"
+            outcomes.append(key)
+            if changed is not None and path not in changed and path in known:
+                now[key] = known[path]  # unchanged since this process read it
+                continue
+            try:
+                text = texts[key] = read_text(path, project.display(path), project.root)
+            except SiteError as error:
+                outcomes[-1] = error
+                continue
+            now[key] = known[path] = hashlib.sha256(text.encode()).hexdigest()
+        found = self.graph.current_all("read", scope, now, now)
+        for index, (path, key) in enumerate(zip(paths, outcomes, strict=True)):
+            if isinstance(key, SiteError):
+                continue
+            made = found.get(key, MISSING)
+            if made is MISSING:
+                try:
+                    text = texts[key] if key in texts else read_text(path, project.display(path), project.root)
+                    digest = hashlib.sha256(text.encode()).hexdigest()
+                    known[path] = digest
+                    made = self.graph.record("read", key, {key: digest}, reader(path, project, text))
+                except SiteError as error:
+                    outcomes[index] = error
+                    continue
+            if made.path is not path and made.path != path:  # the project has moved since: the same file, at its new place
+                made = replace(made, path=path)
+            outcomes[index] = made
+        return outcomes
 
     def files(self, content: Path) -> list[ContentFile]:
         """List the content folder, or reuse the last listing when the changes neither added nor removed a file."""
@@ -337,7 +302,10 @@ def _load_edition(project: Project, files: list[ContentFile], language: str | No
     mine = [file for file in files if file.language == language]
     config = next((attempt(read_data, f.path) for f in mine if f.part == "config"), None)
     home = next((attempt(read_document, f.path) for f in mine if f.part == "home"), None)
-    articles = [attempt(read_document, f.path) for f in mine if f.part == "article"]
+    articles = cache.get_all([f.path for f in mine if f.part == "article"], read_document, project,
+                             f"articles:{language}")
+    errors.extend(a for a in articles if isinstance(a, SiteError))
+    articles = [a for a in articles if not isinstance(a, SiteError)]
     data_files = [f.path for f in mine if f.part == "data"]
     data = [attempt(read_data, p) for p in data_files]
     if language:  # traffic_index.ru.yaml is the Russian traffic_index
