@@ -183,6 +183,22 @@ def test_a_deleted_or_edited_output_file_is_written_again_from_the_store(site, r
     assert read_tree(site / "_site") == written
 
 
+def test_a_deploys_file_edited_in_place_changes_neither_the_store_nor_the_next_build(site, build, read_tree,
+                                                                                      tmp_path_factory):
+    # A deploy's files are copies, not second names of the store's files (hard links): a Netlify plugin
+    # rewriting the publish folder in place, the same file and not a new one, would change the store too.
+    assert in_new_process(site, "build")[0] == 0
+    clone = fresh_clone(site, tmp_path_factory.mktemp("clone"))
+    assert in_new_process(clone, "build")[3] is False  # written from the store
+    with (clone / "_site/articles/first/index.html").open("r+b") as page:
+        page.write(b"<!-- rewritten by a plugin -->")
+
+    code, _, err, loaded = in_new_process(clone, "build")
+
+    assert (code, loaded) == (0, False), err
+    assert read_tree(clone / "_site") == clean_build(clone, build, read_tree)
+
+
 def test_a_file_missing_from_the_store_builds_in_full_and_still_gives_a_clean_builds_bytes(site, build, read_tree,
                                                                                          tmp_path_factory):
     assert in_new_process(site, "build")[0] == 0
