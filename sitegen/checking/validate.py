@@ -30,7 +30,7 @@ from .glossary import validate_glossary
 from .likely_mistakes import ignored_file_warnings, missing_data_twins, untranslated_links
 from .sources import Registry, validate_registry, validate_source_ids
 from .validate_charts import check_chart_ids, choices_hint
-from .validate_pages import References, check_alias_clashes, validate_article_once, validate_home
+from .validate_pages import References, check_alias_clashes, validate_article_once, validate_articles, validate_home
 from .wording import wording_warnings
 
 SITE_KEYS = ("title", "description", "base_url", "language", "navigation", "contact", "recheck_sources_after_days",
@@ -306,7 +306,7 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     references = References(MappingProxyType(datasets), registry, frozenset(broken - datasets.keys()))
     home = validate_home(raw.home, references, errors) if raw.home else None
     graph = graph if graph is not None else DependencyGraph()
-    articles = [validate_article_once(graph, doc, references, errors) for doc in raw.articles]
+    articles = validate_articles(graph, raw.articles, references, errors)
     check_alias_clashes([a for a in articles if a is not None], errors)
     strings = validate_strings(raw.strings.get(config.language), config.language, None, errors, templates_path)
     published = [a for a in articles if a is not None and (include_drafts or not a.draft)]

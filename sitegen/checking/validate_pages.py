@@ -187,6 +187,29 @@ def validate_article_once(graph: DependencyGraph, raw: RawDocument, references: 
     return validated[0]
 
 
+def validate_articles(graph: DependencyGraph, docs: tuple[RawDocument, ...], references: References,
+                      errors: list[SiteError]) -> list[Article | None]:
+    """Return validate_article(...) for each original article, asking the graph once for them all (a scope of
+    `DependencyGraph.current_all`): an article's inputs are its file's text, named by its place in the
+    project, and the references; an edit validates only the articles saved."""
+    now = {doc.display_path: doc.digest for doc in docs}
+    now["references"] = references.digest
+    found = graph.current_all("article", "originals", now, [doc.display_path for doc in docs])
+    articles = []
+    for doc in docs:
+        validated = found.get(doc.display_path, MISSING)
+        if validated is MISSING:
+            made: list[SiteError] = []
+            article = validate_article(doc, references, made)
+            validated = graph.record("article", doc.display_path, {doc.display_path: doc.digest,
+                                                                   "references": references.digest}, (article, tuple(made)))
+        elif validated[0] is not None and validated[0].source != doc.path:  # the project has moved since
+            validated = (replace(validated[0], source=doc.path), validated[1])
+        errors.extend(validated[1])
+        articles.append(validated[0])
+    return articles
+
+
 def validate_aliases(check: FieldChecker, meta: LineDict) -> tuple[str, ...]:
     """Return the old addresses that should redirect to this article."""
     aliases = check.text_list(meta, "aliases")

@@ -27,11 +27,16 @@ def wording_warnings(raw: RawContent, language: str, glossary: Glossary | None, 
     warnings = []
     for edition in (raw.original, *raw.translations):
         edition_language = edition.language or language
-        for doc in ((edition.home,) if edition.home else ()) + edition.articles:
-            inputs = {"text": doc.digest, "language": edition_language, "glossary": glossary.digest if glossary else ""}
-            found = graph.current("wording", doc.display_path, inputs)
+        docs = ((edition.home,) if edition.home else ()) + edition.articles
+        # One ask for the edition's pages (reuse/graph.py, `current_all`): a page's text is named by its place.
+        shared = {"language": edition_language, "glossary": glossary.digest if glossary else ""}
+        now = {doc.display_path: doc.digest for doc in docs} | shared
+        known = graph.current_all("wording", f"pages:{edition_language}", now, [doc.display_path for doc in docs])
+        for doc in docs:
+            found = known.get(doc.display_path, MISSING)
             if found is MISSING:
-                found = graph.record("wording", doc.display_path, inputs, tuple(page_warnings(doc, edition_language, glossary)))
+                found = graph.record("wording", doc.display_path, {doc.display_path: doc.digest, **shared},
+                                     tuple(page_warnings(doc, edition_language, glossary)))
             warnings += found
         passages = file_passages(edition, raw.strings.get(edition_language))
         warnings += glossary_warnings(glossary, edition_language, passages)

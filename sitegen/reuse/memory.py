@@ -77,13 +77,15 @@ def site_digest(context: BuildContext, graph: DependencyGraph) -> str:
     way, so `check` (with drafts) and `build` share their records.
     """
     site = context.site
+    # One ask for the edition's entries (reuse/graph.py, `current_all`): an entry's input is named by its article.
+    now = {article.path: f"{article.digest}:{context.last_updated(article)}" for article in site.articles}
+    known = graph.current_all("listing", site.prefix, now, now)
     listing = []
     for article in site.articles:
-        updated = context.last_updated(article)
-        inputs = {"text": article.digest, "updated": str(updated)}
-        entry = graph.current("listing", article.path, inputs)
+        entry = known.get(article.path, MISSING)
         if entry is MISSING:
-            entry = graph.record("listing", article.path, inputs, listing_entry(article, updated))
+            updated = context.last_updated(article)
+            entry = graph.record("listing", article.path, {article.path: now[article.path]}, listing_entry(article, updated))
         listing.append(entry)
     home = [site.home.title, site.home.summary] if site.home else None
     # Which pages exist in which edition: every page links to its translations.
