@@ -312,7 +312,7 @@ def _save_manifest(manifest: Path, output: Path, digests: dict[str, str]) -> Non
     manifest.parent.mkdir(parents=True, exist_ok=True)
     temporary = manifest.with_name(f".{manifest.name}.{os.getpid()}.tmp")  # two builds into two outputs share it
     with temporary.open("w", encoding="utf-8") as stream:
-        json.dump({"output": str(output), "files": files}, stream)
+        stream.write(json.dumps({"output": str(output), "files": files}))  # json.dump encodes in Python, 4x slower
         stream.flush()
         os.fsync(stream.fileno())  # renamed only once its bytes are on disk: no empty manifest after a power cut
     os.replace(temporary, manifest)
