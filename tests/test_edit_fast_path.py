@@ -65,6 +65,8 @@ def test_edits_through_the_fast_path_equal_a_clean_build(make_site):
     assert edit(second, base_second.replace("date: 2024-01-03", "date: 2024-01-03\naliases: [/old/third/]"))[2]
     assert edit(second, base_second)[0]
     assert edit(third, None)[0]  # deleted
+    assert edit(articles / "fourth.markdown", THIRD.format(aliases=""))[1]  # warned of: not read
+    assert edit(articles / "fourth.markdown", None)[0]
     assert edit(second, base_second + "\nThe last line.\n")[0]
 
 

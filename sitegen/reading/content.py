@@ -182,6 +182,7 @@ class ReadCache:
         self._listing: tuple[Path, list[ContentFile], set[Path]] | None = None  # folder, files, their paths
         self._digests: dict[Path, str] = {}  # the digest of each file's text when this process last read it
         self._keys: dict[str, dict[Path, str]] = {}  # reader's name -> path -> the key of its node
+        self._ignored: tuple[str, ...] | None = None  # see `ignored`
 
     def get(self, path: Path, reader, project: Project):
         """Return the file as read and parsed before when its text is unchanged, else read and parse it now."""
@@ -246,7 +247,15 @@ class ReadCache:
         ):
             listed = list_content_files(content)
             self._listing = (content, listed, {file.path for file in listed})
+            self._ignored = None
         return self._listing[1]
+
+    def ignored(self, content: Path, project: Project) -> tuple[str, ...]:
+        """Return the files in articles/ that look like articles but are not read, as editors name them: listed
+        again with the content folder (`files`, called first), since a file saved there is among the changes."""
+        if self._ignored is None:
+            self._ignored = tuple(project.display(path) for path in list_ignored_articles(content))
+        return self._ignored
 
 
 def load_content(project: Project, cache: ReadCache | None = None) -> RawContent:
@@ -285,7 +294,7 @@ def load_content(project: Project, cache: ReadCache | None = None) -> RawContent
             glossary = cache.get(glossary_path, read_data, project)
         except SiteError as error:
             errors.append(error)
-    ignored = tuple(project.display(path) for path in list_ignored_articles(content))
+    ignored = cache.ignored(content, project)
     return RawContent(original, translations, tuple(errors), strings, sources, registry is not None and sources is None, ignored,
                       glossary)
 
