@@ -313,7 +313,9 @@ def validate_site(raw: RawContent, include_drafts: bool, templates_path: str = "
     check_chart_ids([home, *published] if home else published, errors)
     original = Site(config, home, tuple(sorted(published, key=article_sort_key)), references.datasets,
                     MappingProxyType(strings), registry)
-    originals = {a.slug: (a, doc) for a, doc in zip(articles, raw.articles, strict=True) if a is not None}
+    # Only translations look their originals up (10,000 pairs an edit otherwise: issue 29).
+    originals = {a.slug: (a, doc) for a, doc in zip(articles, raw.articles, strict=True) if a is not None
+                 } if raw.translations else {}
     translations = tuple(
         validate_edition(edition, original, originals, raw.strings, templates_path, include_drafts, errors,
                          unloaded_or_invalid_originals(raw, originals), graph,

@@ -172,8 +172,11 @@ class DependencyGraph:
             changed = {name for name, _digest in last.now.items() ^ snapshot.items()}
             suspect = set().union(*(readers.get(name, ()) for name in changed))
             carried = (wanted & last.keys) - suspect
+        try:
+            found = dict(zip(carried, map(_result, map(nodes.__getitem__, carried)), strict=True))
+        except KeyError:  # a node dropped since (its variant's records were pushed out): tested below
             carried.intersection_update(nodes)
-        found = dict(zip(carried, map(_result, map(nodes.__getitem__, carried)), strict=True))
+            found = dict(zip(carried, map(_result, map(nodes.__getitem__, carried)), strict=True))
         missing_in = self._missing_in.setdefault(scoped, {})
         for key in wanted - carried:
             node = nodes.get(key)
