@@ -12,6 +12,8 @@ from sitegen.errors import BuildFailed
 from sitegen.options import BuildOptions
 from sitegen.pipeline import SiteBuilder
 from sitegen.reading.content import Project
+from tests.conftest import RUSSIAN_EDITION
+from tests.test_editions import RU_FIRST
 
 OPTIONS = BuildOptions(include_drafts=True, search_index=False, mirror_zip=False, one_file=False,
                        sourcing_warnings=False)  # what the dev server builds
@@ -90,3 +92,18 @@ def test_an_edit_tests_only_the_pages_and_links_that_read_what_changed(make_site
     outcome(live, root, {second.resolve()})
     assert ("page", "articles/second/index.html") in tested
     assert ("page", "articles/first/index.html") not in tested and ("links", "articles/first/index.html") not in tested
+
+
+def test_edits_to_an_original_and_its_translation_through_the_fast_path_equal_a_clean_build(make_site):
+    root = make_site({"content/articles/first.ru.md": RU_FIRST, **RUSSIAN_EDITION})
+    project = Project.from_content_dir(root / "content")
+    live = SiteBuilder(project, OPTIONS)
+    outcome(live, root, None)
+    first, translation = root / "content" / "articles" / "first.md", root / "content" / "articles" / "first.ru.md"
+    base_first = first.read_text(encoding="utf-8")
+    for path, text in ((first, base_first.replace("First article", "The first article")),  # the original's title
+                       (translation, RU_FIRST + "\nЕщё строка.\n"),
+                       (translation, RU_FIRST.replace("date: 2024-01-02\n", "date: 2024-01-02\norder: 1\n", 1)),  # an error
+                       (translation, RU_FIRST), (first, base_first)):
+        path.write_text(text, encoding="utf-8")
+        assert outcome(live, root, {path.resolve()}) == outcome(SiteBuilder(project, OPTIONS), root, None), path.name
