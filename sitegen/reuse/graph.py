@@ -113,6 +113,7 @@ class DependencyGraph:
         self._missing_in: dict[str, dict[str, str]] = {}  # scoped kind -> key found missing -> its scope
         self._readers: dict[str, dict[str, set[str]]] = {}  # scoped kind -> input name -> keys that read it (or did)
         self._finished = True  # whether the last build that started has finished
+        self._needing: dict[str, set[str]] | None = None  # scoped kind -> keys whose nodes have needs (or had)
 
     def __getstate__(self) -> dict:
         return {"nodes": self._nodes, "variants": self.variants}
@@ -145,6 +146,8 @@ class DependencyGraph:
             return result  # the node it was taken from: nothing new
         needs = tuple(needs) or (old.needs if same_inputs else ())  # made again from the same inputs: needs the same
         nodes[key] = Node(inputs, result, tuple(digest for digest in stored if digest), needs)
+        if needs and self._needing is not None:
+            self._needing.setdefault(scoped, set()).add(key)
         if self._scopes or self._asking:
             self._recorded_in_scopes(scoped, key, inputs)
         self.changed = True
@@ -270,10 +273,15 @@ class DependencyGraph:
     def finish(self) -> None:
         """Keep what this build used: see the module's docstring."""
         needed: dict[str, set[str]] = {}
-        for scoped, nodes in self._nodes.items():
+        if self._needing is None:  # made once a process, then kept by `record`: 60,000 nodes, a few hundred with needs
+            self._needing = {scoped: {key for key, node in nodes.items() if node.needs}
+                             for scoped, nodes in self._nodes.items()}
+        for scoped, needing in self._needing.items():
+            nodes = self._nodes.get(scoped, {})
             used = self._used.get(scoped)
-            for key, node in nodes.items():
-                if node.needs and (used is None or key in used):
+            for key in needing:
+                node = nodes.get(key)
+                if node is not None and node.needs and (used is None or key in used):
                     for kind, needed_key in node.needs:
                         needed.setdefault(self._scoped(kind), set()).add(needed_key)
         for scoped, used in self._used.items():
