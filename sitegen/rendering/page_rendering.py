@@ -132,8 +132,9 @@ class PageRenderer:
         stale.sort(key=lambda item: (search.shard_number(item[1]) if search else 0, bool(item[2] and item[2].charts),
                                      item[1]))
         items = self._with_chart_svgs(stale, context.site)
-        # Only the articles the feed carries keep their body apart: a stored file each.
-        feed_slugs = frozenset(a.slug for a in context.feed)
+        # Only the articles the feed carries keep their body apart: a stored file each. Worked out only when a page
+        # renders: the feed orders every article, and a listing page's context (a copy) would order them again.
+        feed_slugs = frozenset(a.slug for a in context.feed) if stale else frozenset()
         state = (self, renderer, context, current, feed_slugs)
         rendering = parallel_map(_render_in_worker, state, items, self.jobs, count=len(stale))
         pages = {output_path: page for _kind, output_path, page in stale}
