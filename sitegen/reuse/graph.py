@@ -234,6 +234,14 @@ class DependencyGraph:
         if asking is not None and holds(inputs, asking.now):
             asking.keys.add(key)
 
+    def not_recorded(self, kind: str, results: Mapping[str, object]) -> list[str]:
+        """Return the keys whose node's result is not the very result given (none, or another); mark the others used."""
+        scoped = self._scoped(kind)
+        nodes = self._nodes.get(scoped, {})
+        missing = [key for key, result in results.items() if (node := nodes.get(key)) is None or node.result is not result]
+        self._used.setdefault(scoped, set()).update(results.keys() - missing)
+        return missing
+
     def has(self, kind: str) -> bool:
         """Tell whether any node of a kind is recorded (a cold build has none)."""
         return bool(self._nodes.get(self._scoped(kind)))

@@ -136,7 +136,8 @@ class BuildMemory:
 
     def keep_pages(self, records: dict[str, PageRecord]) -> None:
         """Record the pages of this build as they are now (a feed's article may have gained its body since it rendered)."""
-        for path, record in records.items():
+        for path in self.graph.not_recorded("page", records):  # those taken from the graph are there as they are
+            record = records[path]
             self.graph.record("page", path, record.inputs, record, stored=(record.html_digest, record.body_digest))
 
     def finish_build(self) -> None:
