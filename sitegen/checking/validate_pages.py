@@ -203,8 +203,8 @@ def validate_articles(graph: DependencyGraph, docs: tuple[RawDocument, ...], ref
             article = validate_article(doc, references, made)
             validated = graph.record("article", doc.display_path, {doc.display_path: doc.digest,
                                                                    "references": references.digest}, (article, tuple(made)))
-        elif validated[0] is not None and validated[0].source != doc.path:  # the project has moved since
-            validated = (replace(validated[0], source=doc.path), validated[1])
+        elif validated[0] is not None and validated[0].source is not doc.path and validated[0].source != doc.path:
+            validated = (replace(validated[0], source=doc.path), validated[1])  # the project has moved since
         errors.extend(validated[1])
         articles.append(validated[0])
     return articles
@@ -226,9 +226,12 @@ def validate_aliases(check: FieldChecker, meta: LineDict) -> tuple[str, ...]:
 
 def check_alias_clashes(articles: list[Article], errors: list[SiteError]) -> None:
     """Report an old address claimed by two articles, or by an article that still exists."""
+    aliased = [a for a in articles if a.aliases]
+    if not aliased:  # most sites: no address of 10,000 to gather (issue 29)
+        return
     claimed: dict[str, Article] = {}
     urls = {a.url: a for a in articles}
-    for article in articles:
+    for article in aliased:
         for alias in article.aliases:
             owner = claimed.get(alias) or urls.get(alias)
             if owner is not None:
