@@ -183,20 +183,66 @@ def test_a_deleted_or_edited_output_file_is_written_again_from_the_store(site, r
     assert read_tree(site / "_site") == written
 
 
-def test_a_deploys_file_edited_in_place_changes_neither_the_store_nor_the_next_build(site, build, read_tree,
-                                                                                      tmp_path_factory):
-    # A deploy's files are copies, not second names of the store's files (hard links): a Netlify plugin
-    # rewriting the publish folder in place, the same file and not a new one, would change the store too.
+def trusted_store_files(root: Path) -> list[Path]:
+    """Return the store's files under their digests' names (not lent, not half written)."""
+    return [path for path in store_folder(root).glob("*/*") if "." not in path.name]
+
+
+def test_a_deploy_lends_the_store_its_files_and_no_trusted_one_shares_its_bytes(site, build, read_tree,
+                                                                              tmp_path_factory):
+    assert in_new_process(site, "build")[0] == 0
+    clone = fresh_clone(site, tmp_path_factory.mktemp("clone"))
+
+    assert in_new_process(clone, "build")[3] is False  # written from the store
+
+    page = clone / "_site/articles/first/index.html"
+    assert page.stat().st_nlink == 2, "the deploy copied the page: it was to be the store's own file"
+    assert all(path.stat().st_nlink == 1 for path in trusted_store_files(clone))
+    check = subprocess.run([sys.executable, "-c", RUN, "check", "--content", str(clone / "content"), "--lang", "en"],
+                           capture_output=True, text=True, cwd=clone, env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)})
+    assert check.returncode == 0, check.stderr  # opens the store: the lent files are trusted again, as copies
+    assert all(path.stat().st_nlink == 1 for path in trusted_store_files(clone))
+    assert not list(store_folder(clone).glob("*/*.lent"))
+    assert read_tree(clone / "_site") == clean_build(clone, build, read_tree)
+
+
+@pytest.mark.parametrize("where", ["this machine", "the next deploy"])
+def test_a_deploys_file_edited_in_place_changes_no_later_build(site, build, read_tree, tmp_path_factory, where):
+    # A Netlify plugin rewriting the publish folder in place (the same file, not a new one) edits the
+    # file the deploy lent it; the store, which no longer trusts that file, drops it and makes it anew.
     assert in_new_process(site, "build")[0] == 0
     clone = fresh_clone(site, tmp_path_factory.mktemp("clone"))
     assert in_new_process(clone, "build")[3] is False  # written from the store
     with (clone / "_site/articles/first/index.html").open("r+b") as page:
         page.write(b"<!-- rewritten by a plugin -->")
+    if where == "the next deploy":  # the cache plugin saves .cache/ as it is, and restores it on another machine
+        clone = fresh_clone(clone, tmp_path_factory.mktemp("again"))
 
-    code, _, err, loaded = in_new_process(clone, "build")
+    code, _, err, _ = in_new_process(clone, "build")
 
-    assert (code, loaded) == (0, False), err
+    assert code == 0, err
     assert read_tree(clone / "_site") == clean_build(clone, build, read_tree)
+    assert in_new_process(clone, "build")[3] is False  # the store has the page again
+
+
+def test_a_deploy_beside_another_process_using_the_store_copies_its_files(site, tmp_path_factory):
+    # That process may read any stored file by its digest's name: none is lent meanwhile.
+    assert in_new_process(site, "build")[0] == 0
+    clone = fresh_clone(site, tmp_path_factory.mktemp("clone"))
+    user = subprocess.Popen([sys.executable, "-c", USER, str(store_folder(clone))], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)})
+    try:
+        assert user.stdout.readline() == "using the store\n"
+        assert in_new_process(clone, "build")[3] is False
+    finally:
+        user.communicate("")
+
+    assert (clone / "_site/articles/first/index.html").stat().st_nlink == 1
+    assert not list(store_folder(clone).glob("*/*.lent"))
+
+
+USER = ("import sys\nfrom pathlib import Path\nfrom sitegen.reuse.store import FileStore\n"
+        "store = FileStore(Path(sys.argv[1]))\nprint('using the store', flush=True)\nsys.stdin.read()")
 
 
 def test_a_file_missing_from_the_store_builds_in_full_and_still_gives_a_clean_builds_bytes(site, build, read_tree,

@@ -106,8 +106,8 @@ def command_build(args: argparse.Namespace) -> int:
         return 0
     recorded_site = last_run.recorded_site(recorded) if recorded else None
     if recorded_site is not None:  # nothing changed, but the output is gone or touched (a deploy): write it from the store
-        with output_lock_held(output):
-            written = sync_site(output, recorded_site, manifest)
+        with output_lock_held(output), recorded_site.lent() as files:  # the store's own files, no copies (reuse/store.py)
+            written = sync_site(output, files, manifest)
         last_run.record(replace(recorded, manifest=manifest_digest(manifest)))
         sys.stderr.write(recorded.stderr)
         print_written(output, written, args.verbose)

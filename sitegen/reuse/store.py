@@ -8,6 +8,16 @@ cache keeps its store in .cache/store/, so the next build finds unchanged files 
 any other build uses a temporary folder, removed when the store is no longer used.
 `SiteFiles` is a whole built site: small files in memory, the rest in the store, each
 read when it is asked for.
+
+A deploy writes the whole site from the store (reuse/whole_build.py), and making thousands
+of new files is most of its time; so it may lend the output the store's own files, as hard
+links, instead of copies (`FileStore.lend`). But an edit in place to a lent output file (a
+Netlify plugin rewriting the publish folder) would change the stored bytes. So the store
+never trusts a file whose inode another name shares: a lent file is first renamed out of
+its digest's name (to `<digest>.lent`), and only then linked; whoever opens the store next
+checks each lent file's bytes against its name (`_settle_lent`) and trusts it again (renamed
+back, or copied when the output still shares it) or drops it, and the build makes it anew.
+Lending happens only while no other process uses the store, so none reads a lent name.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .lock import StoreUsers
@@ -37,6 +48,7 @@ class FileStore:
             self._users = None
         else:
             self._users = _register(folder)  # another process cleaning the store waits until we are counted
+            _settle_lent(folder)  # none lends meanwhile: a lender is alone
         self.folder = folder
         self.opened = time.time()  # files older than this that no build refers to may be removed
 
@@ -91,7 +103,7 @@ class FileStore:
         if not self.folder.is_dir():
             return set()
         return {subfolder.name + entry.name for subfolder in os.scandir(self.folder) if subfolder.is_dir()
-                for entry in os.scandir(subfolder.path) if not entry.name.endswith(".new")}
+                for entry in os.scandir(subfolder.path) if "." not in entry.name}  # not .new, not .lent
 
     def get(self, digest: str) -> bytes:
         """Return the bytes kept under a digest."""
@@ -116,7 +128,32 @@ class FileStore:
                 return
             except OSError:  # another file system, or links not supported: copy
                 pass
-        _write_file(target, _read_file(source))
+        _copy_file(source, target)
+
+    @contextmanager
+    def lending(self) -> Iterator[bool]:
+        """Yield whether `lend` may be used meanwhile: no other process uses the store (those that come wait)."""
+        if self._users is None:
+            yield False
+            return
+        with self._users.alone() as alone:
+            if alone:
+                _lent_mark(self.folder).touch()  # first: the next process to open the store settles what is lent
+            yield alone
+
+    def lend(self, digest: str, target: str | os.PathLike[str]) -> None:
+        """Give target the stored file itself, as a hard link, no longer trusted under its digest (see the module's doc).
+
+        Only within `lending`, when it yields True.
+        """
+        trusted = os.path.join(self.folder, digest[:2], digest[2:])
+        lent = trusted + LENT
+        with suppress(FileNotFoundError):  # lent already, to another output file with the same bytes
+            os.replace(trusted, lent)  # before the link: a trusted name never shares its bytes
+        try:
+            os.link(lent, target)
+        except OSError:  # another file system, or no hard links there: a copy (settled with the rest)
+            _copy_file(lent, target)
 
     def keep_only(self, digests: set[str]) -> None:
         """Remove every file not among digests, except those stored since this store was opened.
@@ -144,32 +181,80 @@ class FileStore:
                     Path(entry.path).unlink(missing_ok=True)
 
 
+LENT = ".lent"  # the name's ending of a stored file lent to an output
+
+
+def _lent_mark(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.lent"  # beside the store, as its lock files
+
+
+def _settle_lent(folder: Path) -> None:
+    """Check each file lent to an output against its digest: trust it again, or drop it."""
+    mark = _lent_mark(folder)
+    if not mark.exists():
+        return
+    for subfolder in os.scandir(folder) if folder.is_dir() else ():
+        if subfolder.is_dir():
+            for entry in os.scandir(subfolder.path):
+                if entry.name.endswith(LENT):
+                    _settle(entry.path, subfolder.name + entry.name.removesuffix(LENT))
+    mark.unlink(missing_ok=True)
+
+
+def _settle(lent: str, digest: str) -> None:
+    trusted = lent.removesuffix(LENT)
+    with suppress(FileNotFoundError):  # settled by another process meanwhile
+        if os.stat(lent).st_nlink == 1:  # no other name now: trusted again if its bytes are still its digest's
+            with open(lent, "rb") as stream:
+                unchanged = hashlib.file_digest(stream, "sha256").hexdigest() == digest
+            if unchanged:
+                os.replace(lent, trusted)
+                return
+        else:  # the output still has it: a copy of our own, checked as it is copied
+            temporary = f"{trusted}.{os.getpid()}-{threading.get_ident()}.new"
+            copied = hashlib.sha256()
+            _copy_file(lent, temporary, copied)
+            if copied.hexdigest() == digest:
+                os.replace(temporary, trusted)
+            else:
+                os.unlink(temporary)
+        os.unlink(lent)  # edited through the output's name, or copied
+
+
 # A deploy writes its thousands of files from the store (reuse/whole_build.py), so each costs as few
 # system calls as can be: shutil.copyfile also compares the two files' status, and Python's open asks
 # whether a file is a terminal: twice as many calls (a deploy of 3,202 files: 58,000 -> 26,000).
-_READ_SIZE = 1 << 24  # a page, a chart or a card is read in one call; a zip of the site in a few
+_PART = 1 << 20  # a page, a chart or a card is copied in one read; the site's zip 1 MB at a time, never whole
 
 
-def _read_file(path: str | os.PathLike[str]) -> list[bytes]:
-    handle = os.open(path, os.O_RDONLY)
+def _copy_file(source: str | os.PathLike[str], target: str | os.PathLike[str], digest=None) -> None:
+    """Copy source's bytes to target (a new file, or over the one there), feeding a hash object those very bytes."""
+    reading = os.open(source, os.O_RDONLY)
     try:
-        parts = []
-        while part := os.read(handle, _READ_SIZE):
-            parts.append(part)
-        return parts
+        writing = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            while part := os.read(reading, _PART):
+                if digest is not None:
+                    digest.update(part)
+                _write_all(writing, part)
+        finally:
+            os.close(writing)
+    finally:
+        os.close(reading)
+
+
+def _write_bytes(target: str | os.PathLike[str], content: bytes) -> None:
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        _write_all(handle, content)
     finally:
         os.close(handle)
 
 
-def _write_file(path: str | os.PathLike[str], parts: list[bytes]) -> None:
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        for part in parts:
-            with memoryview(part) as left:
-                while left:
-                    left = left[os.write(handle, left):]
-    finally:
-        os.close(handle)
+def _write_all(handle: int, content: bytes) -> None:
+    with memoryview(content) as left:
+        while left:
+            left = left[os.write(handle, left):]
 
 
 # This process's registration as a user of each shared store, kept while any FileStore of it lives.
@@ -195,11 +280,19 @@ def _remove_if_owner(folder: Path, owner: int) -> None:
 class SiteFiles(Mapping[str, bytes]):
     """Every file of a built site by output path, in path order: bytes held here, or a digest in a store."""
 
-    def __init__(self, store: FileStore | None, held: dict[str, bytes], stored: dict[str, str]) -> None:
+    def __init__(self, store: FileStore | None, held: dict[str, bytes], stored: dict[str, str], *,
+                 lent: bool = False) -> None:
         self._store = store  # kept alive as long as these files are: a temporary store goes with it
         self._held = held
         self._stored = stored
         self._paths = sorted(held.keys() | stored.keys())
+        self._lent = lent  # written as the store's own files (FileStore.lend), not copies
+
+    @contextmanager
+    def lent(self) -> Iterator[SiteFiles]:
+        """Yield these files to write once, the stored ones lent by the store where it may (`FileStore.lending`)."""
+        with self._store.lending() as alone:
+            yield SiteFiles(self._store, self._held, self._stored, lent=alone)
 
     @classmethod
     def of(cls, files: Mapping[str, bytes]) -> SiteFiles:
@@ -222,10 +315,12 @@ class SiteFiles(Mapping[str, bytes]):
 
     def write_to(self, path: str, target: str | os.PathLike[str]) -> None:
         """Write one file at target (a new file, or over the one there)."""
-        if path in self._stored:
+        if path in self._stored and self._lent:
+            self._store.lend(self._stored[path], target)
+        elif path in self._stored:
             self._store.place(self._stored[path], target, shared=False)
         else:
-            _write_file(target, [self._held[path]])
+            _write_bytes(target, self._held[path])
 
     def changed_since(self, previous: SiteFiles) -> list[str]:
         """Return the paths whose bytes differ from those in previous (or that previous lacks)."""
