@@ -15,8 +15,9 @@ A build's root node also names every file it left in the output folder, by the d
 bytes in the file store (.cache/store/, reuse/store.py), which keeps them (`stored_by_roots`).
 So when every input matches but the output folder is missing or not as that build left it (a
 deploy: a fresh clone with the last .cache/ restored), the command line writes the output from
-the store (`recorded_site`) instead of running the pipeline; a file missing from the store
-and the build runs in full.
+the store (`recorded_site`) instead of running the pipeline, the store lending the output its
+own files where it may (`SiteFiles.lent`: hard links, safe against edits in place); a file
+missing from the store and the build runs in full.
 
 The root nodes are kind "build" of a `DependencyGraph` (reuse/graph.py) of their own, in
 .cache/whole-build.pickle, so that the answer is read before the graph of every page is;
