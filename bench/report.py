@@ -308,8 +308,10 @@ def format_builds(r: Results) -> list[str]:
     if r.deploy:
         lines.append("² As a deploy from a fresh clone starts: the project's files copied to a new folder with new "
                      "file times and no output folder, the last build's `.cache/` copied in (new times too), then "
-                     "`build.py build`; each run from a new copy. Its output is compared file by file with the last "
-                     "cold (`--no-cache`) build's.")
+                     "`build.py build`; each run from a new copy, the earlier copies removed only after the last run "
+                     "(a removal just before a run slowed it: ext4 without a journal scans recently deleted inodes for "
+                     "every new one, which a fresh build machine does not do). Its output is compared file by file "
+                     "with the last cold (`--no-cache`) build's.")
     if r.check:
         lines.append("³ `build.py check` reuses and updates .cache/ as a build does, and writes no output. A check "
                      "makes no search index, so the first check after a build renders the search page again: each "
