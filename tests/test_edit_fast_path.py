@@ -12,6 +12,7 @@ from sitegen.errors import BuildFailed
 from sitegen.options import BuildOptions
 from sitegen.pipeline import SiteBuilder
 from sitegen.reading.content import Project
+from sitegen.reuse.graph import DependencyGraph
 from tests.conftest import RUSSIAN_EDITION
 from tests.test_editions import RU_FIRST
 
@@ -107,3 +108,25 @@ def test_edits_to_an_original_and_its_translation_through_the_fast_path_equal_a_
                        (translation, RU_FIRST), (first, base_first)):
         path.write_text(text, encoding="utf-8")
         assert outcome(live, root, {path.resolve()}) == outcome(SiteBuilder(project, OPTIONS), root, None), path.name
+
+
+def test_the_graph_tests_again_each_key_that_read_a_changed_input_or_was_recorded_anew():
+    graph = DependencyGraph()
+    graph.start_build()
+    graph.record("page", "a", {"x": "1"}, "A")
+    graph.record("page", "b", {"y": "1"}, "B")
+    assert graph.current_all("page", "pages", {"x": "1", "y": "1"}, ["a", "b"]) == {"a": "A", "b": "B"}
+    graph.finish()
+
+    graph.start_build()  # y changed: b is tested (and made again), a is carried over
+    assert graph.current_all("page", "pages", {"x": "1", "y": "2"}, ["a", "b"]) == {"a": "A"}
+    graph.record("page", "b", {"y": "2"}, "B2")
+    graph.record("page", "a", {"x": "9"}, "A9")  # made again from other inputs after it was found: no longer vouched for
+    graph.finish()
+
+    graph.start_build()
+    assert graph.current_all("page", "pages", {"x": "1", "y": "2"}, ["a", "b"]) == {"b": "B2"}
+    graph.record("page", "a", {"x": "1"}, "A")  # a build that fails after recording b from other inputs
+    graph.record("page", "b", {"y": "3"}, "B3")
+    graph.start_build()
+    assert graph.current_all("page", "pages", {"x": "1", "y": "2"}, ["a", "b"]) == {"a": "A"}
