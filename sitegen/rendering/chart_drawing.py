@@ -4,8 +4,8 @@ Input: the charts a build's pages show (spec, data, language) and the dependency
 (reuse/graph.py). Output: each chart's SVG, a "chart" node of the graph keyed by its spec,
 data and language, so a chart is drawn once, also across processes; the drawing itself is
 charts.py's (`build_vegalite`, `render_svg`). Altair and vl-convert take a second to load,
-so a cold build starts the worker early (`warm_up`); after its SVGs the same worker makes
-what the chart pages offer for download (chart_files.py), its libraries already loaded.
+so a cold build starts the worker early (`warm_up`); once it has drawn them, a smaller
+worker makes what the chart pages offer for download (chart_files.py), which needs neither.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ WorkAfter = Callable[[dict[str, str]], tuple[Callable, object, list]]
 
 class ChartDrawing:
     """The SVGs of the charts one build draws, in a worker of their own while the build goes on;
-    then, in the same worker, what `then` makes of them (the chart pages' downloads).
+    then, in a new worker without the chart libraries, what `then` makes of them (the chart pages' downloads).
 
     `done()` tells without waiting whether `result()` would wait for that worker.
     """
@@ -53,9 +53,9 @@ class ChartDrawing:
         if worker is not None:
             reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
             # Giving may wait for its warm-up.
-            self._svgs = reader.submit(_draw_in, worker, list(missing.values()), then is None)
+            self._svgs = reader.submit(_draw_in, worker, list(missing.values()))
             if then is not None:
-                self._after = reader.submit(_work_after, worker, missing, self._svgs, then)
+                self._after = reader.submit(_work_after, missing, self._svgs, then)
             reader.shutdown(wait=False)
 
     def done(self) -> bool:
@@ -83,18 +83,23 @@ class ChartDrawing:
         return self._drawn
 
 
-def _draw_in(worker: FreshWorkers, charts: list[tuple[ChartSpec, Dataset, str]], last: bool) -> list[str]:
-    worker.give(_draw_svg, None, charts, last=last)
+def _draw_in(worker: FreshWorkers, charts: list[tuple[ChartSpec, Dataset, str]]) -> list[str]:
+    worker.give(_draw_svg, None, charts)  # its last work: it ends once it has drawn them
     return worker.results()
 
 
-def _work_after(worker: FreshWorkers, missing: dict[str, tuple], svgs: Future, then: WorkAfter) -> tuple[list, list]:
-    """Give the worker that drew the SVGs the work `then` makes of them; return its items and their results."""
-    try:
-        function, state, items = then(dict(zip(missing, svgs.result(), strict=True)))
-    except BaseException:
-        worker.dismiss()  # no more work for it
-        raise
+def _work_after(missing: dict[str, tuple], svgs: Future, then: WorkAfter) -> tuple[list, list]:
+    """Give a new worker the work `then` makes of the SVGs; return its items and their results.
+
+    Not the worker that drew them: Vega's JavaScript engine and Altair hold ~150 MB there,
+    and the downloads need neither (resvg draws their PNGs), so that worker leaves as soon as
+    it has drawn, rather than at the end of the pages (10,000 articles: 200 charts, 400 PNGs,
+    most of the page rendering's time). The new one loads what the work's module imports.
+    """
+    function, state, items = then(dict(zip(missing, svgs.result(), strict=True)))
+    if not items:
+        return items, []
+    worker = FreshWorkers(1)
     worker.give(function, state, items)
     return items, worker.results()
 
@@ -106,7 +111,7 @@ class ChartRenderer:
         self.graph = graph if graph is not None else DependencyGraph()
         self.rendered = 0
         self._drawing: ChartDrawing | None = None
-        self._working_after: list[ChartDrawing] = []  # drawings whose worker went on with more work
+        self._working_after: list[ChartDrawing] = []  # drawings with work after their SVGs
         self._warm_worker: FreshWorkers | None = None  # started by warm_up, not yet given its charts
 
     def start_drawing(self, charts: list[tuple[ChartSpec, Dataset, str]], jobs: int,
@@ -116,9 +121,9 @@ class ChartRenderer:
         With more than one job they are drawn in a new interpreter while the build goes
         on: Altair and vl-convert's JavaScript engine take about 115 MB once loaded, and
         there they leave the build, and the page workers forked from it, without them.
-        One worker: loading them takes a second in each. That worker then does the work
-        `then` makes of the new SVGs (the chart pages' downloads, while the pages render,
-        rather than in more new interpreters later); `made_after` returns it.
+        One worker: loading them takes a second in each. Then one more new interpreter, which
+        loads neither, does the work `then` makes of the new SVGs (the chart pages' downloads,
+        while the pages render), and the drawing worker leaves; `made_after` returns that work.
         """
         missing = {chart_key(spec, dataset, language): (spec, dataset, language) for spec, dataset, language in charts}
         missing = {key: chart for key, chart in missing.items() if self.graph.current("chart", key, {}) is MISSING}

@@ -16,6 +16,7 @@ With one core, or few items, both run in this process: a worker costs more than 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -67,6 +68,7 @@ def parallel_map(function: Callable, state, items: Iterable, jobs: int, count: i
     # fork, in the gc module's docs): it does not walk them again in each worker, nor write to
     # their pages, which stay shared. A page worker's collections: 0.09 -> 0.03 s at 1,000 pages.
     gc.freeze()
+    _return_freed_memory()
     try:
         context = multiprocessing.get_context("fork")
         # Small batches, so that the generator decides each item shortly before it is worked on.
@@ -96,6 +98,20 @@ def parallel_map(function: Callable, state, items: Iterable, jobs: int, count: i
     finally:
         _STATE = None
         gc.unfreeze()
+
+
+def _return_freed_memory() -> None:
+    """Give the C library's freed heap back to the kernel before forking (glibc's malloc_trim(3)).
+
+    A forked worker's RSS counts every resident page it inherits. Reading and checking
+    10,000 articles leaves ~60 MB freed but kept by glibc for reuse (147 MB resident, 84 MB
+    after the trim), which the build and each page worker then counted again.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return
+    trim(0)
 
 
 def fresh_process_map(function: Callable, state, items: list, jobs: int) -> list:
@@ -155,6 +171,10 @@ class FreshWorkers:
             try:
                 pickle.dump((function, state, items[number::len(self._processes)]), process.stdin,
                             protocol=pickle.HIGHEST_PROTOCOL)
+                if last:
+                    # Said, not only shown by closing the pipe: page workers forked meanwhile hold
+                    # its other end too, and the worker would stay until they end.
+                    pickle.dump(None, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
                 process.stdin.flush()
                 if last:
                     process.stdin.close()
@@ -211,9 +231,12 @@ def _work_in_fresh_process() -> None:
         pass
     while True:  # each work given, until the input ends
         try:
-            function, state, items = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the build that started this worker, through the pipe)
+            work = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the build that started this worker, through the pipe)
         except EOFError:
             return
+        if work is None:  # no more work (see `give`)
+            return
+        function, state, items = work
         try:
             outcome = (False, [function(state, item) for item in items])
         except Exception as error:  # handed to the parent, which raises it there
