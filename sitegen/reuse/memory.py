@@ -78,16 +78,16 @@ def site_digest(context: BuildContext, graph: DependencyGraph) -> str:
     """
     site = context.site
     # One ask for the edition's entries (reuse/graph.py, `current_all`): an entry's input is named by its article.
+    # The update by its day number: formatting 10,000 dates took longer than the rest of the ask.
     updated = context.updated  # context.last_updated(article), without a call for each of 10,000 articles
-    now = {article.path: f"{article.digest}:{updated.get(article.slug, article.date)}" for article in site.articles}
+    now = {a.path: f"{a.digest}:{updated.get(a.slug, a.date).toordinal()}" for a in site.articles}
     known = graph.current_all("listing", site.prefix, now, now)
-    listing = []
-    for article in site.articles:
-        entry = known.get(article.path, MISSING)
-        if entry is MISSING:
-            updated = context.last_updated(article)
-            entry = graph.record("listing", article.path, {article.path: now[article.path]}, listing_entry(article, updated))
-        listing.append(entry)
+    listing = [known.get(article.path, MISSING) for article in site.articles]
+    if len(known) < len(listing):
+        for index, article in enumerate(site.articles):
+            if listing[index] is MISSING:
+                listing[index] = graph.record("listing", article.path, {article.path: now[article.path]},
+                                              listing_entry(article, context.last_updated(article)))
     home = [site.home.title, site.home.summary] if site.home else None
     # Which pages exist in which edition: every page links to its translations.
     editions = [[e.language, e.prefix, e.config.title, [a.slug for a in e.articles]] for e in context.publication.editions]
