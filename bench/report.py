@@ -291,7 +291,8 @@ def format_builds(r: Results) -> list[str]:
         "",
         "Each build runs in a new process and includes interpreter start-up and imports (sitegen compiled to "
         "bytecode before the runs, as an installed package is, like the peers'); output and caches are "
-        "deleted before each cold run. "
+        "moved aside before each cold run (deleted after the last run: on this disk a deletion just before "
+        "a run slows the files the run creates). "
         + ("\"+ Pagefind\" is one command: the build, then Pagefind (the binary sitegen runs) indexing the articles "
            "of its output, as sitegen's build makes its search index. " if r.floor_pagefind or r.pelican_pagefind else "")
         + "CPU time is user + system time of the build and every process it started "
