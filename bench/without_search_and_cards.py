@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from sitegen.options import BuildOptions
-from sitegen.reading.content import Project
+from sitegen.reading.project import Project
 from sitegen.rendering.parallel import available_cores
 from sitegen.runs import build_site
 

@@ -30,15 +30,14 @@ from .publishing.edition_stage import EditionStage
 from .publishing.mirror import MIRROR_ZIP
 from .publishing.whole_briefing import offered_files
 from .reading.assets import load_assets
-from .reading.content import Project, ReadCache, load_content
+from .reading.content import ReadCache, load_content
 from .reading.history import HistoryReader
 from .reading.listing import has_data_files
+from .reading.project import Project
 from .rendering.editions import render_editions
 from .rendering.page_rendering import PageRenderer
 from .reuse.memory import BuildMemory, variant
 from .reuse.store import SiteFiles
-
-__all__ = ["BuildOptions", "BuildResult", "SiteBuilder"]
 
 
 class SiteBuilder:
@@ -49,19 +48,16 @@ class SiteBuilder:
         self.options = options
         self.progress = progress
         self.memory = BuildMemory(project.root, options.use_cache)
-        self.store, self.charts, self.cards, self.chart_files = (self.memory.store, self.memory.charts, self.memory.cards,
-                                                                 self.memory.chart_files)
         self._reads = ReadCache(self.memory.graph)  # every stage asks the one graph what is current (reuse/graph.py)
         self._history = HistoryReader()
         self._links = LinkChecker(project.root, self.memory.graph)
         self.page_renderer = PageRenderer(project, self.memory, options.jobs, progress)
         edition_files = EditionFiles(self.memory, options.jobs, options.social_cards, self.page_renderer.feed_body, progress)
         self.editions = EditionStage(project, options, self.memory, self.page_renderer, edition_files)
-        self.whole_briefing = self.memory.whole_briefing
-        if options.jobs > 1 and not self.charts.has_drawings and has_data_files(project.content):  # charts need data
+        if options.jobs > 1 and not self.memory.charts.has_drawings and has_data_files(project.content):  # charts need data
             # No chart is cached, so every chart a page has is to be drawn: the chart worker loads
             # its libraries while the content is read (and is ended if no page has a chart).
-            self.charts.warm_up()
+            self.memory.charts.warm_up()
 
     def save_cache(self) -> None:
         """Keep what this build rendered and parsed for the next one (when the cache is in use and changed)."""
@@ -95,7 +91,7 @@ class SiteBuilder:
         finally:
             # A build that failed before its charts leaves the chart worker started for them
             # unused; later builds are incremental and would not wait for it. End it now.
-            self.charts.dismiss_warm_worker()
+            self.memory.charts.dismiss_warm_worker()
 
     def render_site(self, publication: Publication) -> BuildResult:
         """Render every page and every whole-edition file (reusing what is current), and check the links between them."""
@@ -114,23 +110,27 @@ class SiteBuilder:
         self.editions.warm_up(publication, pdf)
         shared = {"assets": assets.digest, "registry": publication.original.sources.digest,
                   **{f"template:{name}": d for name, d in self.page_renderer.template_digests.items()}}
+        pages = None
         try:
             pages = render_editions(self.page_renderer, renderer, publication, history, shared, pdf,
                                     self.memory.graph, result.rendered, self.options.search_index)
             made = self.editions.make(renderer, publication, pages, assets.files, pdf, result.rendered) if not pages.errors else None
+            errors = pages.errors or made.errors or self._links.check(
+                {path: r.links for path, r in pages.records.items()},
+                # The mirror page links the zip, every page the whole briefing's files; `serve` and `check` make none.
+                frozenset(made.files.keys() | made.stored.keys() | {MIRROR_ZIP} | offered_files(publication, pdf)),
+                {path: r.link_source for path, r in pages.records.items()},
+                publication.original.config.base_path,
+            )
+            if errors:
+                # A mistake in a template shared by pages is reported once.
+                raise BuildFailed(list(dict.fromkeys(errors)), result.warnings)
+        except BaseException:
+            if pages is not None:  # (render_editions stops its own searches when it fails)
+                pages.cancel_searches()  # a failed build indexes nothing more and leaves no Pagefind running
+            raise
         finally:
-            self.whole_briefing.dismiss()  # the PDF workers of a build that failed
-        errors = pages.errors or made.errors or self._links.check(
-            {path: r.links for path, r in pages.records.items()},
-            # The mirror page links the zip, every page the whole briefing's files; `serve` and `check` make none.
-            frozenset(made.files.keys() | made.stored.keys() | {MIRROR_ZIP} | offered_files(publication, pdf)),
-            {path: r.link_source for path, r in pages.records.items()},
-            publication.original.config.base_path,
-        )
-        if errors:
-            pages.cancel_searches()
-            # A mistake in a template shared by pages is reported once.
-            raise BuildFailed(list(dict.fromkeys(errors)), result.warnings)
+            self.memory.whole_briefing.dismiss()  # the PDF workers of a failed build; none are left once the PDFs are made
         if self.options.sourcing_warnings:
             cited = {source_id for record in pages.records.values() for source_id in record.cited}
             result.warnings.extend(sourcing_warnings(publication, cited, dt.date.today()))
@@ -138,5 +138,5 @@ class SiteBuilder:
         made.stored.update(self.editions.page_files(publication, pages.records))
         self.memory.finish_build()  # what this build used is kept; the pages that rendered in a failed one were too
         result.made = dict(self.memory.graph.made)
-        result.pages = made.copy if self.options.relative else SiteFiles(self.store, made.files, made.stored)
+        result.pages = made.copy if self.options.relative else SiteFiles(self.memory.store, made.files, made.stored)
         return result

@@ -16,7 +16,7 @@ from .model import Publication
 from .options import BuildOptions, BuildResult, ProgressReport
 from .pipeline import SiteBuilder
 from .publishing.output import StagedSite, holding_output_lock, sync_site, will_write_whole_site, write_site
-from .reading.content import Project
+from .reading.project import Project
 from .reuse.cache import output_manifest_file
 
 

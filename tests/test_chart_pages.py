@@ -12,8 +12,9 @@ import pytest
 import yaml
 from PIL import Image
 
-from sitegen.pipeline import BuildOptions, SiteBuilder
-from sitegen.reading.content import Project
+from sitegen.options import BuildOptions
+from sitegen.pipeline import SiteBuilder
+from sitegen.reading.project import Project
 
 FIRST_WITH_CHART = "---\ntitle: First article\nsummary: The first article.\ndate: 2024-01-02\n---\n" \
                    "## Background\n\nA report says so [@test-report].\n\n"
@@ -124,7 +125,7 @@ def test_downloads_are_drawn_once_and_follow_their_data(charted):
     builder = SiteBuilder(project, options)
     builder.build()
 
-    assert builder.chart_files.make([], jobs=1) == 0
+    assert builder.memory.chart_files.make([], jobs=1) == 0
     builder.build()
     assert builder.memory.graph.made.get("chart-files", 0) == 0  # nothing drawn again
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from sitegen.pipeline import BuildOptions, SiteBuilder
-from sitegen.reading.content import Project
+from sitegen.options import BuildOptions
+from sitegen.pipeline import SiteBuilder
+from sitegen.reading.project import Project
 
 FRONT = "---\ntitle: {title}\nsummary: s\ndate: {date}\n---\n## Details\n\n"
 
@@ -58,7 +59,7 @@ def test_identical_charts_are_rendered_once(make_site, chart_block):
 
     result = builder.build()
 
-    assert builder.charts.rendered == 1
+    assert builder.memory.charts.rendered == 1
     for page in ("articles/first/index.html", "articles/second/index.html"):
         assert b'<svg role="img"' in result.pages[page], page
 
@@ -71,7 +72,7 @@ def test_a_different_chart_is_rendered_separately(make_site, chart_block):
 
     result = builder.build()
 
-    assert builder.charts.rendered == 2
+    assert builder.memory.charts.rendered == 2
     assert result.pages["articles/second/index.html"].count(b'<svg role="img"') == 2
 
 

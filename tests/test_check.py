@@ -11,7 +11,7 @@ import pytest
 from sitegen.commands.cli import main
 from sitegen.options import BuildOptions
 from sitegen.pipeline import SiteBuilder
-from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.reading.project import PACKAGE_ROOT, Project
 from sitegen.reuse.cache import load_cache, store_folder
 from sitegen.reuse.memory import variant
 from sitegen.reuse.store import FileStore

@@ -11,7 +11,7 @@ from pathlib import Path
 from sitegen.errors import BuildFailed
 from sitegen.options import BuildOptions
 from sitegen.pipeline import SiteBuilder
-from sitegen.reading.content import Project
+from sitegen.reading.project import Project
 from sitegen.reuse.graph import DependencyGraph
 from tests.conftest import RUSSIAN_EDITION
 from tests.test_editions import RU_FIRST

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from sitegen.reading.content import PACKAGE_ROOT
+from sitegen.reading.project import PACKAGE_ROOT
 from tests.conftest import RUSSIAN_EDITION
 
 RU_FIRST = """\

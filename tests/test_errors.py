@@ -11,7 +11,7 @@ from sitegen.commands.cli import main
 from sitegen.commands.new_article import NEW_ARTICLE
 from sitegen.errors import BuildFailed
 from sitegen.options import BuildOptions
-from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.reading.project import PACKAGE_ROOT, Project
 from sitegen.runs import check_site
 
 ARTICLE = "---\ntitle: Bad article\nsummary: An article with one mistake.\ndate: 2024-01-04\n---\n"

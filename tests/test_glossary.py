@@ -10,8 +10,9 @@ import pytest
 from sitegen.checking.glossary import Glossary, Term, glossary_warnings
 from sitegen.checking.reader_text import body_passages
 from sitegen.commands.cli import main
-from sitegen.pipeline import BuildOptions, SiteBuilder
-from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.options import BuildOptions
+from sitegen.pipeline import SiteBuilder
+from sitegen.reading.project import PACKAGE_ROOT, Project
 
 GLOSSARY = """\
     # The site's words.

@@ -21,7 +21,7 @@ import pytest
 import sitegen
 from sitegen.checking.links import LinkChecker, LinkSource, PageLinks
 from sitegen.options import BuildOptions
-from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.reading.project import PACKAGE_ROOT, Project
 from sitegen.reuse.graph import MAX_VARIANTS, MISSING, DependencyGraph
 from sitegen.runs import build_site, check_site
 
@@ -119,7 +119,7 @@ import json, sys
 from pathlib import Path
 from sitegen.checking.links import LinkChecker, LinkSource, PageLinks
 from sitegen.options import BuildOptions
-from sitegen.reading.content import Project
+from sitegen.reading.project import Project
 from sitegen.runs import build_site, check_site
 root = Path(sys.argv[1])
 result = build_site(Project.from_content_dir(root / "content"), root / "_site", BuildOptions(use_cache=True))

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from sitegen.reading.content import PACKAGE_ROOT
+from sitegen.reading.project import PACKAGE_ROOT
 
 FRONT = "---\ntitle: t\nsummary: s\ndate: 2024-01-04\n"
 

@@ -8,8 +8,9 @@ import shutil
 import pytest
 
 from sitegen.errors import BuildFailed
-from sitegen.pipeline import BuildOptions, SiteBuilder
-from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.options import BuildOptions
+from sitegen.pipeline import SiteBuilder
+from sitegen.reading.project import PACKAGE_ROOT, Project
 
 # The search page embeds the address of the search index, which is built from the text
 # of every article: it depends on every article body, and on nothing else that changes here.

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from sitegen.commands.cli import main
-from sitegen.reading.content import PACKAGE_ROOT
+from sitegen.reading.project import PACKAGE_ROOT
 
 DEAD_HINT = ("    hint: find an archived copy (web.archive.org, archive.today) and add its address to this source as "
              "'archive_url:', or replace the source; EDITING.md says how")

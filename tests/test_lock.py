@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from sitegen.reading.content import PACKAGE_ROOT
+from sitegen.reading.project import PACKAGE_ROOT
 from sitegen.reuse.lock import OutputLock
 
 # `make test` kills a build this many times; `make torture` many more (TORTURE_KILLS=200).

@@ -9,7 +9,7 @@ import markdown
 import pytest
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 
-from sitegen.reading.content import PACKAGE_ROOT
+from sitegen.reading.project import PACKAGE_ROOT
 from sitegen.rendering.markup import (
     NeedfulInlineExtension,
     NeedfulInlineProcessor,

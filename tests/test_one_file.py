@@ -20,8 +20,8 @@ import pytest
 
 from sitegen.commands.cli import main
 from sitegen.commands.serve import DevSite
-from sitegen.pipeline import BuildOptions
-from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.options import BuildOptions
+from sitegen.reading.project import PACKAGE_ROOT, Project
 from tests.conftest import CHART_BLOCK, RUSSIAN_EDITION
 
 # The one test chart (conftest), with an id of its own so that its page has a stable address.

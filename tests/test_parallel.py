@@ -13,8 +13,9 @@ import time
 
 import pytest
 
-from sitegen.pipeline import BuildOptions, SiteBuilder
-from sitegen.reading.content import Project
+from sitegen.options import BuildOptions
+from sitegen.pipeline import SiteBuilder
+from sitegen.reading.project import Project
 from sitegen.rendering.parallel import MIN_ITEMS_PER_WORKER, FreshWorkers, fresh_process_map, parallel_map
 
 ITEMS = list(range(5 * MIN_ITEMS_PER_WORKER + 3))  # enough for two workers, not a multiple of two
@@ -116,7 +117,7 @@ def test_a_cold_build_on_two_cores_without_charts_leaves_no_chart_worker(make_si
     assert len(set(child_processes()) - before) == 1
     builder.build()
     assert set(child_processes()) - before == set()
-    assert builder.charts.rendered == 0
+    assert builder.memory.charts.rendered == 0
 
 
 def test_a_build_that_fails_before_its_charts_leaves_no_chart_worker(make_site, build, child_processes):

@@ -17,9 +17,10 @@ from xml.etree import ElementTree as ET
 import pytest
 
 import sitegen.publishing.search
-from sitegen.pipeline import BuildOptions, SiteBuilder
+from sitegen.options import BuildOptions
+from sitegen.pipeline import SiteBuilder
 from sitegen.publishing.search import SearchIndexing
-from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.reading.project import PACKAGE_ROOT, Project
 from sitegen.rendering.page_rendering import PageRenderer
 from sitegen.reuse.graph import DependencyGraph
 from sitegen.reuse.store import FileStore

@@ -22,7 +22,7 @@ import pytest
 
 from sitegen.commands.serve import SETTLE_SECONDS, DevSite
 from sitegen.options import BuildOptions
-from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.reading.project import PACKAGE_ROOT, Project
 from sitegen.runs import build_site
 
 OPTIONS = BuildOptions(include_drafts=True, search_index=False, mirror_zip=False, one_file=False)  # what the dev server makes

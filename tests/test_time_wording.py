@@ -13,7 +13,8 @@ import pytest
 from sitegen.checking.reader_text import body_passages
 from sitegen.checking.time_wording import planned_date_warnings, present_tense_warnings
 from sitegen.commands.cli import main
-from sitegen.reading.content import Project, read_data
+from sitegen.reading.content import read_data
+from sitegen.reading.project import Project
 
 RU_SITE = {"content/site.ru.yaml": "title: Т\ndescription: С.\n"}
 EN_ARTICLE = "---\ntitle: Second article\nsummary: The second article.\ndate: 2024-01-03\n---\n"

@@ -15,7 +15,7 @@ import pytest
 
 from sitegen.errors import BuildFailed
 from sitegen.options import BuildOptions
-from sitegen.reading.content import PACKAGE_ROOT, Project
+from sitegen.reading.project import PACKAGE_ROOT, Project
 from sitegen.reuse.cache import CACHE_FOLDER, store_folder
 from sitegen.runs import build_site
 

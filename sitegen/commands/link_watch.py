@@ -39,7 +39,8 @@ from ..checking.sources import validate_registry
 from ..checking.validate import validate_config
 from ..errors import BuildFailed, SiteError
 from ..messages import N_, _
-from ..reading.content import Project, load_content
+from ..reading.content import load_content
+from ..reading.project import Project
 from ..reading.yaml_lines import LineDict, LineList
 
 JOBS = 4  # sites asked at the same time

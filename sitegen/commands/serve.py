@@ -31,12 +31,13 @@ from tornado.ioloop import IOLoop
 
 from ..errors import BuildFailed, SiteError
 from ..messages import N_, _, current_language
-from ..pipeline import BuildOptions, SiteBuilder
+from ..options import BuildOptions
+from ..pipeline import SiteBuilder
 from ..publishing.one_file import ONE_FILE
 from ..publishing.output import output_lock_held, update_site, write_site
 from ..publishing.pdf_file import PDF_FILE, make_pdf
 from ..publishing.whole_briefing import PDF_OFFERED
-from ..reading.content import Project
+from ..reading.project import Project
 from ..reading.safe_read import is_unsettled
 from ..rendering.parallel import FreshWorkers
 
@@ -196,14 +197,14 @@ class DevSite:
         """
         name = path.rpartition("/")[2]
         with self.lock:  # not while a rebuild changes what the file is made of
-            one_file = self.builder.whole_briefing.one_file_now(path.removesuffix(name))
+            one_file = self.builder.memory.whole_briefing.one_file_now(path.removesuffix(name))
         if one_file is None:
             return None
         if name == ONE_FILE:
             return "200 OK", "text/html; charset=utf-8", one_file
         if not self.builder.options.pdf:
             return None
-        pdf = self.pdfs.get(path, one_file, self.builder.whole_briefing.pdf_for)
+        pdf = self.pdfs.get(path, one_file, self.builder.memory.whole_briefing.pdf_for)
         if isinstance(pdf, bytes):
             return "200 OK", "application/pdf", pdf
         message = pdf or _("The PDF of the whole briefing is being made from the current text; it takes up to a "

@@ -16,8 +16,9 @@ from ..errors import BuildFailed, SiteError, did_you_mean
 from ..messages import _, ngettext
 from ..options import BuildOptions
 from ..pipeline import SiteBuilder
-from ..reading.content import Project, translation_language
+from ..reading.content import translation_language
 from ..reading.history import HistoryReader
+from ..reading.project import Project
 from .report_formats import WARNING_PREFIX
 from .translate import marked_translation, marks_left, translation_path
 

@@ -21,7 +21,7 @@ from ..errors import SiteError
 from ..messages import _
 from ..model import Publication
 from ..options import BuildOptions
-from ..reading.content import Project
+from ..reading.project import Project
 from ..rendering.editions import Edition, RenderedEditions
 from ..rendering.page_rendering import PageRenderer
 from ..rendering.templating import Renderer
@@ -65,38 +65,35 @@ class EditionStage:
         """Make every whole-edition file; add the pages made here to `rendered.records` (and their paths to `rendered_paths`)."""
         made = EditionOutputs(dict(files))
         records, editions = rendered.records, rendered.editions
+        # A failure here leaves PDF workers and search indexing running: the pipeline stops them.
         zip_size = None
-        try:
-            # The whole briefing in one file, from the pages; its PDFs are made while the rest is.
-            self._start_whole_briefing(renderer, editions, records, made.files, pdf)
-            # The social cards start on the other cores; the sitemap, feeds and chart downloads are made meanwhile.
-            edition_files, chart_files, cards = self.edition_files.make(publication, editions, rendered.by_edition)
-            made.files.update(edition_files)
-            made.stored.update(chart_files)
-            for edition_records in rendered.by_edition:
-                records.update(edition_records)  # the feed's articles now all have their bodies kept
-            if self.options.one_file:
-                try:
-                    made.stored.update(self.whole_briefing.finish([context for context, _current in editions], pdf))
-                except PdfUnavailable as missing:
-                    made.errors.append(SiteError(self.project.display(self.project.content / "site.yaml"), None,
-                                                 _("the PDF of the briefing cannot be made on this machine: {problem}",
-                                                   problem=str(missing)),
-                                                 _("install Pango and HarfBuzz (README, 'Start here'), or build with --no-pdf")))
-            # While Pagefind indexes and the cards are drawn: the mirrorable copy (which has neither) and its zip.
-            zipped = self._mirror(renderer, publication, editions, made, records) if not made.errors else None
-            made.stored.update(cards())
-            search_files, search_records, failed = self.pages.search_pages(renderer, editions, rendered.searches,
-                                                                           rendered_paths)
-            made.stored.update(search_files)
-            records.update(search_records)
-            made.errors.extend(failed)
-            if zipped is not None:
-                made.stored[MIRROR_ZIP] = zipped()
-                zip_size = self.memory.store.path(made.stored[MIRROR_ZIP]).stat().st_size
-        finally:
-            self.whole_briefing.dismiss()  # the PDF workers of a build that failed
-            rendered.cancel_searches()
+        # The whole briefing in one file, from the pages; its PDFs are made while the rest is.
+        self._start_whole_briefing(renderer, editions, records, made.files, pdf)
+        # The social cards start on the other cores; the sitemap, feeds and chart downloads are made meanwhile.
+        edition_files, chart_files, cards = self.edition_files.make(publication, editions, rendered.by_edition)
+        made.files.update(edition_files)
+        made.stored.update(chart_files)
+        for edition_records in rendered.by_edition:
+            records.update(edition_records)  # the feed's articles now all have their bodies kept
+        if self.options.one_file:
+            try:
+                made.stored.update(self.whole_briefing.finish([context for context, _current in editions], pdf))
+            except PdfUnavailable as missing:
+                made.errors.append(SiteError(self.project.display(self.project.content / "site.yaml"), None,
+                                             _("the PDF of the briefing cannot be made on this machine: {problem}",
+                                               problem=str(missing)),
+                                             _("install Pango and HarfBuzz (README, 'Start here'), or build with --no-pdf")))
+        # While Pagefind indexes and the cards are drawn: the mirrorable copy (which has neither) and its zip.
+        zipped = self._mirror(renderer, publication, editions, made, records) if not made.errors else None
+        made.stored.update(cards())
+        search_files, search_records, failed = self.pages.search_pages(renderer, editions, rendered.searches,
+                                                                       rendered_paths)
+        made.stored.update(search_files)
+        records.update(search_records)
+        made.errors.extend(failed)
+        if zipped is not None:
+            made.stored[MIRROR_ZIP] = zipped()
+            zip_size = self.memory.store.path(made.stored[MIRROR_ZIP]).stat().st_size
         if not made.errors:
             # Last: each edition's mirror page, which offers the zip.
             mirror_records, errors = self.pages.mirror_pages(renderer, editions, zip_size, rendered_paths)

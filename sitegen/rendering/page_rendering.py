@@ -25,7 +25,7 @@ from ..publishing.edition_files import SITE_DIGEST, chart_language
 from ..publishing.mirror import MIRROR_PAGE, ONE_FILE, Addresses, MirrorFacts, megabytes
 from ..publishing.search import SearchIndexing
 from ..reading.assets import Assets
-from ..reading.content import Project
+from ..reading.project import Project
 from ..reuse.graph import MISSING
 from ..reuse.memory import BuildMemory, PageRecord, digest, doc_key, sharing_strings
 from .chart_pages import chart_download, render_chart_page
