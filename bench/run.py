@@ -396,16 +396,16 @@ def measure_cached_charts(with_charts: Path, without: Path, runs: int) -> tuple[
 
     source = builder(with_charts)
     source.build()
-    drawn = {key: svg for key, _, svg in source.charts.graph.results("chart")}
+    drawn = {key: svg for key, _, svg in source.memory.charts.graph.results("chart")}
     if not drawn:
         raise RuntimeError("the chart corpus's build recorded no \"chart\" node: where are its drawings kept now?")
 
     def with_drawings(project: Path) -> SiteBuilder:
         fresh = builder(project)
         # A builder with no drawing starts a worker to draw charts in; none is to be drawn.
-        fresh.charts.dismiss_warm_worker()
+        fresh.memory.charts.dismiss_warm_worker()
         if project == with_charts:
-            fresh.charts.remember(drawn)  # every SVG already drawn: a cache hit each
+            fresh.memory.charts.remember(drawn)  # every SVG already drawn: a cache hit each
         return fresh
 
     drawings_cached = time_builds_in_process((with_charts, without), with_drawings, runs)

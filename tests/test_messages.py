@@ -203,7 +203,7 @@ def test_russian_annotations_and_json(make_site, capsys):
 def test_the_dev_server_panel_speaks_russian(make_site, tmp_path):
     from sitegen.commands.serve import DevSite
     from sitegen.options import BuildOptions
-    from sitegen.reading.content import Project
+    from sitegen.reading.project import Project
 
     use_language("ru")
     root = make_site()

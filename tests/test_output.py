@@ -160,6 +160,40 @@ def test_a_file_the_store_adopts_is_moved_in_under_the_digest_put_gives(tmp_path
     assert store.get(digest) == b"index" and not made.exists() and not again.exists()
 
 
+def test_a_copy_over_a_name_that_shares_a_stored_file_leaves_the_stored_file_whole(tmp_path):
+    """A deploy's output may be a hard link to a stored file: copying over it makes a new file, never writes through."""
+    from sitegen.reuse.store import FileStore
+
+    store = FileStore(tmp_path / "store")
+    digest = store.put(b"<p>stored</p>")
+    output = tmp_path / "index.html"
+    os.link(store.path(digest), output)
+
+    store.place(digest, output, shared=False)
+
+    assert store.get(digest) == b"<p>stored</p>" and output.read_bytes() == b"<p>stored</p>"
+    assert not os.path.samefile(store.path(digest), output)
+
+
+def test_a_draft_left_by_a_killed_build_is_removed_with_the_unused_files(tmp_path):
+    import time
+
+    from sitegen.reuse.store import FileStore
+
+    folder = tmp_path / "store"
+    folder.mkdir()
+    left = FileStore(folder).draft("briefing")
+    left.write_bytes(b"half a briefing")  # the build was killed before it adopted it
+    os.utime(left, (time.time() - 60, time.time() - 60))
+
+    store = FileStore(folder)
+    kept = store.draft("mirror-zip")
+    kept.write_bytes(b"being written now")
+    store.keep_only(set())
+
+    assert not left.exists() and kept.exists()
+
+
 def test_a_file_the_store_cannot_move_in_from_another_file_system_is_copied(tmp_path, monkeypatch):
     import errno
 

@@ -16,7 +16,6 @@ With one core, or few items, both run in this process: a worker costs more than 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import multiprocessing
 import os
@@ -107,6 +106,8 @@ def _return_freed_memory() -> None:
     10,000 articles leaves ~60 MB freed but kept by glibc for reuse (147 MB resident, 84 MB
     after the trim), which the build and each page worker then counted again.
     """
+    import ctypes  # here, not at the top: fresh workers import this module and never trim
+
     try:
         trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc: nothing to do
@@ -195,9 +196,10 @@ class FreshWorkers:
             except EOFError:
                 process.stdout.close()
                 raise RuntimeError(f"a worker process ({process.args[-1]}) stopped with exit code {process.wait()}") from None
-            if process.stdin.closed:  # its last work: it ends now
-                with process.stdout:
-                    process.stdout.read()
+            if process.stdin.closed:  # its last work: it ends now (told so: see `give`)
+                # Not read to its end: a page worker forked while this worker started may hold
+                # the other end of its output too, and the end of it would come only with theirs.
+                process.stdout.close()
                 if process.wait() != 0:
                     raise RuntimeError(f"a worker process ({process.args[-1]}) stopped with exit code {process.returncode}")
         for failed, value in outcomes:
@@ -219,7 +221,8 @@ def _end_processes(processes: list[subprocess.Popen]) -> None:
 
 def _work_in_fresh_process() -> None:
     """Be one worker of `FreshWorkers`: read and run its warm-up; then read (function, state, items)
-    and write (failed, results or error), for each work given, and end when the input ends."""
+    and write (failed, results or error), for each work given; end when told there is no more (None)
+    or when the input ends."""
     from ..messages import LANGUAGE_VARIABLE, use_language
 
     use_language(os.environ.get(LANGUAGE_VARIABLE, "en"))  # a chart's error speaks as the build does

@@ -59,8 +59,10 @@ VARIANT_KINDS = frozenset({"page", "search", "links", "listing", "feed", "site-f
 MAX_VARIANTS = 4
 
 NodeId = tuple[str, str]  # (kind, key)
-# `current_all` keeps no scope for fewer keys than one in SMALL_ASK of the inputs asked with: it tests them.
-SMALL_ASK = 64
+# `current_all` tests each key and keeps no scope when asked for one key (a data file, the site's
+# settings) or for fewer keys than one in INPUTS_PER_KEY of the inputs asked with (a page or two of an
+# edition): testing them is cheaper, and a scope for each would be one more for every `record` to visit.
+INPUTS_PER_KEY = 64
 ScopeId = tuple[str, str]  # (scoped kind, scope)
 
 
@@ -165,7 +167,7 @@ class DependencyGraph:
         scoped = self._scoped(kind)
         nodes = self._nodes.get(scoped, {})
         wanted = keys if isinstance(keys, (set, frozenset)) else set(keys)
-        if len(wanted) * SMALL_ASK < len(now):  # a page or two asked with an edition's inputs: testing them is cheaper
+        if len(wanted) == 1 or len(wanted) * INPUTS_PER_KEY < len(now):
             return self._tested(scoped, wanted, now)
         snapshot = dict(now)
         last = self._scopes.get((scoped, scope))

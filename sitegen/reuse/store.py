@@ -175,6 +175,8 @@ class FileStore:
             return
         for subfolder in os.scandir(self.folder):
             if not subfolder.is_dir():
+                if subfolder.name.endswith(".new") and subfolder.stat().st_mtime < self.opened:
+                    os.unlink(subfolder.path)  # a draft (`draft`) left by a build that was killed
                 continue
             for entry in os.scandir(subfolder.path):
                 if subfolder.name + entry.name not in digests and entry.stat().st_mtime < self.opened:
@@ -228,10 +230,10 @@ _PART = 1 << 20  # a page, a chart or a card is copied in one read; the site's z
 
 
 def _copy_file(source: str | os.PathLike[str], target: str | os.PathLike[str], digest=None) -> None:
-    """Copy source's bytes to target (a new file, or over the one there), feeding a hash object those very bytes."""
+    """Copy source's bytes to target (a new file, or in place of the one there), feeding a hash object those very bytes."""
     reading = os.open(source, os.O_RDONLY)
     try:
-        writing = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        writing = _new_file(target)
         try:
             while part := os.read(reading, _PART):
                 if digest is not None:
@@ -243,8 +245,20 @@ def _copy_file(source: str | os.PathLike[str], target: str | os.PathLike[str], d
         os.close(reading)
 
 
+def _new_file(target: str | os.PathLike[str]) -> int:
+    """Open a new file at target for writing, in place of any file there.
+
+    Never written through: the name there may be a hard link to a stored file (a deploy's
+    output is lent the store's files) or to the very file being copied, which truncating it
+    would empty.
+    """
+    with suppress(FileNotFoundError):
+        os.unlink(target)
+    return os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+
+
 def _write_bytes(target: str | os.PathLike[str], content: bytes) -> None:
-    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    handle = _new_file(target)
     try:
         _write_all(handle, content)
     finally:
