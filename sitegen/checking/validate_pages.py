@@ -176,15 +176,8 @@ def validate_article_once(graph: DependencyGraph, raw: RawDocument, references: 
     inputs = {"text": raw.digest, "references": references.digest,
               "original": original.digest if original is not None else "",
               "original_keys": " ".join(sorted(original_keys)), "prefix": prefix}
-    validated = graph.current("article", raw.display_path, inputs)
-    if validated is MISSING:
-        found: list[SiteError] = []
-        article = validate_article(raw, references, found, original, original_keys, prefix)
-        validated = graph.record("article", raw.display_path, inputs, (article, tuple(found)))
-    elif validated[0] is not None and validated[0].source != raw.path:  # the project has moved since
-        validated = (replace(validated[0], source=raw.path), validated[1])
-    errors.extend(validated[1])
-    return validated[0]
+    return _taken_or_validated(graph, raw, graph.current("article", raw.display_path, inputs), inputs, errors,
+                               lambda found: validate_article(raw, references, found, original, original_keys, prefix))
 
 
 def validate_articles(graph: DependencyGraph, docs: tuple[RawDocument, ...], references: References,
@@ -195,19 +188,25 @@ def validate_articles(graph: DependencyGraph, docs: tuple[RawDocument, ...], ref
     now = {doc.display_path: doc.digest for doc in docs}
     now["references"] = references.digest
     found = graph.current_all("article", "originals", now, [doc.display_path for doc in docs])
-    articles = []
-    for doc in docs:
-        validated = found.get(doc.display_path, MISSING)
-        if validated is MISSING:
-            made: list[SiteError] = []
-            article = validate_article(doc, references, made)
-            validated = graph.record("article", doc.display_path, {doc.display_path: doc.digest,
-                                                                   "references": references.digest}, (article, tuple(made)))
-        elif validated[0] is not None and validated[0].source is not doc.path and validated[0].source != doc.path:
-            validated = (replace(validated[0], source=doc.path), validated[1])  # the project has moved since
-        errors.extend(validated[1])
-        articles.append(validated[0])
-    return articles
+    return [_taken_or_validated(graph, doc, found.get(doc.display_path, MISSING),
+                                {doc.display_path: doc.digest, "references": references.digest}, errors,
+                                lambda made, doc=doc: validate_article(doc, references, made))
+            for doc in docs]
+
+
+def _taken_or_validated(graph: DependencyGraph, raw: RawDocument, validated, inputs: dict[str, str],
+                        errors: list[SiteError], validate) -> Article | None:
+    """Return the article the graph had (`validated`, MISSING if none), told where its file is now if the
+    project moved since; else validate it now (`validate(errors_found)`) and record it with `inputs`.
+    Either way, add its errors to `errors`."""
+    if validated is MISSING:
+        found: list[SiteError] = []
+        article = validate(found)
+        validated = graph.record("article", raw.display_path, inputs, (article, tuple(found)))
+    elif validated[0] is not None and validated[0].source is not raw.path and validated[0].source != raw.path:
+        validated = (replace(validated[0], source=raw.path), validated[1])  # the project has moved since
+    errors.extend(validated[1])
+    return validated[0]
 
 
 def validate_aliases(check: FieldChecker, meta: LineDict) -> tuple[str, ...]:
